@@ -1,0 +1,3 @@
+//! Documents -> `api-spec/*.yaml`.
+
+pub mod diag;

@@ -1,0 +1,466 @@
+//! Overrides: `api-spec/overrides/<service>.yaml`, facts the documents do not state mechanically.
+//!
+//! Each entry is `{operation, target, set | insert | delete, reason}`. The engine is generic: the
+//! operation is serialised to a YAML value, the entry edits that value, and the result is read back
+//! into the model, so any key of the format can be overridden without code per key.
+//!
+//! Targets: `operation`, `request.<Name>`, `response.<Name>`, `structs.<Struct>`,
+//! `structs.<Struct>.<Name>`, `examples.request`, `examples.response`; for `insert` also the containers
+//! `request`, `response`, `structs`, `structs.<Struct>` (its fields) and `operations` (a whole new
+//! operation named by `operation`). `set` merges keys (mappings deeply, `null` removes a key),
+//! `insert` adds a member (after the member named by `after`, else at the end), `delete: true` removes.
+
+use iotcloud_spec::{Operation, ServiceSpec};
+use serde::Deserialize;
+use serde_yaml::{Mapping, Value};
+use std::fmt;
+use std::path::Path;
+
+/// One override entry as written in the file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    pub operation: String,
+    pub target: String,
+    #[serde(default)]
+    pub set: Option<Mapping>,
+    #[serde(default)]
+    pub insert: Option<Value>,
+    #[serde(default)]
+    pub delete: Option<bool>,
+    /// With `insert`: the member after which the new one goes.
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Why the document needs this: cite the line or example that proves it.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A rejected override, naming the file, the 0-based entry index and the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverrideError {
+    pub file: String,
+    /// 0-based index of the entry; `None` when the file itself cannot be read.
+    pub index: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for OverrideError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.index {
+            Some(i) => write!(f, "{}: entry {i}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for OverrideError {}
+
+/// Reads an overrides file; a missing file means no overrides.
+pub fn load(path: &Path, display: &str) -> Result<Vec<Override>, OverrideError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(OverrideError {
+                file: display.into(),
+                index: None,
+                message: format!("cannot read: {e}"),
+            })
+        }
+    };
+    parse(&text, display)
+}
+
+/// Parses overrides text (an empty document is an empty list).
+pub fn parse(text: &str, display: &str) -> Result<Vec<Override>, OverrideError> {
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Ok(Vec::new());
+    }
+    serde_yaml::from_str::<Vec<Override>>(text).map_err(|e| OverrideError {
+        file: display.into(),
+        index: None,
+        message: format!(
+            "not a list of {{operation, target, set | insert | delete, reason}} entries: {e}"
+        ),
+    })
+}
+
+/// Applies every entry in order. Returns the number applied, or every rejected entry.
+pub fn apply(
+    spec: &mut ServiceSpec,
+    file: &str,
+    overrides: &[Override],
+) -> Result<usize, Vec<OverrideError>> {
+    let mut errors = Vec::new();
+    let mut applied = 0;
+    for (index, o) in overrides.iter().enumerate() {
+        match apply_one(spec, o) {
+            Ok(()) => applied += 1,
+            Err(message) => errors.push(OverrideError {
+                file: file.into(),
+                index: Some(index),
+                message: format!("{} {}: {message}", o.operation, o.target),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(applied)
+    } else {
+        Err(errors)
+    }
+}
+
+/// What an entry does.
+enum Action<'a> {
+    Set(&'a Mapping),
+    Insert(&'a Value),
+    Delete,
+}
+
+fn action(o: &Override) -> Result<Action<'_>, String> {
+    if o.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err("missing `reason` (cite the line or example that proves the fact)".into());
+    }
+    match (&o.set, &o.insert, o.delete) {
+        (Some(m), None, None) => Ok(Action::Set(m)),
+        (None, Some(v), None) => Ok(Action::Insert(v)),
+        (None, None, Some(true)) => Ok(Action::Delete),
+        (None, None, Some(false)) => Err("`delete` must be `true`".into()),
+        _ => Err("exactly one of `set`, `insert`, `delete` is required".into()),
+    }
+}
+
+fn to_value<T: serde::Serialize>(t: &T) -> Result<Value, String> {
+    serde_yaml::to_value(t).map_err(|e| format!("cannot serialise: {e}"))
+}
+
+fn apply_one(spec: &mut ServiceSpec, o: &Override) -> Result<(), String> {
+    let action = action(o)?;
+    if o.after.is_some() && !matches!(action, Action::Insert(_)) {
+        return Err("`after` only goes with `insert`".into());
+    }
+    if o.target == "operations" {
+        let Action::Insert(value) = action else {
+            return Err(
+                "target `operations` only takes `insert` (use target `operation` to set or delete)"
+                    .into(),
+            );
+        };
+        if spec.operation(&o.operation).is_some() {
+            return Err(format!("operation {} already exists", o.operation));
+        }
+        let mut value = value.clone();
+        if let Value::Mapping(m) = &mut value {
+            m.entry(Value::from("name"))
+                .or_insert_with(|| Value::from(o.operation.as_str()));
+        }
+        let op: Operation = serde_yaml::from_value(value)
+            .map_err(|e| format!("inserted operation is not valid: {e}"))?;
+        if op.name != o.operation {
+            return Err(format!(
+                "inserted operation is named {}, the entry says {}",
+                op.name, o.operation
+            ));
+        }
+        let at = position_after(
+            spec.operations.iter().map(|op| op.name.as_str()),
+            o.after.as_deref(),
+        )?;
+        spec.operations.insert(at, op);
+        return Ok(());
+    }
+    let index = spec
+        .operations
+        .iter()
+        .position(|op| op.name == o.operation)
+        .ok_or_else(|| format!("unknown operation {}", o.operation))?;
+    if o.target == "operation" && matches!(action, Action::Delete) {
+        spec.operations.remove(index);
+        return Ok(());
+    }
+    let before = to_value(&spec.operations[index])?;
+    let mut value = before.clone();
+    edit(&mut value, &o.target, &action, o.after.as_deref())?;
+    let op: Operation = serde_yaml::from_value(value)
+        .map_err(|e| format!("result is not a valid operation: {e}"))?;
+    if to_value(&op)? == before {
+        return Err("changes nothing (the extracted value already says this)".into());
+    }
+    if op.name != o.operation {
+        return Err(
+            "renaming an operation is not supported (its name is how overrides find it)".into(),
+        );
+    }
+    spec.operations[index] = op;
+    Ok(())
+}
+
+/// Index after the member named `after` (or the end).
+fn position_after<'a>(
+    names: impl Iterator<Item = &'a str>,
+    after: Option<&str>,
+) -> Result<usize, String> {
+    let names: Vec<&str> = names.collect();
+    match after {
+        None => Ok(names.len()),
+        Some(a) => names
+            .iter()
+            .position(|n| *n == a)
+            .map(|i| i + 1)
+            .ok_or_else(|| format!("`after: {a}` names no member")),
+    }
+}
+
+fn key(k: &str) -> Value {
+    Value::from(k)
+}
+
+/// The mapping of an operation value.
+fn mapping(value: &mut Value) -> Result<&mut Mapping, String> {
+    value
+        .as_mapping_mut()
+        .ok_or_else(|| "node is not a mapping".to_string())
+}
+
+/// A list under `key`, created empty when absent.
+fn list<'v>(m: &'v mut Mapping, k: &str) -> Result<&'v mut Vec<Value>, String> {
+    let entry = m
+        .entry(key(k))
+        .or_insert_with(|| Value::Sequence(Vec::new()));
+    entry
+        .as_sequence_mut()
+        .ok_or_else(|| format!("`{k}` is not a list"))
+}
+
+/// The list member whose `name` is `name`.
+fn member<'v>(items: &'v mut [Value], name: &str) -> Option<&'v mut Value> {
+    items
+        .iter_mut()
+        .find(|v| v.get("name").and_then(Value::as_str) == Some(name))
+}
+
+fn edit(
+    op: &mut Value,
+    target: &str,
+    action: &Action<'_>,
+    after: Option<&str>,
+) -> Result<(), String> {
+    let parts: Vec<&str> = target.split('.').collect();
+    let m = mapping(op)?;
+    match (parts.as_slice(), action) {
+        (["operation"], Action::Set(set)) => merge(m, set),
+        (["operation"], Action::Insert(_)) => {
+            Err("target `operation` takes `set` or `delete`".into())
+        }
+        (["examples", which @ ("request" | "response")], _) => {
+            let examples = m
+                .entry(key("examples"))
+                .or_insert_with(|| Value::Mapping(Mapping::new()));
+            let examples = examples
+                .as_mapping_mut()
+                .ok_or("`examples` is not a mapping")?;
+            match action {
+                Action::Set(set) => {
+                    let node = examples
+                        .entry(key(which))
+                        .or_insert_with(|| Value::Mapping(Mapping::new()));
+                    merge(
+                        node.as_mapping_mut().ok_or("example is not a mapping")?,
+                        set,
+                    )
+                }
+                Action::Insert(v) => {
+                    if examples.contains_key(key(which)) {
+                        return Err("the example exists; use `set` or `delete`".into());
+                    }
+                    examples.insert(key(which), (*v).clone());
+                    Ok(())
+                }
+                Action::Delete => examples
+                    .remove(key(which))
+                    .map(|_| ())
+                    .ok_or_else(|| "no such example".into()),
+            }
+        }
+        ([container @ ("request" | "response" | "structs")], Action::Insert(v)) => {
+            insert(list(m, container)?, v, after)
+        }
+        ([container @ ("request" | "response" | "structs"), name], _) => {
+            let items = list(m, container)?;
+            edit_member(items, name, action, after)
+        }
+        (["structs", s, name], _) => {
+            let items = list(m, "structs")?;
+            let def = member(items, s).ok_or_else(|| format!("no struct {s}"))?;
+            let fields = list(mapping(def)?, "fields")?;
+            edit_member(fields, name, action, after)
+        }
+        _ => Err(format!("unknown target `{target}`")),
+    }
+}
+
+/// `set`/`delete` on a named member, or `insert` into a struct's fields (`structs.<Struct>`).
+fn edit_member(
+    items: &mut Vec<Value>,
+    name: &str,
+    action: &Action<'_>,
+    after: Option<&str>,
+) -> Result<(), String> {
+    match action {
+        Action::Set(set) => {
+            let node = member(items, name).ok_or_else(|| format!("no member {name}"))?;
+            merge(mapping(node)?, set)
+        }
+        Action::Delete => {
+            let at = items
+                .iter()
+                .position(|v| v.get("name").and_then(Value::as_str) == Some(name))
+                .ok_or_else(|| format!("no member {name}"))?;
+            items.remove(at);
+            Ok(())
+        }
+        Action::Insert(v) => {
+            // `structs.<Struct>` as a container: insert a field.
+            let def = member(items, name).ok_or_else(|| format!("no member {name}"))?;
+            let fields = list(mapping(def)?, "fields")?;
+            insert(fields, v, after)
+        }
+    }
+}
+
+fn insert(items: &mut Vec<Value>, v: &Value, after: Option<&str>) -> Result<(), String> {
+    let name = v
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or("inserted member has no `name`")?;
+    if member(items, name).is_some() {
+        return Err(format!("member {name} exists; use `set`"));
+    }
+    let at = position_after(
+        items
+            .iter()
+            .filter_map(|i| i.get("name").and_then(Value::as_str)),
+        after,
+    )?;
+    items.insert(at, v.clone());
+    Ok(())
+}
+
+/// Deep merge: mappings merge key by key, other values replace, `null` removes the key.
+fn merge(node: &mut Mapping, set: &Mapping) -> Result<(), String> {
+    for (k, v) in set {
+        match v {
+            Value::Null => {
+                node.remove(k);
+            }
+            Value::Mapping(inner) => match node.get_mut(k) {
+                Some(Value::Mapping(existing)) => merge(existing, inner)?,
+                _ => {
+                    node.insert(k.clone(), v.clone());
+                }
+            },
+            _ => {
+                node.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"
+service: {name: s, title: S, vendor: aliyun, product: P, api_version: '1', protocol: rpc, endpoint: 'https://x', auth: acs-hmac-sha1, sources: []}
+operations:
+- name: Op
+  rust: op
+  summary: s
+  source: {file: f, line: 1}
+  http: {method: POST, path: /}
+  request:
+  - {name: A, rust: a, type: string, location: query}
+  - {name: B, rust: b, type: string, location: query}
+  structs:
+  - name: S
+    fields:
+    - {name: X, rust: x, type: string}
+"#;
+
+    fn spec() -> ServiceSpec {
+        serde_yaml::from_str(SPEC).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn run(entries: &str) -> (ServiceSpec, Result<usize, Vec<OverrideError>>) {
+        let mut s = spec();
+        let list = parse(entries, "o.yaml").unwrap_or_else(|e| panic!("{e}"));
+        let r = apply(&mut s, "o.yaml", &list);
+        (s, r)
+    }
+
+    #[test]
+    fn set_merges_keys_generically() {
+        let (s, r) = run("- {operation: Op, target: request.A, set: {required: true, constraints: {max_length: 5}}, reason: L1}");
+        assert_eq!(r, Ok(1));
+        let a = &s.operations[0].request[0];
+        assert!(a.required);
+        assert_eq!(a.constraints.max_length, Some(5));
+    }
+
+    #[test]
+    fn insert_and_delete() {
+        let (s, r) = run(
+            "- {operation: Op, target: request, insert: {name: C, rust: c, type: integer}, after: A, reason: r}\n\
+             - {operation: Op, target: request.B, delete: true, reason: r}\n\
+             - {operation: Op, target: structs.S, insert: {name: Y, rust: y, type: long}, reason: r}\n\
+             - {operation: New, target: operations, insert: {rust: new, summary: n, source: {file: v}, http: {method: GET, path: /n}}, reason: r}",
+        );
+        assert_eq!(r, Ok(4));
+        let names: Vec<&str> = s.operations[0]
+            .request
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(names, ["A", "C"]);
+        assert_eq!(s.operations[0].structs[0].fields[1].name, "Y");
+        assert_eq!(s.operations[1].name, "New");
+    }
+
+    #[test]
+    fn rejected_entries_name_file_index_and_rule() {
+        let (_, r) = run(
+            "- {operation: Op, target: request.A, set: {required: true}}\n\
+             - {operation: Nope, target: request.A, set: {required: true}, reason: r}\n\
+             - {operation: Op, target: request.Z, set: {required: true}, reason: r}\n\
+             - {operation: Op, target: request.A, set: {location: query}, reason: r}\n\
+             - {operation: Op, target: bogus, set: {a: 1}, reason: r}\n\
+             - {operation: Op, target: request.A, set: {type: 'no such type'}, reason: r}",
+        );
+        let errors = r.err().unwrap_or_default();
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 6, "{text:#?}");
+        assert!(
+            text[0].starts_with("o.yaml: entry 0: Op request.A: missing `reason`"),
+            "{}",
+            text[0]
+        );
+        assert!(text[1].contains("entry 1") && text[1].contains("unknown operation Nope"));
+        assert!(text[2].contains("no member Z"));
+        assert!(text[3].contains("changes nothing"));
+        assert!(text[4].contains("unknown target `bogus`"));
+        assert!(text[5].contains("not a valid operation"));
+    }
+
+    #[test]
+    fn empty_file_is_no_overrides() {
+        assert!(parse("# nothing yet\n", "o")
+            .map(|l| l.is_empty())
+            .unwrap_or(false));
+        assert!(parse("- 3", "o").is_err());
+    }
+}

@@ -1,0 +1,470 @@
+//! One operation assembled from its parts: fields from the tables, struct tables linked,
+//! shapes checked against the JSON example, prose facts attached.
+
+use super::describe;
+use super::examples;
+use super::link::{parents, struct_name};
+use super::normalize::Line;
+use super::rows::{join_desc, map_type};
+use super::segment::{parts, OpText};
+use super::table::{table_title, tables, Row, Table};
+use crate::extract::diag::{ExtractError, Note, NoteKind};
+use iotcloud_spec::naming::snake_case;
+use iotcloud_spec::{
+    Examples, Field, Http, Location, Operation, PageStyle, Pagination, SourceRef, StructDef, TypeRef,
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Operation name -> API-list group (`产品管理`) from section 2.1.
+pub fn api_groups(lines: &[Line]) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    let mut group: Option<String> = None;
+    for l in lines {
+        let t = l.text.trim();
+        if let Some(g) = t.strip_suffix("API").map(str::trim_end).and_then(|s| s.strip_suffix("相关")) {
+            group = Some(g.split_whitespace().collect());
+            continue;
+        }
+        let Some(g) = &group else { continue };
+        let name = t.split_whitespace().next().unwrap_or("");
+        let ident = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric());
+        if ident && name != "API" {
+            map.insert(name.to_string(), g.clone());
+        }
+    }
+    map
+}
+
+/// Read-only operations, safe to retry: the name says so.
+fn is_read(name: &str) -> bool {
+    ["Query", "Get", "List", "BatchGet", "BatchCheck"]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
+/// Names whose values are large documents or payloads and travel in the form body.
+const BODY_NAMES: &[&str] = &["MessageContent", "ShadowMessage"];
+
+fn mentions_json(desc: &str) -> bool {
+    let flat: String = desc.chars().filter(|c| !c.is_whitespace()).collect();
+    ["JSON格式", "JSON字符串", "JSONString", "JSON对象"]
+        .iter()
+        .any(|k| flat.contains(k))
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    op: &'a str,
+    notes: &'a mut Vec<Note>,
+}
+
+impl Ctx<'_> {
+    fn note(&mut self, kind: NoteKind, line: u32, message: String) {
+        self.notes.push(Note {
+            kind,
+            file: self.file.to_string(),
+            line,
+            operation: Some(self.op.to_string()),
+            message,
+        });
+    }
+}
+
+fn make_field(row: &Row, link: Option<&str>, ctx: &mut Ctx<'_>) -> Field {
+    let desc = join_desc(&row.desc.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>());
+    let printed = row.ty.trim();
+    // A string carrying JSON whose shape has its own table (Args, Items, Configuration).
+    let json_with_table = printed == "String" && link.is_some();
+    let ty = if json_with_table {
+        TypeRef::String
+    } else {
+        let (ty, warning) = map_type(printed, link);
+        if let Some(w) = warning {
+            ctx.note(NoteKind::Warning, row.line, format!("{}: {w}", row.name));
+        }
+        ty
+    };
+    let json = matches!(ty, TypeRef::String) && (json_with_table || mentions_json(&desc));
+    let (enum_values, dups) = describe::enum_values(&desc);
+    for d in dups {
+        ctx.note(
+            NoteKind::Warning,
+            row.line,
+            format!("{}: enumeration value `{d}` documented twice; first meaning kept", row.name),
+        );
+    }
+    let constraints = describe::constraints(&desc, &ty);
+    let default = describe::default_value(&desc, &enum_values);
+    Field {
+        name: row.name.clone(),
+        rust: snake_case(&row.name),
+        doc_name: None,
+        sensitive: row.name.to_ascii_lowercase().ends_with("secret"),
+        required: row.required == Some(true),
+        location: None,
+        wrapper: None,
+        json,
+        requires: describe::requires(&desc),
+        constraints,
+        default,
+        enum_values,
+        example: None,
+        ty,
+        description: desc,
+        source: SourceRef {
+            file: ctx.file.to_string(),
+            line: row.line,
+        },
+    }
+}
+
+/// Build one operation.
+pub fn build(
+    op: &OpText<'_>,
+    file: &str,
+    groups: &BTreeMap<String, String>,
+    notes: &mut Vec<Note>,
+) -> Result<Operation, ExtractError> {
+    let p = parts(op, file)?;
+    let mut ctx = Ctx {
+        file,
+        op: &op.name,
+        notes,
+    };
+    let titles: Vec<String> = p
+        .request
+        .iter()
+        .chain(p.response.iter())
+        .filter_map(|l| table_title(l.text.trim()))
+        .collect();
+    let req_tables = tables(p.request, &titles);
+    let resp_tables = tables(p.response, &titles);
+    let top = |ts: &[Table], what: &str, at: u32| -> Result<(), ExtractError> {
+        match ts.first() {
+            Some(t) if t.title.is_none() && !t.rows.is_empty() => Ok(()),
+            _ => Err(ExtractError {
+                file: file.to_string(),
+                line: at,
+                message: format!("operation {}: no {what} table with rows", op.name),
+            }),
+        }
+    };
+    top(&req_tables, "request", p.summary.no)?;
+    top(&resp_tables, "response", p.summary.no)?;
+    if !req_tables[0].had_common_row {
+        ctx.note(
+            NoteKind::Warning,
+            req_tables[0].line,
+            "request table has no common-parameters row".into(),
+        );
+    }
+    let all: Vec<&Table> = req_tables.iter().chain(resp_tables.iter()).collect();
+    let n_req = req_tables.len();
+    let parent = parents(&all);
+    let mut names: Vec<Option<String>> = vec![None; all.len()];
+    let mut linked: BTreeMap<(usize, usize), String> = BTreeMap::new();
+    for (k, t) in all.iter().enumerate() {
+        let Some(title) = &t.title else { continue };
+        let mut name = struct_name(title);
+        if names.iter().flatten().any(|n| *n == name) {
+            let base = name.clone();
+            let mut i = 2;
+            while names.iter().flatten().any(|n| *n == name) {
+                name = format!("{base}{i}");
+                i += 1;
+            }
+            ctx.note(
+                NoteKind::Warning,
+                t.line,
+                format!("struct table `{title}` appears twice in the operation; named {name}"),
+            );
+        }
+        match parent[k] {
+            Some(pr) => {
+                linked.entry(pr).or_insert_with(|| name.clone());
+            }
+            None => ctx.note(
+                NoteKind::Warning,
+                t.line,
+                format!("struct table `{title}` is referred to by no row"),
+            ),
+        }
+        names[k] = Some(name);
+    }
+    let fields_of = |k: usize, ctx: &mut Ctx<'_>| -> Vec<Field> {
+        all[k]
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(ri, r)| make_field(r, linked.get(&(k, ri)).map(String::as_str), ctx))
+            .collect()
+    };
+    let mut request: Vec<Field> = fields_of(0, &mut ctx)
+        .into_iter()
+        .filter(|f| f.name != "Action")
+        .collect();
+    let mut response = fields_of(n_req, &mut ctx);
+    let mut structs: Vec<StructDef> = Vec::new();
+    for (k, t) in all.iter().enumerate() {
+        if let Some(name) = &names[k] {
+            let fields = fields_of(k, &mut ctx);
+            structs.push(StructDef {
+                name: name.clone(),
+                description: String::new(),
+                fields,
+                source: SourceRef {
+                    file: file.to_string(),
+                    line: t.line,
+                },
+            });
+        }
+    }
+
+    // Examples.
+    let request_example = examples::request(
+        p.examples
+            .iter()
+            .position(|l| l.text.trim() == "请求示例")
+            .map_or(p.examples, |i| &p.examples[i..]),
+        file,
+    );
+    if request_example.is_none() {
+        ctx.note(NoteKind::Warning, p.summary.no, "no request example URL".into());
+    }
+    let json = examples::response(p.examples, file, &op.name);
+    let mut response_example = None;
+    match json {
+        Some(j) => {
+            for r in &j.example.repairs {
+                ctx.note(NoteKind::Repair, j.example.source.line, format!("response example: {r}"));
+            }
+            if let Some(e) = &j.error {
+                ctx.note(
+                    NoteKind::Warning,
+                    j.example.source.line,
+                    format!("response example does not parse after repair: {e}"),
+                );
+            }
+            if let Some(v) = &j.value {
+                let objs = [v];
+                let mut changes = Vec::new();
+                refine(&mut response, &mut structs, &objs, 0, &mut changes);
+                for c in changes {
+                    ctx.note(NoteKind::Warning, j.example.source.line, c);
+                }
+            }
+            response_example = Some((j.example, j.value));
+        }
+        None => ctx.note(NoteKind::Warning, p.summary.no, "no JSON response example".into()),
+    }
+
+    // Request facts.
+    let known: Vec<String> = request.iter().map(|f| f.name.clone()).collect();
+    let mut one_of = Vec::new();
+    for f in &request {
+        if let Some(o) = describe::one_of(&f.name, &f.description, &known) {
+            one_of.push(o);
+        }
+    }
+    for f in &mut request {
+        let large = f.json
+            || BODY_NAMES.contains(&f.name.as_str())
+            || f.description.contains("Base64")
+            || f.constraints.max_items.is_some_and(|n| n >= 100);
+        f.location = Some(if large { Location::Body } else { Location::Query });
+        if let Some(ex) = &request_example {
+            f.example = ex.params.iter().find(|p| p.name == f.name).map(|p| p.value.clone());
+        }
+    }
+
+    let notes_text = p
+        .notes
+        .map(|(_, ls)| join_desc(&ls.iter().map(|l| l.text.as_str()).collect::<Vec<_>>()));
+    let summary = p.summary.text.trim().to_string();
+    let rate_limit = describe::rate_limit(&format!("{summary}\n{}", notes_text.clone().unwrap_or_default()));
+    let pagination = pagination(
+        &request,
+        &response,
+        &structs,
+        response_example.as_ref().and_then(|(_, v)| v.as_ref()),
+    );
+    Ok(Operation {
+        rust: snake_case(&op.name),
+        name: op.name.clone(),
+        summary,
+        description: notes_text.filter(|d| !d.is_empty()),
+        group: groups.get(&op.name).cloned(),
+        source: SourceRef {
+            file: file.to_string(),
+            line: op.heading,
+        },
+        http: Http {
+            method: "POST".into(),
+            path: "/".into(),
+            body: None,
+        },
+        authenticated: true,
+        rate_limit,
+        retry_safe: is_read(&op.name),
+        pagination,
+        request,
+        one_of,
+        response,
+        structs,
+        examples: Examples {
+            request: request_example,
+            response: response_example.map(|(e, _)| e),
+        },
+    })
+}
+
+/// Check the fields against the example objects they describe: a value printed as an array
+/// (or as `{"Element": [...]}`) makes the field a list (with that wrapper); struct members are
+/// checked against the elements in turn.
+fn refine(fields: &mut [Field], structs: &mut [StructDef], objs: &[&Value], depth: usize, changes: &mut Vec<String>) {
+    if depth > 6 || objs.is_empty() {
+        return;
+    }
+    for f in fields.iter_mut() {
+        let vals: Vec<&Value> = objs.iter().filter_map(|o| o.get(&f.name)).collect();
+        if vals.is_empty() {
+            continue;
+        }
+        let elem = f.ty.struct_name().map(str::to_string);
+        let members: Vec<String> = elem
+            .as_ref()
+            .and_then(|s| structs.iter().find(|d| d.name == *s))
+            .map(|d| d.fields.iter().map(|x| x.name.clone()).collect())
+            .unwrap_or_default();
+        let listy = f.ty.is_list() || elem.is_some();
+        let mut items: Vec<&Value> = Vec::new();
+        let mut is_list = false;
+        let mut wrapper: Option<String> = None;
+        for v in &vals {
+            match v {
+                Value::Array(a) => {
+                    is_list = true;
+                    items.extend(a.iter());
+                }
+                Value::Object(o) if listy && o.len() == 1 => {
+                    let unwrapped = o.iter().next().and_then(|(k, inner)| match inner {
+                        Value::Array(a) if !members.contains(k) => Some((k, a)),
+                        _ => None,
+                    });
+                    match unwrapped {
+                        Some((k, a)) => {
+                            is_list = true;
+                            wrapper = Some(k.clone());
+                            items.extend(a.iter());
+                        }
+                        None => items.push(v),
+                    }
+                }
+                _ => items.push(v),
+            }
+        }
+        if is_list && !f.ty.is_list() && elem.is_some() {
+            changes.push(format!(
+                "{}: documented `{}`, the example holds a list; typed list<{}>",
+                f.name,
+                f.ty,
+                f.ty.element()
+            ));
+            f.ty = TypeRef::List(Box::new(f.ty.clone()));
+        }
+        if wrapper.is_some() {
+            f.wrapper = wrapper;
+        }
+        if let Some(s) = elem {
+            let objs: Vec<&Value> = items.into_iter().filter(|v| v.is_object()).collect();
+            if let Some(i) = structs.iter().position(|d| d.name == s) {
+                let mut inner = std::mem::take(&mut structs[i].fields);
+                refine(&mut inner, structs, &objs, depth + 1, changes);
+                structs[i].fields = inner;
+            }
+        }
+    }
+}
+
+/// Where `key` is in the example: top level or inside `Data`.
+fn find_path(example: Option<&Value>, response: &[Field], structs: &[StructDef], keys: &[&str]) -> Option<String> {
+    for key in keys {
+        if let Some(v) = example {
+            if v.get(key).is_some() {
+                return Some(key.to_string());
+            }
+            if v.get("Data").and_then(|d| d.get(key)).is_some() {
+                return Some(format!("Data.{key}"));
+            }
+        }
+    }
+    if example.is_some() {
+        return None;
+    }
+    for key in keys {
+        if response.iter().any(|f| f.name == *key) {
+            return Some(key.to_string());
+        }
+        let data = response.iter().find(|f| f.name == "Data").and_then(|f| f.ty.struct_name());
+        if let Some(d) = data.and_then(|n| structs.iter().find(|s| s.name == n)) {
+            if d.fields.iter().any(|f| f.name == *key) {
+                return Some(format!("Data.{key}"));
+            }
+        }
+    }
+    None
+}
+
+/// Pagination from the request fields, with the response paths the example actually has.
+fn pagination(request: &[Field], response: &[Field], structs: &[StructDef], example: Option<&Value>) -> Option<Pagination> {
+    let has = |n: &str| request.iter().any(|f| f.name == n);
+    let max_size = request
+        .iter()
+        .find(|f| f.name == "PageSize")
+        .and_then(|f| f.constraints.maximum)
+        .and_then(|m| u32::try_from(m).ok());
+    let items = || -> Option<String> {
+        if let Some(f) = response.iter().find(|f| f.ty.is_list()) {
+            return Some(f.name.clone());
+        }
+        let data = response.iter().find(|f| f.name == "Data")?;
+        let s = structs.iter().find(|s| Some(s.name.as_str()) == data.ty.struct_name())?;
+        s.fields
+            .iter()
+            .find(|f| f.ty.is_list())
+            .map(|f| format!("Data.{}", f.name))
+    };
+    let (style, page) = if has("CurrentPage") && has("PageSize") {
+        (PageStyle::CurrentPage, "CurrentPage")
+    } else if has("PageNo") && has("PageSize") {
+        (PageStyle::PageNo, "PageNo")
+    } else if has("StartTime") && has("PageSize") {
+        (PageStyle::TimeCursor, "StartTime")
+    } else {
+        return None;
+    };
+    let path = |keys: &[&str]| find_path(example, response, structs, keys);
+    let mut p = Pagination {
+        style,
+        request_page: page.to_string(),
+        request_size: "PageSize".into(),
+        max_size,
+        response_page: None,
+        response_total: None,
+        response_page_count: None,
+        response_has_next: None,
+        response_cursor: None,
+        items: items().unwrap_or_default(),
+    };
+    if style == PageStyle::TimeCursor {
+        p.response_has_next = path(&["NextValid"]);
+        p.response_cursor = path(&["NextTime"]);
+    } else {
+        p.response_page = path(&["Page", "CurrentPage", "PageNo"]);
+        p.response_total = path(&["Total"]);
+        p.response_page_count = path(&["PageCount"]);
+    }
+    Some(p)
+}

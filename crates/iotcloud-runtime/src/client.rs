@@ -1,0 +1,423 @@
+//! [`Handle`]: the request loop every generated operation goes through (endpoint,
+//! credentials, sign, rate limit, send, retry, decode, error mapping).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tracing::Instrument;
+
+use crate::config::Config;
+use crate::credentials::{Cached, Credentials};
+use crate::endpoint;
+use crate::error::{Error, ErrorKind, Inner, RawCode, TimeoutKind};
+use crate::meta::{AuthScheme, OperationMeta, Protocol};
+use crate::oceanconnect::{AccessToken, TokenManager};
+use crate::operation::{OpError, Operation, Paginated, Service};
+use crate::paginate::Paginator;
+use crate::rate_limit::RateLimiter;
+use crate::request::{PreparedRequest, RequestParts};
+use crate::response::{self, Failure, RetryClass};
+use crate::retry::RetryBudget;
+use crate::signer;
+use crate::transport::{HttpResponse, SendError, Transport};
+use crate::{rest, rpc};
+
+/// One per SDK client (the generated `Client` wraps it); cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Handle {
+    inner: Arc<HandleInner>,
+}
+
+#[derive(Debug)]
+struct HandleInner {
+    config: Config,
+    transport: Transport,
+    credentials: Cached,
+    tokens: Option<TokenManager>,
+    limiter: RateLimiter,
+    budget: RetryBudget,
+}
+
+/// One attempt's request plus what is needed to read its answer.
+struct Attempt {
+    request: PreparedRequest,
+    string_to_sign: String,
+    credentials: Option<Credentials>,
+    token: Option<AccessToken>,
+}
+
+fn secrets<'a>(credentials: &'a Option<Credentials>, token: &'a Option<AccessToken>) -> Vec<&'a str> {
+        let mut s = Vec::new();
+        if let Some(c) = credentials {
+            s.push(c.access_key_secret());
+            if let Some(t) = c.security_token() {
+                s.push(t);
+            }
+        }
+        if let Some(t) = token {
+            s.push(t.secret());
+        }
+        s
+}
+
+impl Handle {
+    /// Builds the pooled HTTP client and the shared state (credentials cache, token manager,
+    /// rate limiter, retry budget). Fails on unusable TLS material.
+    pub fn new(config: Config) -> Result<Handle, Error<RawCode>> {
+        let transport = Transport::build(&config).map_err(|m| {
+            let mut i = Inner::new(ErrorKind::Transport, m);
+            i.retryable = false;
+            Error::from_inner(i)
+        })?;
+        let credentials =
+            Cached::new(config.credentials.clone()).with_clock(config.clock.clone());
+        let tokens = config.oceanconnect.as_ref().map(|oc| {
+            TokenManager::new(
+                transport.clone(),
+                oc.clone(),
+                config.clock.clone(),
+                config.timeouts.attempt,
+            )
+        });
+        Ok(Handle {
+            inner: Arc::new(HandleInner {
+                limiter: RateLimiter::new(config.rate_limit.clone()),
+                budget: RetryBudget::new(config.retry.budget.clone()),
+                config,
+                transport,
+                credentials,
+                tokens,
+            }),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The OceanConnect token manager (when OceanConnect is configured).
+    pub fn token_manager(&self) -> Option<&TokenManager> {
+        self.inner.tokens.as_ref()
+    }
+
+    /// The Alibaba credentials the client would sign with (resolving the chain if needed).
+    pub async fn credentials(&self) -> Result<Credentials, Error<RawCode>> {
+        self.inner
+            .credentials
+            .get()
+            .await
+            .map_err(|e| Error::credentials(e.to_string()))
+    }
+
+    /// Calls an operation: validate, then per attempt rate-limit, sign (fresh nonce and
+    /// timestamp), send, and decode; retrying as [`crate::RetryConfig`] allows.
+    pub async fn call<O: Operation>(&self, op: &O) -> Result<O::Output, OpError<O>> {
+        let meta = O::META;
+        if let Err(v) = op.validate() {
+            return Err(Error::validation(meta.name, v));
+        }
+        let span = tracing::debug_span!(
+            "iotcloud.call",
+            service = meta.service.name,
+            operation = meta.name,
+            attempt = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            http_status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let fut = self.run::<O>(op, meta);
+        let result = match self.inner.config.timeouts.operation {
+            Some(limit) => match tokio::time::timeout(limit, fut).instrument(span.clone()).await {
+                Ok(r) => r,
+                Err(_) => {
+                    let mut i = Inner::new(
+                        ErrorKind::Timeout,
+                        "the operation did not finish in time (all attempts and backoff)",
+                    );
+                    i.timeout = Some((TimeoutKind::Operation, Some(limit)));
+                    i.operation = Some(meta.name);
+                    i.retryable = true;
+                    Err(i)
+                }
+            },
+            None => fut.instrument(span.clone()).await,
+        };
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        result.map_err(Error::from_inner)
+    }
+
+    /// The exact request `call` would send for one attempt (signed, with the configured clock
+    /// and nonce). Used by `--dry-run` and signed-request snapshots.
+    pub async fn prepare<O: Operation>(&self, op: &O) -> Result<PreparedRequest, OpError<O>> {
+        let meta = O::META;
+        if let Err(v) = op.validate() {
+            return Err(Error::validation(meta.name, v));
+        }
+        let mut parts = RequestParts::default();
+        op.write_request(&mut parts);
+        self.build_attempt(meta, &parts)
+            .await
+            .map(|a| a.request)
+            .map_err(Error::from_inner)
+    }
+
+    /// Iterates over the pages of a paginated operation.
+    pub fn paginate<O: Paginated + 'static>(&self, first: O) -> Paginator<O> {
+        Paginator::new(self.clone(), first)
+    }
+
+    fn base_url(&self, meta: &OperationMeta) -> Result<String, Inner> {
+        let cfg = &self.inner.config;
+        let over = cfg.endpoint.as_deref().or(match meta.service.protocol {
+            Protocol::Rest => cfg.oceanconnect.as_ref().map(|o| o.base_url.as_str()),
+            Protocol::Rpc => None,
+        });
+        endpoint::resolve(meta.service, cfg.region.as_deref(), over).map_err(|m| {
+            let mut i = Inner::new(ErrorKind::Validation, m);
+            i.operation = Some(meta.name);
+            i
+        })
+    }
+
+    async fn build_attempt(&self, meta: &OperationMeta, parts: &RequestParts) -> Result<Attempt, Inner> {
+        let base = self.base_url(meta)?;
+        let cfg = &self.inner.config;
+        match (meta.service.protocol, meta.service.auth) {
+            (Protocol::Rpc, _) | (_, AuthScheme::AcsHmacSha1) => {
+                let creds = self.inner.credentials.get().await.map_err(|e| {
+                    let mut i = Inner::new(ErrorKind::Credentials, e.to_string());
+                    i.operation = Some(meta.name);
+                    i
+                })?;
+                let timestamp = signer::format_timestamp(cfg.clock.now());
+                let nonce = cfg.nonce.nonce();
+                let a = rpc::build(
+                    meta,
+                    &base,
+                    cfg.region.as_deref(),
+                    &creds,
+                    &timestamp,
+                    &nonce,
+                    parts,
+                );
+                Ok(Attempt {
+                    request: a.request,
+                    string_to_sign: a.string_to_sign,
+                    credentials: Some(creds),
+                    token: None,
+                })
+            }
+            (Protocol::Rest, AuthScheme::OceanConnectBearer) => {
+                let token = if meta.authenticated {
+                    let tm = self.inner.tokens.as_ref().ok_or_else(|| {
+                        let mut i = Inner::new(
+                            ErrorKind::Credentials,
+                            "OceanConnect is not configured (app id, secret, base URL)",
+                        );
+                        i.operation = Some(meta.name);
+                        i
+                    })?;
+                    Some(tm.access_token().await.map_err(|e| {
+                        let mut i = e.into_inner();
+                        i.operation = Some(meta.name);
+                        i
+                    })?)
+                } else {
+                    None
+                };
+                let app_id = cfg
+                    .oceanconnect
+                    .as_ref()
+                    .map(|o| o.app_id.as_str())
+                    .unwrap_or("");
+                let auth = token.as_ref().map(|t| (app_id, t.secret()));
+                let request = rest::build(meta, &base, parts, auth).map_err(|m| {
+                    let mut i = Inner::new(ErrorKind::Validation, m);
+                    i.operation = Some(meta.name);
+                    i
+                })?;
+                Ok(Attempt {
+                    request,
+                    string_to_sign: String::new(),
+                    credentials: None,
+                    token,
+                })
+            }
+        }
+    }
+
+    async fn send(&self, request: PreparedRequest) -> Result<HttpResponse, Failure> {
+        let limit = self.inner.config.timeouts.attempt;
+        match tokio::time::timeout(limit, self.inner.transport.send(request)).await {
+            Ok(Ok(r)) => Ok(r),
+            Ok(Err(e)) => {
+                let (kind, class, timeout, reason) = match &e {
+                    SendError::NotSent {
+                        connect_timeout: true,
+                        ..
+                    } => (
+                        ErrorKind::Timeout,
+                        RetryClass::Always,
+                        Some(TimeoutKind::Connect),
+                        "connect timeout",
+                    ),
+                    SendError::NotSent { .. } => (
+                        ErrorKind::Transport,
+                        RetryClass::Always,
+                        None,
+                        "connection failed before the request was sent",
+                    ),
+                    SendError::Failed { .. } => (
+                        ErrorKind::Transport,
+                        RetryClass::IfSafe,
+                        None,
+                        "transport failure after the request may have been sent",
+                    ),
+                };
+                let mut inner = Inner::new(kind, e.message());
+                if let Some(t) = timeout {
+                    inner.timeout = Some((t, Some(self.inner.config.timeouts.connect)));
+                }
+                Err(Failure {
+                    inner,
+                    class,
+                    retry_after: None,
+                    reauth: false,
+                    timeout: timeout.is_some(),
+                    reason: reason.to_string(),
+                })
+            }
+            Err(_) => {
+                let mut inner = Inner::new(ErrorKind::Timeout, "no complete answer in time");
+                inner.timeout = Some((TimeoutKind::Attempt, Some(limit)));
+                Err(Failure {
+                    inner,
+                    class: RetryClass::IfSafe,
+                    retry_after: None,
+                    reauth: false,
+                    timeout: true,
+                    reason: "per-attempt timeout".to_string(),
+                })
+            }
+        }
+    }
+
+    async fn run<O: Operation>(&self, op: &O, meta: &'static OperationMeta) -> Result<O::Output, Inner> {
+        let mut parts = RequestParts::default();
+        op.write_request(&mut parts);
+        let retry = &self.inner.config.retry;
+        let span = tracing::Span::current();
+        let mut attempt: u32 = 0;
+        let mut reauthed = false;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            self.inner.limiter.acquire(meta).await;
+            let a = self.build_attempt(meta, &parts).await.map_err(|mut i| {
+                i.attempts = attempt - 1;
+                i
+            })?;
+            let Attempt {
+                request,
+                string_to_sign,
+                credentials,
+                token,
+            } = a;
+            let secrets = secrets(&credentials, &token);
+            let outcome = match self.send(request).await {
+                Ok(resp) => {
+                    span.record("http_status", resp.status);
+                    let checked = match meta.service.protocol {
+                        Protocol::Rpc => response::check_rpc(&resp, &string_to_sign, &secrets),
+                        Protocol::Rest => response::check_rest(&resp, &secrets),
+                    };
+                    checked.map(|()| resp)
+                }
+                Err(f) => Err(f),
+            };
+            let mut failure = match outcome {
+                Ok(resp) => {
+                    let rid = response::request_id(&resp);
+                    if let Some(r) = &rid {
+                        span.record("request_id", r.as_str());
+                    }
+                    self.inner.budget.deposit();
+                    return decode::<O>(&resp, rid, meta, attempt);
+                }
+                Err(f) => f,
+            };
+            if let Some(r) = &failure.inner.request_id {
+                span.record("request_id", r.as_str());
+            }
+            failure.inner.operation = Some(meta.name);
+            failure.inner.attempts = attempt;
+            failure.inner.retryable = match failure.class {
+                RetryClass::Always => true,
+                RetryClass::IfSafe => meta.retry_safe,
+                RetryClass::Never => false,
+            };
+            if failure.reauth && !reauthed {
+                if let (Some(tm), Some(t)) = (&self.inner.tokens, &token) {
+                    reauthed = true;
+                    tm.invalidate(t);
+                    tracing::debug!(reason = %failure.reason, "token rejected: retrying once with a fresh token");
+                    attempt -= 1;
+                    continue;
+                }
+            }
+            if !failure.inner.retryable {
+                tracing::debug!(attempt, reason = %failure.reason, retry_safe = meta.retry_safe, "not retrying: not a retryable failure for this operation");
+                return Err(failure.inner);
+            }
+            if attempt >= retry.max_attempts {
+                tracing::debug!(attempt, reason = %failure.reason, "not retrying: attempts exhausted");
+                return Err(failure.inner);
+            }
+            if !self.inner.budget.try_withdraw(failure.timeout) {
+                tracing::debug!(attempt, reason = %failure.reason, "not retrying: retry budget exhausted");
+                return Err(failure.inner);
+            }
+            let delay = match failure.retry_after {
+                Some(d) => d.min(retry.max_delay),
+                None => retry.backoff(attempt + 1),
+            };
+            tracing::debug!(
+                attempt,
+                reason = %failure.reason,
+                delay_ms = delay.as_millis() as u64,
+                server_suggested = failure.retry_after.is_some(),
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+fn decode<O: Operation>(
+    resp: &HttpResponse,
+    request_id: Option<String>,
+    meta: &'static OperationMeta,
+    attempt: u32,
+) -> Result<O::Output, Inner> {
+    let body: &[u8] = if resp.body.is_empty() { b"{}" } else { &resp.body };
+    serde_json::from_slice::<O::Output>(body).map_err(|e| {
+        let mut i = Inner::new(
+            ErrorKind::Decode,
+            format!(
+                "cannot decode the {} answer: {}",
+                meta.name,
+                response::decode_message(&e)
+            ),
+        );
+        i.request_id = request_id;
+        i.http_status = Some(resp.status);
+        i.operation = Some(meta.name);
+        i.attempts = attempt;
+        i
+    })
+}
+
+/// Convenience for generated code: the error type of a service.
+pub type ServiceError<S> = Error<<S as Service>::ErrorCode>;

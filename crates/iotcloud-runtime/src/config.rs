@@ -1,0 +1,324 @@
+//! Client configuration: region, endpoint, credentials, OceanConnect, TLS, timeouts, retries,
+//! rate limiting, clock and nonce injection.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::{Clock, NonceSource, RandomNonce, SystemClock};
+use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
+use crate::rate_limit::RateLimitConfig;
+use crate::redact::Secret;
+use crate::retry::RetryConfig;
+
+/// Timeouts. Each one, when it fires, is named in the error ([`crate::TimeoutKind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Establishing a connection (TCP + TLS).
+    pub connect: Duration,
+    /// One attempt: sending the request and receiving the whole answer.
+    pub attempt: Duration,
+    /// The whole operation, retries and backoff included (`None`: no limit).
+    pub operation: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            attempt: Duration::from_secs(30),
+            operation: Some(Duration::from_secs(120)),
+        }
+    }
+}
+
+/// Client TLS settings (rustls): extra trusted roots and a client certificate for mutual TLS.
+#[derive(Clone, Default)]
+pub struct TlsConfig {
+    /// Extra root CA certificates, PEM (each may hold several certificates).
+    pub extra_root_ca_pem: Vec<Vec<u8>>,
+    /// Client certificate chain and private key, PEM.
+    pub client_identity: Option<(Vec<u8>, Secret)>,
+}
+
+impl fmt::Debug for TlsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsConfig")
+            .field("extra_root_ca_pem", &self.extra_root_ca_pem.len())
+            .field("client_identity", &self.client_identity.is_some())
+            .finish()
+    }
+}
+
+/// Huawei OceanConnect settings.
+#[derive(Clone)]
+pub struct OceanConnectConfig {
+    /// Base URL, e.g. `https://server:8743` (scheme included).
+    pub base_url: String,
+    /// The application id (`appId`, sent as `app_key`).
+    pub app_id: String,
+    /// The application secret.
+    pub secret: Secret,
+}
+
+impl OceanConnectConfig {
+    /// Settings for one application.
+    pub fn new(
+        base_url: impl Into<String>,
+        app_id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        OceanConnectConfig {
+            base_url: base_url.into(),
+            app_id: app_id.into(),
+            secret: Secret::new(secret.into()),
+        }
+    }
+}
+
+impl fmt::Debug for OceanConnectConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OceanConnectConfig")
+            .field("base_url", &self.base_url)
+            .field("app_id", &self.app_id)
+            .field("secret", &self.secret)
+            .finish()
+    }
+}
+
+/// The complete configuration of one SDK client. Build it with [`Config::builder`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) credentials: Arc<dyn ProvideCredentials>,
+    pub(crate) oceanconnect: Option<OceanConnectConfig>,
+    pub(crate) tls: TlsConfig,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) retry: RetryConfig,
+    pub(crate) rate_limit: RateLimitConfig,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) nonce: Arc<dyn NonceSource>,
+    pub(crate) user_agent: String,
+    #[cfg(feature = "test-util")]
+    pub(crate) test_transport: Option<crate::test_util::TestTransport>,
+}
+
+impl Config {
+    /// A builder with the defaults: default credentials chain, retries and rate limiting on.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// The configured region.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The endpoint override.
+    pub fn endpoint(&self) -> Option<&str> {
+        self.endpoint.as_deref()
+    }
+
+    /// The timeouts.
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    /// The retry settings.
+    pub fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    /// The rate-limit settings.
+    pub fn rate_limit(&self) -> &RateLimitConfig {
+        &self.rate_limit
+    }
+
+    /// The OceanConnect settings.
+    pub fn oceanconnect(&self) -> Option<&OceanConnectConfig> {
+        self.oceanconnect.as_ref()
+    }
+
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+}
+
+/// Builder for [`Config`].
+#[derive(Debug, Default)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    endpoint: Option<String>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    oceanconnect: Option<OceanConnectConfig>,
+    tls: TlsConfig,
+    timeouts: Timeouts,
+    retry: Option<RetryConfig>,
+    rate_limit: Option<RateLimitConfig>,
+    clock: Option<Arc<dyn Clock>>,
+    nonce: Option<Arc<dyn NonceSource>>,
+    user_agent_suffix: Option<String>,
+    #[cfg(feature = "test-util")]
+    test_transport: Option<crate::test_util::TestTransport>,
+}
+
+impl ConfigBuilder {
+    /// The region, e.g. `cn-shanghai` (also sent as `RegionId`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Reads the region from `ALIBABA_CLOUD_REGION_ID` when none is set yet.
+    pub fn region_from_env(mut self) -> Self {
+        if self.region.is_none() {
+            self.region = std::env::var("ALIBABA_CLOUD_REGION_ID")
+                .ok()
+                .filter(|r| !r.is_empty());
+        }
+        self
+    }
+
+    /// An endpoint override, scheme included (`http://127.0.0.1:8080` for the emulator).
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// A credentials provider (default: [`DefaultChain`]).
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// A shared credentials provider.
+    pub fn credentials_provider_arc(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    /// Explicit credentials (access key, optionally with an STS token).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(Arc::new(credentials));
+        self
+    }
+
+    /// Explicit access key credentials.
+    pub fn access_key(self, access_key_id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.credentials(Credentials::new(access_key_id, secret, None))
+    }
+
+    /// OceanConnect settings (base URL, app id, secret).
+    pub fn oceanconnect(mut self, oc: OceanConnectConfig) -> Self {
+        self.oceanconnect = Some(oc);
+        self
+    }
+
+    /// Trusts an extra root CA (PEM).
+    pub fn add_root_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls.extra_root_ca_pem.push(pem.into());
+        self
+    }
+
+    /// A client certificate chain and private key (PEM) for mutual TLS.
+    pub fn client_identity_pem(mut self, cert_pem: impl Into<Vec<u8>>, key_pem: impl Into<String>) -> Self {
+        self.tls.client_identity = Some((cert_pem.into(), Secret::new(key_pem.into())));
+        self
+    }
+
+    /// All timeouts at once.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Connect timeout.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.timeouts.connect = d;
+        self
+    }
+
+    /// Per-attempt timeout.
+    pub fn attempt_timeout(mut self, d: Duration) -> Self {
+        self.timeouts.attempt = d;
+        self
+    }
+
+    /// Whole-operation timeout (`None`: no limit).
+    pub fn operation_timeout(mut self, d: Option<Duration>) -> Self {
+        self.timeouts.operation = d;
+        self
+    }
+
+    /// Retry settings ([`RetryConfig::disabled`] turns retries off).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Rate-limit settings ([`RateLimitConfig::disabled`] turns limiting off).
+    pub fn rate_limit(mut self, rate_limit: RateLimitConfig) -> Self {
+        self.rate_limit = Some(rate_limit);
+        self
+    }
+
+    /// The clock used for `Timestamp` and token expiry.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The nonce source (one nonce per attempt).
+    pub fn nonce(mut self, nonce: Arc<dyn NonceSource>) -> Self {
+        self.nonce = Some(nonce);
+        self
+    }
+
+    /// Appends ` {suffix}` to the `User-Agent` (`iotcloud/<version>`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Answers every request from a replay log instead of the network.
+    #[cfg(feature = "test-util")]
+    pub fn replay(mut self, replayer: crate::test_util::Replayer) -> Self {
+        self.test_transport = Some(crate::test_util::TestTransport::Replay(replayer));
+        self
+    }
+
+    /// Sends requests over the network and records every exchange.
+    #[cfg(feature = "test-util")]
+    pub fn capture(mut self, recorder: crate::test_util::Recorder) -> Self {
+        self.test_transport = Some(crate::test_util::TestTransport::Capture(recorder));
+        self
+    }
+
+    /// The configuration.
+    pub fn build(self) -> Config {
+        let mut user_agent = format!("iotcloud/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(s) = self.user_agent_suffix {
+            user_agent.push(' ');
+            user_agent.push_str(&s);
+        }
+        Config {
+            region: self.region,
+            endpoint: self.endpoint,
+            credentials: self
+                .credentials
+                .unwrap_or_else(|| Arc::new(DefaultChain::new())),
+            oceanconnect: self.oceanconnect,
+            tls: self.tls,
+            timeouts: self.timeouts,
+            retry: self.retry.unwrap_or_default(),
+            rate_limit: self.rate_limit.unwrap_or_default(),
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            nonce: self.nonce.unwrap_or_else(|| Arc::new(RandomNonce)),
+            user_agent,
+            #[cfg(feature = "test-util")]
+            test_transport: self.test_transport,
+        }
+    }
+}

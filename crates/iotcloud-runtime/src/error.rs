@@ -1,0 +1,383 @@
+//! The one error type every call returns, plus validation errors.
+
+use std::error::Error as StdError;
+use std::fmt::{self, Debug, Display};
+use std::time::Duration;
+
+/// A service error-code enum (generated from the spec's catalogue): every documented code plus
+/// an `Unknown(String)` variant that keeps unknown codes verbatim.
+pub trait ErrorCode: Clone + Debug + PartialEq + Send + Sync + 'static {
+    /// Maps a wire code to the enum; never fails.
+    fn from_code(code: &str) -> Self;
+    /// The wire code.
+    fn as_str(&self) -> &str;
+}
+
+/// An error code with no catalogue: the wire code verbatim. Used where no service is known
+/// (credentials, token manager) and as the default code type of [`Error`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RawCode(pub String);
+
+impl ErrorCode for RawCode {
+    fn from_code(code: &str) -> Self {
+        RawCode(code.to_string())
+    }
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Display for RawCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What kind of failure an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request violated a documented constraint; nothing was sent.
+    Validation,
+    /// No usable credentials (or token) could be obtained.
+    Credentials,
+    /// The request could not be sent or the answer not received.
+    Transport,
+    /// A timeout fired (see [`Error::timeout_kind`]).
+    Timeout,
+    /// The service throttled the request (throttling codes, HTTP 429/503).
+    Throttled,
+    /// The service answered with an error code.
+    Service,
+    /// The answer could not be decoded.
+    Decode,
+}
+
+impl Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::Validation => "validation",
+            ErrorKind::Credentials => "credentials",
+            ErrorKind::Transport => "transport",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Throttled => "throttled",
+            ErrorKind::Service => "service",
+            ErrorKind::Decode => "decode",
+        })
+    }
+}
+
+/// Which timeout fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeoutKind {
+    /// Establishing the connection took too long.
+    Connect,
+    /// One attempt (send + receive) took too long.
+    Attempt,
+    /// The whole operation (all attempts and backoff) took too long.
+    Operation,
+}
+
+impl Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connect",
+            TimeoutKind::Attempt => "per-attempt",
+            TimeoutKind::Operation => "operation",
+        })
+    }
+}
+
+/// One violated constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Operation wire name, e.g. `"QueryDevice"`.
+    pub operation: &'static str,
+    /// Parameter wire name, e.g. `"PageSize"`.
+    pub parameter: String,
+    /// The rule, phrased to follow the parameter name: `"must be at most 50 (got 80)"`.
+    pub rule: String,
+}
+
+impl Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} {}", self.operation, self.parameter, self.rule)
+    }
+}
+
+/// Every violated constraint of a request (not only the first).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The violations, in the order they were found.
+    pub violations: Vec<Violation>,
+}
+
+impl ValidationError {
+    /// An empty set of violations.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a violation.
+    pub fn push(
+        &mut self,
+        operation: &'static str,
+        parameter: impl Into<String>,
+        rule: impl Into<String>,
+    ) {
+        self.violations.push(Violation {
+            operation,
+            parameter: parameter.into(),
+            rule: rule.into(),
+        });
+    }
+
+    /// Whether no violation was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// `Ok(())` when empty, `Err(self)` otherwise.
+    pub fn into_result(self) -> Result<(), ValidationError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, v) in self.violations.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            Display::fmt(v, f)?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for ValidationError {}
+
+/// The code-independent part of an error.
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) kind: ErrorKind,
+    pub(crate) code: Option<String>,
+    pub(crate) message: String,
+    pub(crate) request_id: Option<String>,
+    pub(crate) http_status: Option<u16>,
+    pub(crate) retryable: bool,
+    pub(crate) timeout: Option<(TimeoutKind, Option<Duration>)>,
+    pub(crate) operation: Option<&'static str>,
+    pub(crate) validation: Option<ValidationError>,
+    pub(crate) attempts: u32,
+    pub(crate) source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+/// The error of every runtime call.
+///
+/// `C` is the service's generated error-code enum ([`RawCode`] where no service is known).
+/// `Display` prints `code: message (request id ..., HTTP ...)` for service errors.
+pub struct Error<C = RawCode> {
+    inner: Box<Inner>,
+    code: Option<C>,
+}
+
+impl<C: ErrorCode> Error<C> {
+    pub(crate) fn from_inner(inner: Inner) -> Self {
+        let code = inner.code.as_deref().map(C::from_code);
+        Error {
+            inner: Box::new(inner),
+            code,
+        }
+    }
+
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self::from_inner(Inner::new(kind, message))
+    }
+
+    /// A validation error (nothing was sent).
+    pub fn validation(operation: &'static str, err: ValidationError) -> Self {
+        let mut inner = Inner::new(ErrorKind::Validation, err.to_string());
+        inner.operation = Some(operation);
+        inner.validation = Some(err);
+        Self::from_inner(inner)
+    }
+
+    /// A credentials error with the given message.
+    pub fn credentials(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Credentials, message)
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The typed service error code, when the service answered with one.
+    pub fn code(&self) -> Option<&C> {
+        self.code.as_ref()
+    }
+
+    /// The service error code as sent on the wire.
+    pub fn code_str(&self) -> Option<&str> {
+        self.inner.code.as_deref()
+    }
+
+    /// The message (the service's, or a description of the local failure).
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// The service's request id, when known.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
+    /// The HTTP status of the answer, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        self.inner.http_status
+    }
+
+    /// Whether retrying the same call later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        self.inner.retryable
+    }
+
+    /// Which timeout fired, for [`ErrorKind::Timeout`].
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        self.inner.timeout.map(|(k, _)| k)
+    }
+
+    /// The violations, for [`ErrorKind::Validation`].
+    pub fn validation_error(&self) -> Option<&ValidationError> {
+        self.inner.validation.as_ref()
+    }
+
+    /// The operation's wire name, when the error belongs to an operation.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.inner.operation
+    }
+
+    /// How many attempts were made (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// The same error with another code type (e.g. to surface a token-manager error as a
+    /// service error).
+    pub fn with_code_type<D: ErrorCode>(self) -> Error<D> {
+        Error::from_inner(*self.inner)
+    }
+
+    pub(crate) fn into_inner(self) -> Inner {
+        *self.inner
+    }
+
+}
+
+impl Inner {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Inner {
+            kind,
+            code: None,
+            message: message.into(),
+            request_id: None,
+            http_status: None,
+            retryable: false,
+            timeout: None,
+            operation: None,
+            validation: None,
+            attempts: 0,
+            source: None,
+        }
+    }
+}
+
+impl<C: ErrorCode> Display for Error<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        match (i.kind, i.code.as_deref()) {
+            (ErrorKind::Service | ErrorKind::Throttled, Some(code)) => {
+                write!(f, "{code}: {}", i.message)?;
+                match (&i.request_id, i.http_status) {
+                    (Some(r), Some(s)) => write!(f, " (request id {r}, HTTP {s})"),
+                    (Some(r), None) => write!(f, " (request id {r})"),
+                    (None, Some(s)) => write!(f, " (HTTP {s})"),
+                    (None, None) => Ok(()),
+                }
+            }
+            (ErrorKind::Validation, _) => write!(f, "invalid request: {}", i.message),
+            (ErrorKind::Timeout, _) => {
+                let which = i.timeout.map(|(k, _)| k.to_string()).unwrap_or_default();
+                match i.timeout.and_then(|(_, d)| d) {
+                    Some(d) => write!(f, "{which} timeout ({d:?}) fired: {}", i.message),
+                    None => write!(f, "{which} timeout fired: {}", i.message),
+                }?;
+                if let Some(op) = i.operation {
+                    write!(f, " [{op}]")?;
+                }
+                Ok(())
+            }
+            (kind, _) => {
+                write!(f, "{kind} error: {}", i.message)?;
+                if let Some(s) = i.http_status {
+                    write!(f, " (HTTP {s}")?;
+                    if let Some(r) = &i.request_id {
+                        write!(f, ", request id {r}")?;
+                    }
+                    f.write_str(")")?;
+                }
+                if let Some(op) = i.operation {
+                    write!(f, " [{op}]")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<C: ErrorCode> Debug for Error<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &i.kind)
+            .field("code", &self.code)
+            .field("message", &i.message)
+            .field("request_id", &i.request_id)
+            .field("http_status", &i.http_status)
+            .field("retryable", &i.retryable);
+        if let Some(t) = &i.timeout {
+            d.field("timeout", t);
+        }
+        if let Some(op) = i.operation {
+            d.field("operation", &op);
+        }
+        if i.attempts > 0 {
+            d.field("attempts", &i.attempts);
+        }
+        if let Some(s) = &i.source {
+            d.field("source", &s.to_string());
+        }
+        d.finish()
+    }
+}
+
+impl<C: ErrorCode> StdError for Error<C> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|s| s.as_ref() as &(dyn StdError + 'static))
+    }
+}
+
+impl<C: ErrorCode> From<ValidationError> for Error<C> {
+    fn from(err: ValidationError) -> Self {
+        let op = err.violations.first().map(|v| v.operation).unwrap_or("");
+        Error::validation(op, err)
+    }
+}

@@ -1,0 +1,119 @@
+//! Client-side rate limiting from the documented per-operation QPS: a burst waits for its
+//! slot instead of drawing `Throttling` errors from the service.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::meta::OperationMeta;
+
+/// Rate-limit settings. On by default, using each operation's documented limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateLimitConfig {
+    /// Master switch.
+    pub enabled: bool,
+    /// Per-operation overrides (wire name -> requests per second); they win over the spec.
+    pub overrides: HashMap<String, f64>,
+    /// Limit for operations without a documented one (`None` = unlimited).
+    pub default_per_second: Option<f64>,
+    /// How many requests may start at once before spacing applies (at least 1).
+    pub burst: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            enabled: true,
+            overrides: HashMap::new(),
+            default_per_second: None,
+            burst: 1,
+        }
+    }
+}
+
+impl RateLimitConfig {
+    /// No client-side limiting.
+    pub fn disabled() -> Self {
+        RateLimitConfig {
+            enabled: false,
+            ..Self::default()
+        }
+    }
+
+    /// Overrides the limit of one operation (by wire name).
+    pub fn with_limit(mut self, operation: impl Into<String>, per_second: f64) -> Self {
+        self.overrides.insert(operation.into(), per_second);
+        self
+    }
+
+    /// Sets the limit for operations with no documented one.
+    pub fn with_default(mut self, per_second: Option<f64>) -> Self {
+        self.default_per_second = per_second;
+        self
+    }
+
+    /// Sets the burst size.
+    pub fn with_burst(mut self, burst: u32) -> Self {
+        self.burst = burst.max(1);
+        self
+    }
+
+    fn limit_for(&self, meta: &OperationMeta) -> Option<f64> {
+        if !self.enabled {
+            return None;
+        }
+        self.overrides
+            .get(meta.name)
+            .copied()
+            .or(meta.rate_limit_per_second)
+            .or(self.default_per_second)
+            .filter(|q| q.is_finite() && *q > 0.0)
+    }
+}
+
+/// GCRA state per operation: the theoretical arrival time of the next request.
+#[derive(Debug)]
+pub(crate) struct RateLimiter {
+    cfg: RateLimitConfig,
+    tat: Mutex<HashMap<(&'static str, &'static str), Instant>>,
+}
+
+impl RateLimiter {
+    pub(crate) fn new(cfg: RateLimitConfig) -> Self {
+        RateLimiter {
+            cfg,
+            tat: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Reserves the next slot for `meta` and returns how long to wait for it (zero when free).
+    pub(crate) fn reserve(&self, meta: &OperationMeta) -> Duration {
+        let Some(qps) = self.cfg.limit_for(meta) else {
+            return Duration::ZERO;
+        };
+        let interval = Duration::from_secs_f64(1.0 / qps);
+        let tolerance = interval.saturating_mul(self.cfg.burst.max(1) - 1);
+        let now = Instant::now();
+        let mut map = self.tat.lock().unwrap_or_else(|p| p.into_inner());
+        let tat = map.entry((meta.service.name, meta.name)).or_insert(now);
+        let start = (*tat).max(now);
+        *tat = start + interval;
+        start.saturating_duration_since(now + tolerance)
+    }
+
+    /// Waits for the next slot of `meta`.
+    pub(crate) async fn acquire(&self, meta: &OperationMeta) -> Duration {
+        let wait = self.reserve(meta);
+        if !wait.is_zero() {
+            tracing::debug!(
+                operation = meta.name,
+                wait_ms = wait.as_millis() as u64,
+                "rate limit: waiting for a slot"
+            );
+            tokio::time::sleep(wait).await;
+        }
+        wait
+    }
+}

@@ -1,0 +1,181 @@
+//! Retry policy: what is retried, exponential backoff with full jitter, and a retry budget
+//! (token bucket) so a failing service is not hammered.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rand::Rng;
+use reqwest::header::HeaderMap;
+
+/// Retry settings. On by default: 3 attempts, 100 ms base, 20 s cap, a budget of 500 tokens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryConfig {
+    /// Attempts in total, the first included (1 = no retries).
+    pub max_attempts: u32,
+    /// Backoff base: attempt `n` (1-based) waits a random time in `[0, min(max, base * 2^(n-1))]`.
+    pub base_delay: Duration,
+    /// Backoff cap (also caps server-suggested waits).
+    pub max_delay: Duration,
+    /// The retry budget; `None` disables it.
+    pub budget: Option<RetryBudgetConfig>,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(20),
+            budget: Some(RetryBudgetConfig::default()),
+        }
+    }
+}
+
+impl RetryConfig {
+    /// No retries at all.
+    pub fn disabled() -> Self {
+        RetryConfig {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the number of attempts (at least 1).
+    pub fn with_max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    /// Sets the backoff base and cap.
+    pub fn with_backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.base_delay = base;
+        self.max_delay = max.max(base);
+        self
+    }
+
+    /// Sets (or with `None` removes) the retry budget.
+    pub fn with_budget(mut self, budget: Option<RetryBudgetConfig>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The full-jitter backoff before attempt `next_attempt` (2 for the first retry).
+    pub fn backoff(&self, next_attempt: u32) -> Duration {
+        let exp = next_attempt.saturating_sub(2).min(30);
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1u32 << exp)
+            .min(self.max_delay);
+        if ceiling.is_zero() {
+            return ceiling;
+        }
+        let nanos = ceiling.as_nanos().min(u64::MAX as u128) as u64;
+        Duration::from_nanos(rand::thread_rng().gen_range(0..=nanos))
+    }
+}
+
+/// Retry budget: a token bucket shared by all calls of one client. A retry withdraws
+/// `retry_cost` tokens (`timeout_cost` after a timeout); a success deposits `success_deposit`.
+/// When the bucket cannot pay, the error is returned instead of retried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryBudgetConfig {
+    /// Bucket size (and initial content).
+    pub capacity: u32,
+    /// Tokens one retry costs.
+    pub retry_cost: u32,
+    /// Tokens one retry after a timeout costs.
+    pub timeout_cost: u32,
+    /// Tokens a successful call returns.
+    pub success_deposit: u32,
+}
+
+impl Default for RetryBudgetConfig {
+    fn default() -> Self {
+        RetryBudgetConfig {
+            capacity: 500,
+            retry_cost: 5,
+            timeout_cost: 10,
+            success_deposit: 1,
+        }
+    }
+}
+
+/// The live bucket.
+#[derive(Debug)]
+pub(crate) struct RetryBudget {
+    cfg: Option<RetryBudgetConfig>,
+    tokens: Mutex<u32>,
+}
+
+impl RetryBudget {
+    pub(crate) fn new(cfg: Option<RetryBudgetConfig>) -> Self {
+        let tokens = cfg.as_ref().map(|c| c.capacity).unwrap_or(0);
+        RetryBudget {
+            cfg,
+            tokens: Mutex::new(tokens),
+        }
+    }
+
+    /// Withdraws the cost of one retry; `false` when the budget is exhausted.
+    pub(crate) fn try_withdraw(&self, after_timeout: bool) -> bool {
+        let Some(cfg) = &self.cfg else { return true };
+        let cost = if after_timeout {
+            cfg.timeout_cost
+        } else {
+            cfg.retry_cost
+        };
+        let mut t = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        if *t >= cost {
+            *t -= cost;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Returns tokens after a success.
+    pub(crate) fn deposit(&self) {
+        let Some(cfg) = &self.cfg else { return };
+        if cfg.success_deposit == 0 {
+            return;
+        }
+        let mut t = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        *t = (*t + cfg.success_deposit).min(cfg.capacity);
+    }
+
+    /// Tokens left (for tests and diagnostics).
+    #[allow(dead_code)]
+    pub(crate) fn available(&self) -> u32 {
+        *self.tokens.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Codes that mean "slow down" (always retried).
+pub fn is_throttling_code(code: &str) -> bool {
+    code.starts_with("Throttling")
+        || code == "SystemOverFlow"
+        || code == "ServiceUnavailable"
+        || code == "ServiceUnavailableTemporary"
+        || code == "1010009"
+}
+
+/// A server-suggested wait: `x-acs-retry-after` (milliseconds) or `Retry-After`
+/// (seconds or an HTTP date).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    if let Some(v) = headers
+        .get("x-acs-retry-after")
+        .and_then(|v| v.to_str().ok())
+    {
+        if let Ok(ms) = v.trim().parse::<u64>() {
+            if ms > 0 {
+                return Some(Duration::from_millis(ms));
+            }
+        }
+    }
+    let v = headers.get("retry-after")?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    when.duration_since(std::time::SystemTime::now()).ok()
+}

@@ -1,0 +1,113 @@
+//! The command tree and what each branch runs.
+
+use std::ffi::OsString;
+
+use clap::{ArgMatches, Command};
+use serde_json::Value;
+
+use crate::catalog::{self, OperationMeta, Service};
+use crate::exit::{self, Failure};
+use crate::output::{self, Style};
+use crate::pages::{self, PageSource};
+use crate::settings::{self, Settings};
+use crate::{operation, sign, spec_docs};
+
+/// The whole command tree: one subcommand per service with one per operation, plus the tools.
+pub fn root(services: &[Service]) -> Command {
+    let mut root = Command::new("iotcloud")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Call every operation of Alibaba Cloud IoT, Alibaba Cloud MQTT and Huawei OceanConnect from the command line")
+        .long_about(
+            "Call every operation of Alibaba Cloud IoT, Alibaba Cloud MQTT and Huawei OceanConnect \
+             from the command line. Answers are JSON on stdout; errors go to stderr.\n\n\
+             Examples:\n  \
+             iotcloud aliyun-iot query-device --product-key pk --page-size 50\n  \
+             iotcloud aliyun-iot query-device --product-key pk --all-pages\n  \
+             iotcloud aliyun-iot query-device --help\n  \
+             iotcloud demo",
+        )
+        .after_long_help(exit::HELP)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .args(settings::args());
+    for s in services {
+        let mut cmd = Command::new(s.name)
+            .about(s.about)
+            .subcommand_required(true)
+            .arg_required_else_help(true)
+            .after_long_help(exit::HELP);
+        for op in s.operations {
+            cmd = cmd.subcommand(operation::command(s.name, op));
+        }
+        root = root.subcommand(cmd);
+    }
+    root.subcommand(sign::command())
+}
+
+/// Runs the command line `args` (program name first) and returns the exit code.
+pub async fn run(args: Vec<OsString>) -> u8 {
+    let services = catalog::services();
+    let matches = match root(&services).try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { exit::USAGE } else { exit::OK };
+        }
+    };
+    let result = match matches.subcommand() {
+        Some(("sign", m)) => sign::run(m),
+        Some((name, m)) => match services.iter().find(|s| s.name == name) {
+            Some(service) => run_operation(service, m).await,
+            None => Err(Failure::Usage(format!("unknown command {name}"))),
+        },
+        None => Err(Failure::Usage("a command is required".into())),
+    };
+    match result {
+        Ok(()) => exit::OK,
+        Err(f) => {
+            eprintln!("{f}");
+            f.exit_code()
+        }
+    }
+}
+
+async fn run_operation(service: &Service, m: &ArgMatches) -> Result<(), Failure> {
+    let Some((name, m)) = m.subcommand() else {
+        return Err(Failure::Usage(format!("{} needs an operation", service.name)));
+    };
+    let op: &'static OperationMeta = service
+        .operations
+        .iter()
+        .copied()
+        .find(|op| operation::command_name(op) == name)
+        .ok_or_else(|| Failure::Usage(format!("unknown operation {name}")))?;
+    let settings = Settings::from_matches(m);
+    let request = operation::request(service.name, op, m)?;
+    let style = Style::choose(settings.output.as_deref());
+    if settings.dry_run {
+        let prepared = catalog::dispatch(&settings, service.name, op.name, request, true).await?;
+        return output::print(&prepared, style);
+    }
+    if settings.all_pages {
+        let paging = spec_docs::operation(service.name, op.name)
+            .and_then(|d| d.paging.as_ref())
+            .ok_or_else(|| Failure::Usage(format!("{name} is not paginated: --all-pages does not apply")))?;
+        let source = Caller { settings: &settings, service: service.name, operation: op.name };
+        pages::run(&source, paging, request, style).await?;
+        return Ok(());
+    }
+    let answer = catalog::dispatch(&settings, service.name, op.name, request, false).await?;
+    output::print(&answer, style)
+}
+
+struct Caller<'a> {
+    settings: &'a Settings,
+    service: &'static str,
+    operation: &'static str,
+}
+
+impl PageSource for Caller<'_> {
+    async fn call(&self, request: Value) -> Result<Value, Failure> {
+        catalog::dispatch(self.settings, self.service, self.operation, request, false).await
+    }
+}

@@ -1,0 +1,184 @@
+//! Global flags (region, endpoint, profile, credentials, OceanConnect application) and the
+//! runtime configuration they make. Credentials not given on the command line come from the
+//! runtime's chain: environment, `~/.aliyun/config.json`, `~/.alibabacloud/credentials.ini`, ECS RAM role.
+
+use clap::{Arg, ArgAction, ArgMatches};
+use iotcloud_runtime::credentials::{DefaultChain, Env};
+use iotcloud_runtime::{Config, OceanConnectConfig};
+
+use crate::exit::Failure;
+
+/// The global flags, valid before or after the subcommand.
+pub fn args() -> Vec<Arg> {
+    let global = |a: Arg| a.global(true).hide_env_values(true).help_heading("Global options");
+    vec![
+        global(
+            Arg::new("region")
+                .long("region")
+                .value_name("REGION")
+                .env("ALIBABA_CLOUD_REGION_ID")
+                .help("Region, e.g. cn-shanghai (sent as RegionId; picks the endpoint)"),
+        ),
+        global(
+            Arg::new("endpoint")
+                .long("endpoint")
+                .value_name("URL")
+                .env("IOTCLOUD_ENDPOINT")
+                .help("Endpoint override, scheme included (e.g. http://127.0.0.1:8080 for the emulator)"),
+        ),
+        global(
+            Arg::new("profile")
+                .long("profile")
+                .value_name("NAME")
+                .help("Credentials profile of ~/.aliyun/config.json or ~/.alibabacloud/credentials.ini (default: ALIBABA_CLOUD_PROFILE, then the file's current one)"),
+        ),
+        global(
+            Arg::new("access-key-id")
+                .long("access-key-id")
+                .value_name("ID")
+                .help("AccessKeyId; its secret is read from ALIBABA_CLOUD_ACCESS_KEY_SECRET (default: the credentials chain)"),
+        ),
+        global(
+            Arg::new("oc-app-id")
+                .long("oc-app-id")
+                .value_name("APP_ID")
+                .env("OCEANCONNECT_APP_ID")
+                .help("OceanConnect application id; its secret is read from OCEANCONNECT_SECRET"),
+        ),
+        global(
+            Arg::new("oc-base-url")
+                .long("oc-base-url")
+                .value_name("URL")
+                .env("OCEANCONNECT_BASE_URL")
+                .help("OceanConnect base URL, e.g. https://server:8743 (default: --endpoint)"),
+        ),
+        global(
+            Arg::new("oc-ca-file")
+                .long("oc-ca-file")
+                .value_name("PEM")
+                .help("Extra root CA (PEM file) to trust for OceanConnect"),
+        ),
+        global(
+            Arg::new("oc-client-cert")
+                .long("oc-client-cert")
+                .value_name("PEM")
+                .requires("oc-client-key")
+                .help("Client certificate chain (PEM file) for mutual TLS"),
+        ),
+        global(
+            Arg::new("oc-client-key")
+                .long("oc-client-key")
+                .value_name("PEM")
+                .requires("oc-client-cert")
+                .help("Client private key (PEM file) for mutual TLS"),
+        ),
+        global(
+            Arg::new("output")
+                .long("output")
+                .short('o')
+                .value_name("FORMAT")
+                .value_parser(["json", "pretty"])
+                .help("json: compact, one document per line; pretty: indented (default: pretty on a terminal)"),
+        ),
+        global(
+            Arg::new("dry-run")
+                .long("dry-run")
+                .action(ArgAction::SetTrue)
+                .help("Print the signed request that would be sent (secrets redacted) and exit"),
+        ),
+        global(
+            Arg::new("all-pages")
+                .long("all-pages")
+                .action(ArgAction::SetTrue)
+                .help("Call a paginated operation page after page, printing each page"),
+        ),
+    ]
+}
+
+/// What the global flags say.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    region: Option<String>,
+    endpoint: Option<String>,
+    profile: Option<String>,
+    access_key_id: Option<String>,
+    oc_app_id: Option<String>,
+    oc_base_url: Option<String>,
+    oc_ca_file: Option<String>,
+    oc_client: Option<(String, String)>,
+    /// `--output`.
+    pub output: Option<String>,
+    /// `--dry-run`.
+    pub dry_run: bool,
+    /// `--all-pages`.
+    pub all_pages: bool,
+}
+
+impl Settings {
+    /// Reads the global flags from the matches of any subcommand level.
+    pub fn from_matches(m: &ArgMatches) -> Settings {
+        let s = |id: &str| m.try_get_one::<String>(id).ok().flatten().cloned();
+        Settings {
+            region: s("region"),
+            endpoint: s("endpoint"),
+            profile: s("profile"),
+            access_key_id: s("access-key-id"),
+            oc_app_id: s("oc-app-id"),
+            oc_base_url: s("oc-base-url"),
+            oc_ca_file: s("oc-ca-file"),
+            oc_client: s("oc-client-cert").zip(s("oc-client-key")),
+            output: s("output"),
+            dry_run: m.try_get_one::<bool>("dry-run").ok().flatten().copied().unwrap_or(false),
+            all_pages: m.try_get_one::<bool>("all-pages").ok().flatten().copied().unwrap_or(false),
+        }
+    }
+
+    /// The runtime configuration these settings describe.
+    pub fn config(&self) -> Result<Config, Failure> {
+        let mut b = Config::builder().user_agent_suffix(format!("iotcloud-cli/{}", env!("CARGO_PKG_VERSION")));
+        if let Some(r) = &self.region {
+            b = b.region(r);
+        }
+        if let Some(e) = &self.endpoint {
+            b = b.endpoint(e);
+        }
+        if let Some(id) = &self.access_key_id {
+            let secret = env_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET").ok_or_else(|| {
+                Failure::Transport(
+                    "--access-key-id needs its secret in ALIBABA_CLOUD_ACCESS_KEY_SECRET".into(),
+                )
+            })?;
+            b = b.access_key(id, secret);
+        } else if let Some(profile) = &self.profile {
+            let mut vars: Vec<(String, String)> = std::env::vars().collect();
+            vars.push(("ALIBABA_CLOUD_PROFILE".into(), profile.clone()));
+            b = b.credentials_provider(DefaultChain::builder().env(Env::from_vars(vars)).build());
+        }
+        if let Some(app_id) = &self.oc_app_id {
+            let base = self.oc_base_url.as_ref().or(self.endpoint.as_ref()).ok_or_else(|| {
+                Failure::Usage("--oc-app-id needs --oc-base-url (or --endpoint)".into())
+            })?;
+            let secret = env_var("OCEANCONNECT_SECRET").ok_or_else(|| {
+                Failure::Transport("--oc-app-id needs its secret in OCEANCONNECT_SECRET".into())
+            })?;
+            b = b.oceanconnect(OceanConnectConfig::new(base, app_id, secret));
+        }
+        if let Some(ca) = &self.oc_ca_file {
+            b = b.add_root_ca_pem(read(ca, "--oc-ca-file")?);
+        }
+        if let Some((cert, key)) = &self.oc_client {
+            let key = String::from_utf8(read(key, "--oc-client-key")?)
+                .map_err(|_| Failure::Usage(format!("--oc-client-key {key}: not a PEM text file")))?;
+            b = b.client_identity_pem(read(cert, "--oc-client-cert")?, key);
+        }
+        Ok(b.build())
+    }
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn read(path: &str, flag: &str) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure::Usage(format!("{flag} {path}: {e}")))
+}

@@ -1,0 +1,172 @@
+//! Emulator-only endpoints under `/_emulator/` (no authentication; the server listens on
+//! loopback): recorded messages, fault rules, the whole state, and device-side simulation.
+//!
+//! - `GET /_emulator/messages[?kind=Pub&product_key=..]`, `DELETE /_emulator/messages`
+//! - `GET /_emulator/faults`, `PUT /_emulator/faults` (JSON list of rules), `DELETE /_emulator/faults`
+//! - `GET /_emulator/state`
+//! - `POST /_emulator/devices/status` `{"IotId"|"ProductKey"+"DeviceName", "Status": "ONLINE"}`
+//! - `POST /_emulator/devices/properties` `{"IotId"|..., "Items": {"temp": 21.5}, "Time": ms?}`
+//! - `POST /_emulator/oceanconnect/devices` `{"deviceId", "nodeId", "online"}`
+
+use crate::app::{lock, App, Incoming};
+use crate::faults::FaultRule;
+use crate::state::{now_ms, OcDevice};
+use crate::wire;
+use axum::http::Method;
+use axum::response::Response;
+use serde_json::{json, Value};
+
+fn reply(status: u16, body: Value) -> Response {
+    wire::json_response(status, &body)
+}
+
+fn bad(message: impl Into<String>) -> Response {
+    reply(400, json!({"Code": "InvalidParameter", "Message": message.into()}))
+}
+
+/// Answer one inspection request.
+pub async fn handle(app: &App, req: Incoming) -> Response {
+    let path = req.uri.path().trim_end_matches('/').to_string();
+    let query: Vec<(String, String)> =
+        wire::decode_pairs(req.uri.query().unwrap_or("").as_bytes(), "query string").unwrap_or_default();
+    let q = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let body = || -> Result<Value, Response> {
+        if req.body.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&req.body).map_err(|e| bad(format!("the body is not JSON: {e}")))
+    };
+    match (req.method.clone(), path.as_str()) {
+        (Method::GET, "/_emulator/messages") => {
+            let state = lock(&app.state);
+            let kind = q("kind");
+            let pk = q("product_key");
+            let list: Vec<Value> = state
+                .messages
+                .iter()
+                .filter(|m| kind.as_ref().map_or(true, |k| &m.kind == k))
+                .filter(|m| pk.as_ref().map_or(true, |p| &m.product_key == p))
+                .map(|m| serde_json::to_value(m).unwrap_or(Value::Null))
+                .collect();
+            reply(200, json!({ "messages": list }))
+        }
+        (Method::DELETE, "/_emulator/messages") => {
+            lock(&app.state).messages.clear();
+            saved(app, json!({"cleared": true})).await
+        }
+        (Method::GET, "/_emulator/faults") => reply(200, json!({ "faults": lock(&app.faults).rules() })),
+        (Method::PUT | Method::POST, "/_emulator/faults") => {
+            let value = match body() {
+                Ok(v) => v,
+                Err(r) => return r,
+            };
+            let list = match value {
+                Value::Object(mut m) => m.remove("faults").unwrap_or(Value::Null),
+                other => other,
+            };
+            match serde_json::from_value::<Vec<FaultRule>>(list) {
+                Ok(rules) => {
+                    lock(&app.faults).set(rules.clone());
+                    reply(200, json!({ "faults": rules }))
+                }
+                Err(e) => bad(format!("expected a list of fault rules: {e}")),
+            }
+        }
+        (Method::DELETE, "/_emulator/faults") => {
+            lock(&app.faults).set(Vec::new());
+            reply(200, json!({ "faults": [] }))
+        }
+        (Method::GET, "/_emulator/state") => {
+            let state = lock(&app.state);
+            reply(200, serde_json::to_value(&*state).unwrap_or(Value::Null))
+        }
+        (Method::POST, "/_emulator/devices/status") => {
+            let v = match body() {
+                Ok(v) => v,
+                Err(r) => return r,
+            };
+            let status = v.get("Status").and_then(Value::as_str).unwrap_or("ONLINE").to_string();
+            if !matches!(status.as_str(), "ONLINE" | "OFFLINE" | "UNACTIVE") {
+                return bad("Status must be ONLINE, OFFLINE or UNACTIVE");
+            }
+            let result = {
+                let mut state = lock(&app.state);
+                let id = device_of(&state, &v);
+                match id.and_then(|id| state.devices.get_mut(&id)) {
+                    Some(d) => {
+                        let now = now_ms();
+                        if status == "ONLINE" {
+                            d.gmt_online = Some(now);
+                            d.gmt_active.get_or_insert(now);
+                        }
+                        d.status = status;
+                        Ok(json!({"IotId": d.iot_id, "Status": d.status}))
+                    }
+                    None => Err(()),
+                }
+            };
+            match result {
+                Ok(v) => saved(app, v).await,
+                Err(()) => reply(404, json!({"Code": "iot.device.NotExistedDevice", "Message": "no such device"})),
+            }
+        }
+        (Method::POST, "/_emulator/devices/properties") => {
+            let v = match body() {
+                Ok(v) => v,
+                Err(r) => return r,
+            };
+            let Some(items) = v.get("Items").and_then(Value::as_object).cloned() else {
+                return bad("Items must be a JSON object of identifier -> value");
+            };
+            let time = v.get("Time").and_then(Value::as_i64).unwrap_or_else(now_ms);
+            let found = {
+                let mut state = lock(&app.state);
+                let id = device_of(&state, &v);
+                match id.and_then(|id| state.devices.get_mut(&id)) {
+                    Some(d) => {
+                        crate::iot::properties::record(d, &items, time);
+                        true
+                    }
+                    None => false,
+                }
+            };
+            if found {
+                saved(app, json!({"recorded": items.len()})).await
+            } else {
+                reply(404, json!({"Code": "iot.device.NotExistedDevice", "Message": "no such device"}))
+            }
+        }
+        (Method::POST, "/_emulator/oceanconnect/devices") => {
+            let v = match body() {
+                Ok(v) => v,
+                Err(r) => return r,
+            };
+            let Some(device_id) = v.get("deviceId").and_then(Value::as_str).map(str::to_string) else {
+                return bad("deviceId is required");
+            };
+            let device = OcDevice {
+                node_id: v.get("nodeId").and_then(Value::as_str).unwrap_or(&device_id).to_string(),
+                device_id,
+                verify_code: v.get("verifyCode").and_then(Value::as_str).unwrap_or_default().to_string(),
+                timeout: v.get("timeout").and_then(Value::as_i64).unwrap_or(180),
+                online: v.get("online").and_then(Value::as_bool).unwrap_or(false),
+            };
+            let out = serde_json::to_value(&device).unwrap_or(Value::Null);
+            crate::oceanconnect::upsert_device(&mut lock(&app.state), device);
+            saved(app, out).await
+        }
+        _ => reply(404, json!({"Code": "NotFound", "Message": format!("{} {path} is not an inspection endpoint", req.method)})),
+    }
+}
+
+fn device_of(state: &crate::state::State, v: &Value) -> Option<String> {
+    let s = |k: &str| v.get(k).and_then(Value::as_str);
+    state.device_id(s("IotId"), s("ProductKey"), s("DeviceName"))
+}
+
+async fn saved(app: &App, body: Value) -> Response {
+    match app.state_changed().await {
+        Ok(()) => reply(200, body),
+        Err(e) => reply(500, json!({"Code": "InternalError", "Message": e})),
+    }
+}

@@ -1,0 +1,6 @@
+//! Handlers of this area (being filled in).
+
+use super::Handler;
+
+/// The handlers.
+pub const HANDLERS: &[Handler] = &[];

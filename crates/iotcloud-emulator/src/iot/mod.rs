@@ -1,0 +1,309 @@
+//! Operations with real state, one module per area. Each module exports a table of handlers;
+//! an operation without a handler answers with its documented example (after validation).
+//!
+//! Responses are shaped by the operation's documented example: the handler supplies values,
+//! [`shape`] puts them into the example's structure, so field names, nesting and list wrappers
+//! follow the document rather than this code.
+
+pub mod devices;
+pub mod groups;
+pub mod messages;
+pub mod mqtt;
+pub mod products;
+pub mod properties;
+pub mod rules;
+pub mod topics;
+
+use crate::state::State;
+use crate::validate::{self, Params};
+use crate::wire::Failure;
+use iotcloud_spec::{Operation, PageStyle, ServiceSpec};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// What a handler returns: the response fields (without `RequestId`).
+pub type Outcome = Result<Map<String, Value>, Failure>;
+
+/// A stateful operation.
+pub struct Handler {
+    /// The service's product code (`Iot`, `OnsMqtt`).
+    pub product: &'static str,
+    /// The operation's wire name.
+    pub name: &'static str,
+    /// Whether it changes state (and so is saved under `--data-dir`).
+    pub writes: bool,
+    pub run: fn(&mut Ctx) -> Outcome,
+}
+
+/// All handlers.
+pub fn handlers() -> impl Iterator<Item = &'static Handler> {
+    [
+        products::HANDLERS,
+        devices::HANDLERS,
+        groups::HANDLERS,
+        topics::HANDLERS,
+        properties::HANDLERS,
+        messages::HANDLERS,
+        rules::HANDLERS,
+        mqtt::HANDLERS,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Run the handler of `op`, if it has one: the outcome and whether it writes.
+pub fn dispatch(state: &mut State, service: &ServiceSpec, op: &Operation, params: &Params) -> Option<(Outcome, bool)> {
+    let handler = handlers().find(|h| h.product == service.service.product && h.name == op.name)?;
+    let mut ctx = Ctx { state, params, op };
+    Some(((handler.run)(&mut ctx), handler.writes))
+}
+
+/// A request being handled.
+pub struct Ctx<'a> {
+    pub state: &'a mut State,
+    pub params: &'a Params,
+    pub op: &'a Operation,
+}
+
+impl Ctx<'_> {
+    /// A non-empty parameter.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.params.get(name).map(String::as_str).filter(|s| !s.is_empty())
+    }
+
+    /// A parameter the handler cannot do without (validation usually caught it already).
+    pub fn req(&self, name: &str) -> Result<String, Failure> {
+        self.get(name).map(str::to_string).ok_or_else(|| Failure::missing(name))
+    }
+
+    /// An integer parameter (validated by type already; a bad one is still reported, not ignored).
+    pub fn int(&self, name: &str) -> Result<Option<i64>, Failure> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => v.trim().parse().map(Some).map_err(|_| Failure::invalid(name, "expected an integer")),
+        }
+    }
+
+    /// A boolean parameter.
+    pub fn boolean(&self, name: &str) -> Result<Option<bool>, Failure> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(_) => Err(Failure::invalid(name, "expected true or false")),
+        }
+    }
+
+    /// A flattened list of scalars (`Name.1`, `Name.2`).
+    pub fn list(&self, name: &str) -> Vec<String> {
+        validate::list_values(name, self.params)
+    }
+
+    /// A flattened list of structs (`Name.1.Member`).
+    pub fn structs(&self, name: &str) -> Vec<BTreeMap<String, String>> {
+        validate::list_structs(name, self.params)
+    }
+
+    /// A JSON parameter.
+    pub fn json(&self, name: &str) -> Result<Option<Value>, Failure> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => serde_json::from_str(v).map(Some).map_err(|e| Failure::invalid(name, format!("expected JSON ({e})"))),
+        }
+    }
+
+    /// The IotId of the device named by `IotId` or `ProductKey` + `DeviceName`.
+    pub fn device_id(&self) -> Result<String, Failure> {
+        self.device_id_with("IotId", "ProductKey", "DeviceName")
+    }
+
+    /// Like [`Ctx::device_id`] with other parameter names (`GwProductKey`, ...).
+    pub fn device_id_with(&self, id: &str, pk: &str, dn: &str) -> Result<String, Failure> {
+        if self.get(id).is_none() && (self.get(pk).is_none() || self.get(dn).is_none()) {
+            return Err(Failure::missing(if self.get(pk).is_some() { dn } else { id }));
+        }
+        self.state
+            .device_id(self.get(id), self.get(pk), self.get(dn))
+            .ok_or_else(|| Failure::business("iot.device.NotExistedDevice"))
+    }
+
+    /// Fail with `iot.prod.NotExistedProduct` unless the product exists.
+    pub fn product(&self, product_key: &str) -> Result<&crate::state::Product, Failure> {
+        self.state
+            .products
+            .get(product_key)
+            .ok_or_else(|| Failure::business("iot.prod.NotExistedProduct"))
+    }
+
+    /// The example response of the operation, to be filled.
+    pub fn template(&self) -> Map<String, Value> {
+        crate::rpc::example(self.op)
+    }
+
+    /// The response: the example with `value` put at `path` (see [`shape`]).
+    pub fn respond(&self, path: &str, value: Value) -> Map<String, Value> {
+        let mut out = self.template();
+        put(&mut out, path, value);
+        out
+    }
+
+    /// A paged list answer following the operation's `pagination` (page number, size, total,
+    /// page count at the documented paths; items at the documented item path).
+    pub fn page(&self, items: Vec<Value>) -> Outcome {
+        let Some(p) = &self.op.pagination else {
+            return Ok(self.respond("Data", Value::Array(items)));
+        };
+        if p.style == PageStyle::TimeCursor {
+            return Ok(self.respond(&p.items, Value::Array(items)));
+        }
+        let default_size = self
+            .op
+            .param(&p.request_size)
+            .and_then(|f| f.default.as_deref())
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(10i64);
+        let size = self.int(&p.request_size)?.unwrap_or(default_size);
+        let page = self.int(&p.request_page)?.unwrap_or(1);
+        if size < 1 || page < 1 || p.max_size.is_some_and(|m| size > m as i64) {
+            return Err(Failure::business("iot.common.InvalidPageParams"));
+        }
+        let total = items.len() as i64;
+        let start = ((page - 1) * size).min(total) as usize;
+        let end = (start + size as usize).min(items.len());
+        let slice = items[start..end].to_vec();
+        let mut out = self.template();
+        put(&mut out, &p.items, Value::Array(slice));
+        if let Some(path) = &p.response_page {
+            put(&mut out, path, Value::from(page));
+        }
+        if let Some(path) = &p.response_total {
+            put(&mut out, path, Value::from(total));
+        }
+        if let Some(path) = &p.response_page_count {
+            put(&mut out, path, Value::from((total + size - 1) / size));
+        }
+        if let Some(path) = p.response_page.as_deref().and_then(|r| sibling(r, "PageSize")) {
+            if get_path(&out, &path).is_some() {
+                put(&mut out, &path, Value::from(size));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn sibling(path: &str, name: &str) -> Option<String> {
+    Some(match path.rsplit_once('.') {
+        Some((parent, _)) => format!("{parent}.{name}"),
+        None => name.to_string(),
+    })
+}
+
+fn get_path<'a>(map: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    let mut parts = path.split('.');
+    let mut cur = map.get(parts.next()?)?;
+    for part in parts {
+        cur = cur.as_object()?.get(part)?;
+    }
+    Some(cur)
+}
+
+/// Put `value` at the dot-separated `path` of `map`, shaped by what the example holds there:
+/// an object template is filled with the value's fields (template fields the value lacks are
+/// kept), a list template gives every item the shape of its first element, and an object with a
+/// single list member (the `{"DeviceInfo": [...]}` wrapper) receives a list inside the wrapper.
+pub fn put(map: &mut Map<String, Value>, path: &str, value: Value) {
+    let mut parts: Vec<&str> = path.split('.').filter(|p| !p.is_empty()).collect();
+    let Some(last) = parts.pop() else { return };
+    let mut cur = map;
+    for part in parts {
+        let entry = cur.entry(part.to_string()).or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Map::new());
+        }
+        let Value::Object(next) = entry else { return };
+        cur = next;
+    }
+    let shaped = match cur.get(last) {
+        Some(template) => shape(template, value),
+        None => value,
+    };
+    cur.insert(last.to_string(), shaped);
+}
+
+/// Shape `value` like `template` (see [`put`]).
+pub fn shape(template: &Value, value: Value) -> Value {
+    match (template, value) {
+        (Value::Object(t), Value::Object(v)) => {
+            let mut out = t.clone();
+            for (k, val) in v {
+                let shaped = match t.get(&k) {
+                    Some(inner) if inner.is_object() || inner.is_array() => shape(inner, val),
+                    _ => val,
+                };
+                out.insert(k, shaped);
+            }
+            Value::Object(out)
+        }
+        (Value::Object(t), Value::Array(items)) if t.len() == 1 => {
+            let (key, inner) = t.iter().next().map(|(k, v)| (k.clone(), v.clone())).unwrap_or_default();
+            let mut out = Map::new();
+            out.insert(key, shape(&inner, Value::Array(items)));
+            Value::Object(out)
+        }
+        (Value::Array(t), Value::Array(items)) => match t.first() {
+            Some(first) if first.is_object() => Value::Array(items.into_iter().map(|i| shape(first, i)).collect()),
+            _ => Value::Array(items),
+        },
+        (_, value) => value,
+    }
+}
+
+/// Build a JSON object from `(name, value)` pairs, leaving out `null`s.
+pub fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    let mut m = Map::new();
+    for (k, v) in pairs {
+        if !v.is_null() {
+            m.insert(k.to_string(), v);
+        }
+    }
+    Value::Object(m)
+}
+
+/// Milliseconds as the GMT date text the service prints (`2018-01-19 14:26:42`)... in UTC.
+pub fn gmt(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    t.format(&f).unwrap_or_default()
+}
+
+/// Milliseconds as ISO 8601 UTC (`2018-01-19T06:26:42.000Z`), used by `Utc*` fields.
+pub fn utc(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].000Z");
+    t.format(&f).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shape_follows_the_example() {
+        let template = json!({"List": {"ProductInfo": [{"ProductKey": "x", "Extra": 1}]}, "Total": 9});
+        let Value::Object(mut m) = template else { return };
+        put(&mut m, "List", json!([{"ProductKey": "a"}, {"ProductKey": "b"}]));
+        put(&mut m, "Total", json!(2));
+        assert_eq!(
+            Value::Object(m),
+            json!({"List": {"ProductInfo": [{"ProductKey": "a", "Extra": 1}, {"ProductKey": "b", "Extra": 1}]}, "Total": 2})
+        );
+    }
+
+    #[test]
+    fn put_creates_missing_paths() {
+        let mut m = Map::new();
+        put(&mut m, "Data.Total", json!(3));
+        assert_eq!(Value::Object(m), json!({"Data": {"Total": 3}}));
+    }
+}

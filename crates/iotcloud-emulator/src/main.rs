@@ -1,0 +1,80 @@
+//! `iotcloud-emulator --port 8080 [--data-dir DIR] [--seed N] [--fault OP:key=value,...]`
+
+use clap::Parser;
+use iotcloud_emulator::{Emulator, FaultRule};
+use std::path::PathBuf;
+
+/// A local emulator of Alibaba Cloud IoT, Alibaba Cloud MQTT and Huawei OceanConnect.
+#[derive(Debug, Parser)]
+#[command(name = "iotcloud-emulator", version)]
+struct Args {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Keep state in DIR/state.json across restarts (memory only without it).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Seed of the fault-injection random source.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// A fault rule, e.g. `QueryProduct:error=0.2,kind=throttling,latency=50` (repeatable;
+    /// keys: error, kind=server-error|unavailable|throttling, latency, drop, truncate, malformed).
+    #[arg(long = "fault", value_parser = FaultRule::parse)]
+    faults: Vec<FaultRule>,
+    /// Do not enforce the documented QPS limits.
+    #[arg(long)]
+    no_throttling: bool,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let mut builder = Emulator::builder().port(args.port).seed(args.seed).throttling(!args.no_throttling);
+    if let Some(dir) = &args.data_dir {
+        builder = builder.data_dir(dir);
+    }
+    for rule in args.faults {
+        builder = builder.fault(rule);
+    }
+    let emulator = match builder.start().await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("iotcloud-emulator: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let url = emulator.base_url().to_string();
+    let creds = emulator.credentials();
+    println!("iotcloud-emulator listening on {url}");
+    if let Some(key) = creds.access_key() {
+        println!("  Alibaba IoT (Version=2018-01-20) and MQTT (Version=2020-04-20): POST {url}/");
+        println!("    AccessKeyId:     {}", key.id);
+        println!("    AccessKeySecret: {}   (demo value)", key.secret);
+    }
+    if let Some(app) = creds.oceanconnect_app() {
+        println!("  Huawei OceanConnect: {url}/iocm/...");
+        println!("    appId:  {}", app.app_id);
+        println!("    secret: {}   (demo value)", app.secret);
+        println!("    demo device: {}", iotcloud_emulator::DEMO_OC_DEVICE_ID);
+    }
+    match &args.data_dir {
+        Some(dir) => println!("  state: {}", dir.join(iotcloud_emulator::persist::STATE_FILE).display()),
+        None => println!("  state: memory only"),
+    }
+    println!("  inspection: {url}/_emulator/messages, /_emulator/faults, /_emulator/state");
+    println!("Try (OceanConnect login needs no signature):");
+    if let Some(app) = creds.oceanconnect_app() {
+        println!(
+            "  curl -s -X POST {url}/iocm/app/sec/v1.1.0/login -d appId={} -d secret={}",
+            app.app_id, app.secret
+        );
+    }
+    println!("Alibaba requests must be signed (section 2.5), e.g. with the iotcloud CLI:");
+    println!("  ALIBABA_CLOUD_ACCESS_KEY_ID=emulator-demo-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-demo-secret \\");
+    println!("    iotcloud --endpoint {url} aliyun-iot query-product-list --current-page 1 --page-size 10");
+    if tokio::signal::ctrl_c().await.is_err() {
+        eprintln!("iotcloud-emulator: cannot wait for Ctrl-C; stopping");
+    }
+    emulator.shutdown().await;
+    std::process::ExitCode::SUCCESS
+}

@@ -1,0 +1,227 @@
+//! The Alibaba RPC pipeline: decode, route by `Version` and `Action`, authenticate, throttle,
+//! inject faults, validate against the spec, then answer from state or from the example.
+
+use crate::app::{dropped_connection, lock, App, Incoming};
+use crate::auth::rpc::Verifier;
+use crate::faults::{Decision, ErrorKind};
+use crate::validate::{self, Params};
+use crate::wire::{self, Failure};
+use axum::http::{header, Method};
+use axum::response::Response;
+use iotcloud_spec::{Operation, ServiceSpec};
+use serde_json::{Map, Value};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// Answer one RPC request.
+pub async fn handle(app: &App, req: Incoming, host: &str) -> Response {
+    let request_id = wire::request_id();
+    let (status, body) = match answer(app, &req, &request_id, host).await {
+        Answer::Body(status, body) => (status, body),
+        Answer::Fail(failure, service) => failure_body(&failure, service.as_deref(), &request_id, host),
+        Answer::Drop => return dropped_connection(),
+        Answer::Faulty(status, body, decision) => return faulty(status, &body, decision),
+    };
+    wire::json_response(status, &body)
+}
+
+enum Answer {
+    Body(u16, Value),
+    Fail(Failure, Option<Arc<ServiceSpec>>),
+    Drop,
+    Faulty(u16, Value, Decision),
+}
+
+/// The status and body of a failure; business messages come from the spec's catalogue.
+pub fn failure_body(failure: &Failure, service: Option<&ServiceSpec>, request_id: &str, host: &str) -> (u16, Value) {
+    match failure {
+        Failure::Gateway { status, code, message } => (*status, wire::gateway_body(request_id, host, code, message)),
+        Failure::Business { code, message } => {
+            let documented = service.and_then(|s| s.error(code)).map(|e| e.description.clone());
+            let message = message.clone().or(documented).unwrap_or_else(|| code.clone());
+            (200, wire::business_body(request_id, code, &message))
+        }
+    }
+}
+
+fn faulty(status: u16, body: &Value, d: Decision) -> Response {
+    let text = serde_json::to_string(body).unwrap_or_default();
+    let text = if d.malformed {
+        "<html><head><title>502 Bad Gateway</title></head><body>upstream sent an invalid response</body></html>"
+            .to_string()
+    } else {
+        wire::first_half(&text).to_string()
+    };
+    let status = axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK);
+    axum::response::IntoResponse::into_response((
+        status,
+        [(header::CONTENT_TYPE, "application/json;charset=utf-8")],
+        text,
+    ))
+}
+
+/// Query and form-body parameters, in arrival order.
+fn parameters(req: &Incoming) -> Result<Vec<(String, String)>, Failure> {
+    let bad = |m: String| Failure::gateway(400, "InvalidParameter", m);
+    let mut pairs = wire::decode_pairs(req.uri.query().unwrap_or("").as_bytes(), "query string").map_err(bad)?;
+    if !req.body.is_empty() {
+        let content_type = req
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/x-www-form-urlencoded")
+            .to_ascii_lowercase();
+        if content_type.starts_with("application/x-www-form-urlencoded") {
+            pairs.extend(wire::decode_pairs(&req.body, "form body").map_err(bad)?);
+        } else {
+            return Err(Failure::gateway(
+                400,
+                "InvalidParameter",
+                format!("The request body must be application/x-www-form-urlencoded, not {content_type}."),
+            ));
+        }
+    }
+    Ok(pairs)
+}
+
+async fn answer(app: &App, req: &Incoming, request_id: &str, host: &str) -> Answer {
+    if req.method != Method::GET && req.method != Method::POST {
+        return Answer::Fail(
+            Failure::gateway(
+                400,
+                "UnsupportedHTTPMethod",
+                format!("Specified HTTP method {} is not supported (GET and POST are).", req.method),
+            ),
+            None,
+        );
+    }
+    let pairs = match parameters(req) {
+        Ok(p) => p,
+        Err(f) => return Answer::Fail(f, None),
+    };
+    let mut params = Params::new();
+    for (k, v) in &pairs {
+        if params.insert(k.clone(), v.clone()).is_some() {
+            return Answer::Fail(Failure::invalid(k, "the parameter is given more than once"), None);
+        }
+    }
+    for name in ["Action", "Version"] {
+        if params.get(name).map_or(true, |v| v.is_empty()) {
+            return Answer::Fail(Failure::missing(name), None);
+        }
+    }
+    let version = params.get("Version").cloned().unwrap_or_default();
+    let Some(service) = app.specs.rpc_by_version(&version).cloned() else {
+        return Answer::Fail(
+            Failure::gateway(400, "InvalidVersion", format!("Specified parameter Version \"{version}\" is not valid.")),
+            None,
+        );
+    };
+    let action = params.get("Action").cloned().unwrap_or_default();
+    let Some(op) = service.operation(&action).cloned() else {
+        return Answer::Fail(
+            Failure::gateway(
+                404,
+                "InvalidAction.NotFound",
+                format!(
+                    "Specified api is not found, please check your url and method: {} {version} has no action \"{action}\".",
+                    service.service.product
+                ),
+            ),
+            Some(service),
+        );
+    };
+    let verified = {
+        let verifier = Verifier {
+            access_keys: &app.config.credentials.access_keys,
+            skew_tolerance: app.config.skew_tolerance,
+            now: SystemTime::now(),
+        };
+        let mut nonces = lock(&app.nonces);
+        verifier.verify(req.method.as_str(), &pairs, &params, &mut nonces)
+    };
+    if let Err(f) = verified {
+        return Answer::Fail(f, Some(service));
+    }
+    if app.config.throttling {
+        if let Some(limit) = &op.rate_limit {
+            let key = format!("{}/{}", service.service.product, op.name);
+            if !lock(&app.throttle).admit(&key, limit.per_second) {
+                return Answer::Fail(throttled(), Some(service));
+            }
+        }
+    }
+    let decision = lock(&app.faults).decide(&op.name);
+    if !decision.latency.is_zero() {
+        tokio::time::sleep(decision.latency).await;
+    }
+    if decision.drop {
+        return Answer::Drop;
+    }
+    if let Some(kind) = decision.error {
+        return Answer::Fail(injected(kind), Some(service));
+    }
+    let (status, body) = match run(app, &service, &op, &params).await {
+        Ok(data) => (200, wire::success_body(request_id, data)),
+        Err(f) => failure_body(&f, Some(&service), request_id, host),
+    };
+    if decision.truncate || decision.malformed {
+        return Answer::Faulty(status, body, decision);
+    }
+    Answer::Body(status, body)
+}
+
+/// `Throttling.User`, as the service answers a request over the documented QPS.
+pub fn throttled() -> Failure {
+    Failure::gateway(400, "Throttling.User", "Request was denied due to user flow control.")
+}
+
+fn injected(kind: ErrorKind) -> Failure {
+    match kind {
+        ErrorKind::ServerError => Failure::gateway(
+            500,
+            "InternalError",
+            "The request processing has failed due to some unknown error, exception or failure.",
+        ),
+        ErrorKind::Unavailable => {
+            Failure::gateway(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.")
+        }
+        ErrorKind::Throttling => throttled(),
+    }
+}
+
+/// Validate, then answer from state (operations with real state) or from the documented example.
+async fn run(app: &App, service: &ServiceSpec, op: &Operation, params: &Params) -> Result<Map<String, Value>, Failure> {
+    validate::validate_rpc(op, params)?;
+    let outcome = {
+        let mut state = lock(&app.state);
+        crate::iot::dispatch(&mut state, service, op, params)
+    };
+    match outcome {
+        Some((result, writes)) => {
+            if writes && result.is_ok() {
+                app.state_changed()
+                    .await
+                    .map_err(|e| Failure::gateway(500, "InternalError", format!("The emulator could not save its state: {e}")))?;
+            }
+            result
+        }
+        None => Ok(example(op)),
+    }
+}
+
+/// The operation's documented example response (without its `RequestId`), or an empty success.
+pub fn example(op: &Operation) -> Map<String, Value> {
+    let parsed = op
+        .examples
+        .response
+        .as_ref()
+        .and_then(|r| serde_json::from_str::<Value>(&r.json).ok());
+    match parsed {
+        Some(Value::Object(mut m)) => {
+            m.remove("RequestId");
+            m
+        }
+        _ => Map::new(),
+    }
+}

@@ -1,0 +1,258 @@
+//! The emulator's state: everything the stateful operations read and write, serialisable as
+//! one JSON document (`state.json` under `--data-dir`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// A product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Product {
+    pub product_key: String,
+    pub product_name: String,
+    pub node_type: i64,
+    pub data_format: Option<i64>,
+    pub description: Option<String>,
+    pub aliyun_commodity_code: Option<String>,
+    pub protocol_type: Option<String>,
+    pub net_type: Option<String>,
+    pub id2: Option<bool>,
+    pub category_key: Option<String>,
+    pub join_permission_id: Option<String>,
+    pub product_secret: String,
+    pub gmt_create: i64,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A property value reported or set, with its time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Sample {
+    pub value: String,
+    pub time: i64,
+}
+
+/// A desired property value with its version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Desired {
+    pub value: Value,
+    pub version: i64,
+    pub time: i64,
+}
+
+/// A device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Device {
+    pub iot_id: String,
+    pub product_key: String,
+    pub device_name: String,
+    pub device_secret: String,
+    pub nickname: Option<String>,
+    /// `UNACTIVE`, `ONLINE`, `OFFLINE` (the service's spellings); disabled devices answer `DISABLE`.
+    pub status: String,
+    pub disabled: bool,
+    pub gmt_create: i64,
+    pub gmt_active: Option<i64>,
+    pub gmt_online: Option<i64>,
+    pub firmware_version: Option<String>,
+    /// Tags (`SaveDeviceProp`), a JSON object of strings.
+    pub props: BTreeMap<String, String>,
+    /// The gateway this sub-device hangs under (its IotId).
+    pub gateway: Option<String>,
+    /// Latest property values by identifier.
+    pub properties: BTreeMap<String, Sample>,
+    /// Property history by identifier, in time order.
+    pub property_history: BTreeMap<String, Vec<Sample>>,
+    pub desired: BTreeMap<String, Desired>,
+    /// Device shadow document (`state`, `metadata`) and its version.
+    pub shadow: Value,
+    pub shadow_version: i64,
+}
+
+/// A device group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Group {
+    pub group_id: String,
+    pub group_name: String,
+    pub group_desc: Option<String>,
+    pub super_group_id: Option<String>,
+    pub gmt_create: i64,
+    pub tags: BTreeMap<String, String>,
+    /// Member devices by IotId.
+    pub devices: BTreeSet<String>,
+}
+
+/// A custom topic category of a product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ProductTopic {
+    pub topic_id: String,
+    pub product_key: String,
+    pub topic_short_name: String,
+    pub operation: String,
+    pub desc: Option<String>,
+}
+
+/// A rule of the rules engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Rule {
+    pub id: i64,
+    pub name: String,
+    pub product_key: Option<String>,
+    pub short_topic: Option<String>,
+    pub select: Option<String>,
+    pub condition: Option<String>,
+    pub rule_desc: Option<String>,
+    pub data_type: Option<String>,
+    pub topic_type: Option<i64>,
+    /// `STOP` or `RUNNING`.
+    pub status: String,
+    pub created: i64,
+    pub modified: i64,
+}
+
+/// An action of a rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct RuleAction {
+    pub id: i64,
+    pub rule_id: i64,
+    pub action_type: String,
+    pub configuration: String,
+    pub error_action_flag: bool,
+}
+
+/// A message sent through Pub, PubBroadcast or RRpc, kept for inspection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Message {
+    pub message_id: String,
+    /// `Pub`, `PubBroadcast` or `RRpc`.
+    pub kind: String,
+    pub product_key: String,
+    pub device_name: Option<String>,
+    pub topic: Option<String>,
+    /// As sent (base64 for the IoT operations).
+    pub content: String,
+    pub qos: Option<i64>,
+    pub time: i64,
+}
+
+/// A batch registration application (`ApplyId`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Application {
+    pub apply_id: i64,
+    pub product_key: String,
+    pub device_names: Vec<String>,
+    /// `CHECK`, `CHECK_SUCCESS`, `CREATE_SUCCESS`, ...
+    pub status: String,
+}
+
+/// An OceanConnect device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct OcDevice {
+    pub device_id: String,
+    pub node_id: String,
+    pub verify_code: String,
+    pub timeout: i64,
+    pub online: bool,
+}
+
+/// Everything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct State {
+    pub products: BTreeMap<String, Product>,
+    /// By IotId.
+    pub devices: BTreeMap<String, Device>,
+    pub groups: BTreeMap<String, Group>,
+    pub topics: BTreeMap<String, ProductTopic>,
+    /// Topic routes: source topic -> destination topics.
+    pub routes: BTreeMap<String, BTreeSet<String>>,
+    pub rules: BTreeMap<i64, Rule>,
+    pub rule_actions: BTreeMap<i64, RuleAction>,
+    pub messages: Vec<Message>,
+    pub applications: BTreeMap<i64, Application>,
+    /// Unregistered MQTT credentials: `InstanceId/ClientId`.
+    pub mqtt_unregistered: BTreeSet<String>,
+    pub oc_devices: BTreeMap<String, OcDevice>,
+    /// Source of ids (ProductKey, IotId, GroupId, numeric ids).
+    pub next_id: u64,
+}
+
+impl State {
+    /// A new unique number.
+    pub fn next(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// A new id of `len` characters: `prefix`, letters derived from a counter, then the counter
+    /// itself in digits. The letters hold no digits, so the digit suffix is unambiguous and ids
+    /// are unique by construction.
+    pub fn new_id(&mut self, prefix: &str, len: usize) -> String {
+        const LETTERS: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+        let n = self.next();
+        let digits = n.to_string();
+        // Multiply by an odd constant (a bijection mod 2^64) so ids do not look sequential.
+        let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut out = String::from(prefix);
+        let letters = len.saturating_sub(prefix.len() + digits.len()).max(1);
+        for _ in 0..letters {
+            out.push(LETTERS[(x % LETTERS.len() as u64) as usize] as char);
+            x /= LETTERS.len() as u64;
+            if x == 0 {
+                x = n;
+            }
+        }
+        out.push_str(&digits);
+        out
+    }
+
+    /// The device named by IotId, or by ProductKey + DeviceName (IotId wins, as documented).
+    pub fn find_device(&self, iot_id: Option<&str>, product_key: Option<&str>, device_name: Option<&str>) -> Option<&Device> {
+        match iot_id.filter(|s| !s.is_empty()) {
+            Some(id) => self.devices.get(id),
+            None => {
+                let (pk, dn) = (product_key?, device_name?);
+                self.devices.values().find(|d| d.product_key == pk && d.device_name == dn)
+            }
+        }
+    }
+
+    /// The IotId of the device named like [`State::find_device`].
+    pub fn device_id(&self, iot_id: Option<&str>, product_key: Option<&str>, device_name: Option<&str>) -> Option<String> {
+        self.find_device(iot_id, product_key, device_name).map(|d| d.iot_id.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_sized() {
+        let mut s = State::default();
+        let ids: BTreeSet<String> = (0..10_000).map(|_| s.new_id("a1", 11)).collect();
+        assert_eq!(ids.len(), 10_000);
+        assert!(ids.iter().all(|i| i.len() == 11 && i.starts_with("a1")));
+        let long: BTreeSet<String> = (0..1000).map(|_| s.new_id("", 20)).collect();
+        assert_eq!(long.len(), 1000);
+        assert!(long.iter().all(|i| i.len() == 20));
+    }
+}

@@ -1,0 +1,272 @@
+//! Request validation from the spec: required parameters, types, documented constraints,
+//! flattened lists (`Name.1`, `Name.1.Member`), `requires` and `one_of` rules.
+
+use crate::wire::Failure;
+use iotcloud_spec::{Constraints, Field, LengthUnit, Operation, TypeRef};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// RPC parameters by name (common parameters included; they are ignored here).
+pub type Params = BTreeMap<String, String>;
+
+/// Check `params` against `op`'s request table. The first problem is reported, as the service does.
+pub fn validate_rpc(op: &Operation, params: &Params) -> Result<(), Failure> {
+    for field in &op.request {
+        check_field(op, field, &field.name, params)?;
+    }
+    for field in &op.request {
+        if present(op, &field.name, params) {
+            for other in &field.requires {
+                if !present(op, other, params) {
+                    return Err(Failure::missing(other));
+                }
+            }
+        }
+    }
+    for rule in &op.one_of {
+        let given = rule
+            .alternatives
+            .iter()
+            .filter(|alt| alt.iter().all(|name| present(op, name, params)))
+            .count();
+        if rule.required && given == 0 {
+            let names: Vec<String> = rule.alternatives.iter().map(|alt| alt.join("+")).collect();
+            let first = rule.alternatives.first().and_then(|a| a.first()).cloned().unwrap_or_default();
+            return Err(Failure::gateway(
+                400,
+                "MissingParameter",
+                format!(
+                    "The input parameter \"{first}\" that is mandatory for processing this request is not supplied (one of {} is required).",
+                    names.join(" or ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a request parameter (scalar or flattened list/struct) was given.
+pub fn present(op: &Operation, name: &str, params: &Params) -> bool {
+    match op.param(name) {
+        Some(field) if field.ty.is_list() || field.ty.struct_name().is_some() => {
+            let prefix = format!("{name}.");
+            params.keys().any(|k| k.starts_with(&prefix))
+        }
+        _ => params.get(name).is_some_and(|v| !v.is_empty()),
+    }
+}
+
+/// The 1-based indexes given for a flattened list `name` (`name.3`, `name.3.Member`).
+pub fn list_indexes(name: &str, params: &Params) -> Result<BTreeSet<u32>, Failure> {
+    let prefix = format!("{name}.");
+    let mut out = BTreeSet::new();
+    for key in params.keys().filter(|k| k.starts_with(&prefix)) {
+        let rest = &key[prefix.len()..];
+        let index = rest.split('.').next().unwrap_or_default();
+        match index.parse::<u32>() {
+            Ok(i) if i >= 1 => {
+                out.insert(i);
+            }
+            _ => return Err(Failure::invalid(key, "list items are numbered from 1 (Name.1, Name.2, ...)")),
+        }
+    }
+    Ok(out)
+}
+
+/// The values of a flattened list of scalars, in index order.
+pub fn list_values(name: &str, params: &Params) -> Vec<String> {
+    let mut items: Vec<(u32, String)> = params
+        .iter()
+        .filter_map(|(k, v)| {
+            let i = k.strip_prefix(name)?.strip_prefix('.')?.parse::<u32>().ok()?;
+            Some((i, v.clone()))
+        })
+        .collect();
+    items.sort();
+    items.into_iter().map(|(_, v)| v).collect()
+}
+
+/// The members of a flattened list of structs, in index order (`Tag.1.TagKey` -> `[{TagKey: ..}]`).
+pub fn list_structs(name: &str, params: &Params) -> Vec<BTreeMap<String, String>> {
+    let mut items: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
+    for (k, v) in params {
+        let Some(rest) = k.strip_prefix(name).and_then(|r| r.strip_prefix('.')) else { continue };
+        let mut parts = rest.splitn(2, '.');
+        let (Some(i), Some(member)) = (parts.next(), parts.next()) else { continue };
+        if let Ok(i) = i.parse::<u32>() {
+            items.entry(i).or_default().insert(member.to_string(), v.clone());
+        }
+    }
+    items.into_values().collect()
+}
+
+fn check_field(op: &Operation, field: &Field, wire: &str, params: &Params) -> Result<(), Failure> {
+    match &field.ty {
+        TypeRef::List(inner) => {
+            if let Some(v) = params.get(wire) {
+                if !v.is_empty() {
+                    return Err(Failure::invalid(
+                        wire,
+                        format!("it is a list; send it as {wire}.1, {wire}.2, ... (got a single value)"),
+                    ));
+                }
+            }
+            let indexes = list_indexes(wire, params)?;
+            if field.required && indexes.is_empty() {
+                return Err(Failure::missing(&format!("{wire}.1")));
+            }
+            check_count(wire, indexes.len() as u64, &field.constraints)?;
+            for i in indexes {
+                let item = format!("{wire}.{i}");
+                match inner.as_ref() {
+                    TypeRef::Struct(name) => check_struct(op, name, &item, params)?,
+                    scalar => {
+                        if let Some(value) = params.get(&item) {
+                            check_scalar(field, scalar, &item, value)?;
+                        } else {
+                            return Err(Failure::invalid(&item, "a list of values has no members"));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+        TypeRef::Struct(name) if params.get(wire).is_none() => {
+            let prefix = format!("{wire}.");
+            let given = params.keys().any(|k| k.starts_with(&prefix));
+            if field.required && !given {
+                return Err(Failure::missing(wire));
+            }
+            if given {
+                check_struct(op, name, wire, params)?;
+            }
+            Ok(())
+        }
+        ty => match params.get(wire) {
+            None => {
+                if field.required {
+                    Err(Failure::missing(wire))
+                } else {
+                    Ok(())
+                }
+            }
+            Some(v) if v.is_empty() && field.required => Err(Failure::missing(wire)),
+            Some(v) if v.is_empty() => Ok(()),
+            Some(v) => check_scalar(field, ty, wire, v),
+        },
+    }
+}
+
+fn check_struct(op: &Operation, name: &str, prefix: &str, params: &Params) -> Result<(), Failure> {
+    let Some(def) = op.struct_def(name) else {
+        return Ok(());
+    };
+    for member in &def.fields {
+        check_field(op, member, &format!("{prefix}.{}", member.name), params)?;
+    }
+    Ok(())
+}
+
+fn check_count(wire: &str, count: u64, c: &Constraints) -> Result<(), Failure> {
+    if let Some(max) = c.max_items {
+        if count > max {
+            return Err(Failure::invalid(wire, format!("at most {max} items are allowed (got {count})")));
+        }
+    }
+    if let Some(min) = c.min_items {
+        if count > 0 && count < min {
+            return Err(Failure::invalid(wire, format!("at least {min} items are required (got {count})")));
+        }
+    }
+    Ok(())
+}
+
+/// Check one textual value against a scalar type, the field's enum and its constraints.
+pub fn check_scalar(field: &Field, ty: &TypeRef, wire: &str, value: &str) -> Result<(), Failure> {
+    let c = &field.constraints;
+    let number: Option<f64> = match ty {
+        TypeRef::Integer => Some(
+            value
+                .trim()
+                .parse::<i32>()
+                .map_err(|_| Failure::invalid(wire, format!("expected an integer (32-bit), got \"{}\"", short(value))))?
+                .into(),
+        ),
+        TypeRef::Long => Some(
+            value
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| Failure::invalid(wire, format!("expected a long integer, got \"{}\"", short(value))))?
+                as f64,
+        ),
+        TypeRef::Float => Some(
+            value
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .ok_or_else(|| Failure::invalid(wire, format!("expected a number, got \"{}\"", short(value))))?,
+        ),
+        TypeRef::Boolean => {
+            if !value.eq_ignore_ascii_case("true") && !value.eq_ignore_ascii_case("false") {
+                return Err(Failure::invalid(wire, format!("expected true or false, got \"{}\"", short(value))));
+            }
+            None
+        }
+        _ => None,
+    };
+    if let Some(n) = number {
+        if let Some(min) = c.minimum {
+            if n < min as f64 {
+                return Err(Failure::invalid(wire, format!("must be at least {min} (got {value})")));
+            }
+        }
+        if let Some(max) = c.maximum {
+            if n > max as f64 {
+                return Err(Failure::invalid(wire, format!("must be at most {max} (got {value})")));
+            }
+        }
+    }
+    let length = match c.length_unit {
+        Some(LengthUnit::CjkDouble) => value.chars().map(|ch| if is_cjk(ch) { 2 } else { 1 }).sum::<u64>(),
+        _ => value.chars().count() as u64,
+    };
+    if let Some(max) = c.max_length {
+        if length > max {
+            return Err(Failure::invalid(wire, format!("must be at most {max} characters long (got {length})")));
+        }
+    }
+    if let Some(min) = c.min_length {
+        if length < min {
+            return Err(Failure::invalid(wire, format!("must be at least {min} characters long (got {length})")));
+        }
+    }
+    if let Some(max) = c.max_bytes {
+        if value.len() as u64 > max {
+            return Err(Failure::invalid(wire, format!("must be at most {max} bytes (got {})", value.len())));
+        }
+    }
+    if field.json && serde_json::from_str::<serde_json::Value>(value).is_err() {
+        return Err(Failure::invalid(wire, "expected a JSON document"));
+    }
+    if !field.enum_values.is_empty() && !field.enum_values.iter().any(|e| e.value == value) {
+        let allowed: Vec<&str> = field.enum_values.iter().map(|e| e.value.as_str()).collect();
+        return Err(Failure::invalid(
+            wire,
+            format!("must be one of {} (got \"{}\")", allowed.join(", "), short(value)),
+        ));
+    }
+    Ok(())
+}
+
+/// CJK ideographs, radicals and full-width forms count as two under `cjk-double`.
+fn is_cjk(ch: char) -> bool {
+    matches!(ch as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x2FFFF)
+}
+
+fn short(value: &str) -> String {
+    if value.chars().count() > 40 {
+        format!("{}...", value.chars().take(40).collect::<String>())
+    } else {
+        value.to_string()
+    }
+}

@@ -3,6 +3,7 @@
 
 mod app;
 mod catalog;
+mod emulator;
 mod exit;
 mod operation;
 mod output;

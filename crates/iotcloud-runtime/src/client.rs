@@ -380,7 +380,7 @@ impl Handle {
                 return Err(failure.inner);
             }
             let delay = match failure.retry_after {
-                Some(d) => d.min(retry.max_delay),
+                Some(d) => d.min(crate::retry::MAX_SERVER_WAIT),
                 None => retry.backoff(attempt + 1),
             };
             tracing::debug!(

@@ -14,7 +14,8 @@ pub struct RetryConfig {
     pub max_attempts: u32,
     /// Backoff base: attempt `n` (1-based) waits a random time in `[0, min(max, base * 2^(n-1))]`.
     pub base_delay: Duration,
-    /// Backoff cap (also caps server-suggested waits).
+    /// Backoff cap. Server-suggested waits (`Retry-After`, `x-acs-retry-after`) are honoured
+    /// beyond it, up to [`MAX_SERVER_WAIT`].
     pub max_delay: Duration,
     /// The retry budget; `None` disables it.
     pub budget: Option<RetryBudgetConfig>,
@@ -149,6 +150,9 @@ impl RetryBudget {
         *self.tokens.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+/// The longest server-suggested wait honoured (5 minutes).
+pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(300);
 
 /// Codes that mean "slow down" (always retried).
 pub fn is_throttling_code(code: &str) -> bool {

@@ -49,14 +49,18 @@ pub fn percent_encode_into(s: &str, out: &mut String) {
         if UNRESERVED[b as usize] {
             continue;
         }
-        // `run_start..i` holds only ASCII bytes, so both ends are char boundaries.
-        out.push_str(&s[run_start..i]);
+        // A non-empty `run_start..i` holds only ASCII bytes, so both ends are char boundaries.
+        if run_start < i {
+            out.push_str(&s[run_start..i]);
+        }
         out.push('%');
         out.push(HEX[(b >> 4) as usize] as char);
         out.push(HEX[(b & 0xF) as usize] as char);
         run_start = i + 1;
     }
-    out.push_str(&s[run_start..]);
+    if run_start < bytes.len() {
+        out.push_str(&s[run_start..]);
+    }
 }
 
 /// The RFC 3986 percent-encoding of `s` as the signature algorithm defines it.
@@ -76,13 +80,17 @@ fn encode_canonical_into(text: &str, out: &mut String) {
         if UNRESERVED[b as usize] {
             continue;
         }
-        out.push_str(&text[run_start..i]);
+        if run_start < i {
+            out.push_str(&text[run_start..i]);
+        }
         out.push('%');
         out.push(HEX[(b >> 4) as usize] as char);
         out.push(HEX[(b & 0xF) as usize] as char);
         run_start = i + 1;
     }
-    out.push_str(&text[run_start..]);
+    if run_start < bytes.len() {
+        out.push_str(&text[run_start..]);
+    }
 }
 
 /// The canonical query of `params`: sorted by name in byte order, names and values

@@ -1,0 +1,391 @@
+//! `Handle::call` for RPC operations against a real local HTTP server.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use iotcloud_runtime::*;
+
+fn qdd() -> QueryDeviceDetail {
+    QueryDeviceDetail {
+        product_key: Some("a1FlqIQ****".into()),
+        device_name: Some("light".into()),
+        iot_instance_id: None,
+    }
+}
+
+#[tokio::test]
+async fn success_is_decoded_and_request_is_signed_post() {
+    let (base, st) = start_server(
+        vec![Answer::json(
+            200,
+            r#"{"RequestId":"R1","Success":true,"Data":{"DeviceName":"light","UtcCreate":"1581595942000","Extra":1}}"#,
+        )],
+        None,
+    )
+    .await;
+    let h = handle_for(&base);
+    let out = h.call(&qdd()).await.unwrap();
+    assert_eq!(out.request_id.as_deref(), Some("R1"));
+    assert_eq!(out.data.unwrap().utc_create, Some(1581595942000));
+    let seen = st.seen();
+    assert_eq!(seen.len(), 1);
+    let s = &seen[0];
+    assert_eq!(s.method, "POST");
+    assert_eq!(s.path, "/");
+    assert!(verify(s, "testsecret"), "signature must verify independently");
+    let p = params_of(s);
+    assert_eq!(param(&p, "Action"), Some("QueryDeviceDetail"));
+    assert_eq!(param(&p, "Format"), Some("JSON"));
+    assert_eq!(param(&p, "Version"), Some("2018-01-20"));
+    assert_eq!(param(&p, "SignatureMethod"), Some("HMAC-SHA1"));
+    assert_eq!(param(&p, "SignatureVersion"), Some("1.0"));
+    assert_eq!(param(&p, "RegionId"), Some("cn-shanghai"));
+    assert_eq!(param(&p, "AccessKeyId"), Some("testid"));
+    assert_eq!(param(&p, "SecurityToken"), None);
+    let ts = param(&p, "Timestamp").unwrap();
+    assert_eq!(ts.len(), 20);
+    assert!(ts.ends_with('Z') && ts.as_bytes()[10] == b'T');
+    let ua = s.headers.get("user-agent").unwrap().to_str().unwrap();
+    assert_eq!(ua, format!("iotcloud/{}", env!("CARGO_PKG_VERSION")));
+}
+
+#[tokio::test]
+async fn body_parameters_travel_form_encoded_and_are_signed() {
+    let (base, st) = start_server(vec![Answer::json(200, r#"{"RequestId":"R","MessageId":889455942124347329}"#)], None).await;
+    let h = handle_for(&base);
+    let out = h
+        .call(&Pub {
+            product_key: "pk".into(),
+            topic: "/pk/dev/user/get".into(),
+            content: "aGVsbG8gd29ybGQ=+/ 中文".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(out.message_id.as_deref(), Some("889455942124347329"));
+    let s = &st.seen()[0];
+    assert_eq!(
+        s.headers.get("content-type").unwrap(),
+        "application/x-www-form-urlencoded"
+    );
+    assert!(s.body.starts_with("MessageContent="));
+    assert!(!s.query.contains("MessageContent"));
+    assert_eq!(param(&params_of(s), "MessageContent"), Some("aGVsbG8gd29ybGQ=+/ 中文"));
+    assert!(verify(s, "testsecret"));
+}
+
+#[tokio::test]
+async fn sts_token_is_sent_and_signed() {
+    let (base, st) = start_server(vec![], None).await;
+    let h = handle_with(&base, |b| {
+        b.credentials(Credentials::new("stsid", "stssecret", Some("tok/en+=".into())))
+    });
+    h.call(&qdd()).await.unwrap();
+    let s = &st.seen()[0];
+    assert_eq!(param(&params_of(s), "SecurityToken"), Some("tok/en+="));
+    assert!(verify(s, "stssecret"));
+}
+
+#[tokio::test]
+async fn success_false_with_http_200_is_a_service_error() {
+    let (base, _st) = start_server(
+        vec![Answer::json(
+            200,
+            r#"{"RequestId":"E5A7","Success":false,"Code":"iot.device.NotExistedDevice","ErrorMessage":"The specified device does not exist."}"#,
+        )],
+        None,
+    )
+    .await;
+    let err = handle_for(&base).call(&qdd()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Service);
+    assert_eq!(err.code(), Some(&IotCode::NotExistedDevice));
+    assert_eq!(err.message(), "The specified device does not exist.");
+    assert_eq!(err.request_id(), Some("E5A7"));
+    assert_eq!(err.http_status(), Some(200));
+    assert!(!err.is_retryable());
+    assert_eq!(
+        err.to_string(),
+        "iot.device.NotExistedDevice: The specified device does not exist. (request id E5A7, HTTP 200)"
+    );
+}
+
+#[tokio::test]
+async fn gateway_error_keeps_unknown_codes_verbatim() {
+    let (base, st) = start_server(
+        vec![Answer::json(
+            400,
+            r#"{"RequestId":"G1","HostId":"iot.cn-shanghai.aliyuncs.com","Code":"InvalidParameter.Weird","Message":"bad","Recommend":"x"}"#,
+        )],
+        None,
+    )
+    .await;
+    let err = handle_for(&base).call(&qdd()).await.unwrap_err();
+    assert_eq!(err.code(), Some(&IotCode::Unknown("InvalidParameter.Weird".into())));
+    assert_eq!(err.code_str(), Some("InvalidParameter.Weird"));
+    assert_eq!(err.http_status(), Some(400));
+    assert_eq!(st.count(), 1, "client errors are not retried");
+    assert!(err.to_string().starts_with("InvalidParameter.Weird: bad (request id G1"));
+}
+
+#[tokio::test]
+async fn throttling_is_retried_with_fresh_nonce_and_timestamp() {
+    let (base, st) = start_server(
+        vec![
+            Answer::json(400, r#"{"RequestId":"T1","Code":"Throttling","Message":"slow down"}"#),
+            Answer::json(429, r#"{"RequestId":"T2","Code":"Throttling.User","Message":"slow down"}"#),
+        ],
+        Some(Answer::json(200, r#"{"RequestId":"OK","Success":true}"#)),
+    )
+    .await;
+    let h = handle_with(&base, |b| {
+        b.nonce(std::sync::Arc::new(clock::CountingNonce::new("n")))
+    });
+    let out = h.call(&qdd()).await.unwrap();
+    assert_eq!(out.request_id.as_deref(), Some("OK"));
+    let seen = st.seen();
+    assert_eq!(seen.len(), 3);
+    let nonces: Vec<String> = seen
+        .iter()
+        .map(|s| param(&params_of(s), "SignatureNonce").unwrap().to_string())
+        .collect();
+    assert_eq!(nonces, ["n-1", "n-2", "n-3"]);
+    assert!(seen.iter().all(|s| verify(s, "testsecret")));
+}
+
+#[tokio::test]
+async fn throttling_gives_up_after_max_attempts_with_throttled_kind() {
+    let (base, st) = start_server(
+        vec![],
+        Some(Answer::json(503, r#"{"RequestId":"T","Code":"ServiceUnavailable","Message":"busy"}"#)),
+    )
+    .await;
+    let h = handle_with(&base, |b| b.retry(RetryConfig::default().with_max_attempts(4).with_backoff(Duration::from_millis(1), Duration::from_millis(2))));
+    let err = h.call(&qdd()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Throttled);
+    assert!(err.is_retryable());
+    assert_eq!(err.attempts(), 4);
+    assert_eq!(st.count(), 4);
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_only_for_retry_safe_operations() {
+    let five = Answer::json(500, r#"{"RequestId":"S","Code":"InternalError","Message":"oops"}"#);
+    let (base, st) = start_server(vec![five.clone()], None).await;
+    // QueryDeviceDetail is retry-safe: retried, then succeeds.
+    handle_for(&base).call(&qdd()).await.unwrap();
+    assert_eq!(st.count(), 2);
+
+    let (base, st) = start_server(vec![five], None).await;
+    // Pub is not: one attempt only.
+    let err = handle_for(&base)
+        .call(&Pub {
+            product_key: "p".into(),
+            topic: "/t".into(),
+            content: "c".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Service);
+    assert_eq!(err.http_status(), Some(500));
+    assert!(!err.is_retryable());
+    assert_eq!(st.count(), 1);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let (base, st) = start_server(
+        vec![Answer::json(429, r#"{"Code":"Throttling","Message":"m"}"#).header("x-acs-retry-after", "300")],
+        None,
+    )
+    .await;
+    let t = std::time::Instant::now();
+    handle_for(&base).call(&qdd()).await.unwrap();
+    assert!(t.elapsed() >= Duration::from_millis(290), "waited {:?}", t.elapsed());
+    assert_eq!(st.count(), 2);
+}
+
+#[tokio::test]
+async fn retry_budget_stops_retries() {
+    let (base, st) = start_server(
+        vec![],
+        Some(Answer::json(429, r#"{"Code":"Throttling","Message":"m"}"#)),
+    )
+    .await;
+    let budget = RetryBudgetConfig {
+        capacity: 10,
+        retry_cost: 5,
+        timeout_cost: 10,
+        success_deposit: 1,
+    };
+    let h = handle_with(&base, |b| {
+        b.retry(
+            RetryConfig::default()
+                .with_max_attempts(10)
+                .with_backoff(Duration::from_millis(1), Duration::from_millis(1))
+                .with_budget(Some(budget)),
+        )
+    });
+    let _ = h.call(&qdd()).await.unwrap_err();
+    // 1 attempt + 2 paid retries.
+    assert_eq!(st.count(), 3);
+    let _ = h.call(&qdd()).await.unwrap_err();
+    assert_eq!(st.count(), 4, "empty budget: no retry at all");
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_even_for_unsafe_operations() {
+    let base = dead_url().await;
+    let h = handle_for(&base);
+    let err = h
+        .call(&Pub {
+            product_key: "p".into(),
+            topic: "/t".into(),
+            content: "c".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert!(err.is_retryable());
+    assert_eq!(err.attempts(), 3);
+    assert!(!err.to_string().contains("Signature="), "{err}");
+}
+
+#[tokio::test]
+async fn attempt_timeout_is_named() {
+    let (base, st) = start_server(
+        vec![],
+        Some(Answer::json(200, r#"{"RequestId":"slow"}"#).delay(Duration::from_millis(400))),
+    )
+    .await;
+    let h = handle_with(&base, |b| {
+        b.attempt_timeout(Duration::from_millis(100))
+            .retry(RetryConfig::disabled())
+    });
+    let err = h.call(&qdd()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Attempt));
+    assert!(err.to_string().contains("per-attempt timeout"), "{err}");
+    assert_eq!(st.count(), 1);
+}
+
+#[tokio::test]
+async fn operation_timeout_is_named() {
+    let (base, _st) = start_server(
+        vec![],
+        Some(Answer::json(200, r#"{"RequestId":"slow"}"#).delay(Duration::from_millis(150))),
+    )
+    .await;
+    let h = handle_with(&base, |b| {
+        b.attempt_timeout(Duration::from_millis(100))
+            .operation_timeout(Some(Duration::from_millis(250)))
+            .retry(RetryConfig::default().with_max_attempts(10).with_backoff(Duration::from_millis(1), Duration::from_millis(1)))
+    });
+    let err = h.call(&qdd()).await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Operation));
+    assert!(err.to_string().contains("operation timeout"), "{err}");
+}
+
+#[tokio::test]
+async fn validation_errors_list_every_violation_and_send_nothing() {
+    let (base, st) = start_server(vec![], None).await;
+    let op = QueryDeviceDetail {
+        product_key: Some(String::new()),
+        device_name: Some("x".repeat(40)),
+        iot_instance_id: None,
+    };
+    let err = handle_for(&base).call(&op).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    let v = err.validation_error().unwrap();
+    assert_eq!(v.violations.len(), 2);
+    assert!(err
+        .to_string()
+        .contains("QueryDeviceDetail: DeviceName must be at most 32 characters (got 40)"));
+    assert!(err.to_string().contains("QueryDeviceDetail: ProductKey must not be empty"));
+    assert_eq!(st.count(), 0);
+}
+
+#[tokio::test]
+async fn malformed_success_body_is_a_decode_error_not_a_panic() {
+    let (base, _st) = start_server(
+        vec![
+            Answer::json(200, r#"{"RequestId":"D1","Data":{"UtcCreate":"not-a-number-secretvalue"}}"#),
+            Answer::json(200, "<html>"),
+            Answer::json(502, "<html>bad gateway</html>"),
+        ],
+        None,
+    )
+    .await;
+    let h = handle_with(&base, |b| b.retry(RetryConfig::disabled()));
+    let e = h.call(&qdd()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode);
+    assert_eq!(e.request_id(), Some("D1"));
+    assert!(!e.to_string().contains("secretvalue"), "{e}");
+    let e = h.call(&qdd()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode);
+    let e = h.call(&qdd()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Service);
+    assert_eq!(e.http_status(), Some(502));
+    assert!(e.to_string().contains("HTTP 502"), "{e}");
+}
+
+#[tokio::test]
+async fn prepare_is_deterministic_with_fixed_clock_and_nonce() {
+    let h = Handle::new(
+        Config::builder()
+            .region("cn-shanghai")
+            .access_key("testid", "testsecret")
+            .clock(std::sync::Arc::new(FixedClock::from_unix(1_700_000_000)))
+            .nonce(std::sync::Arc::new(clock::FixedNonce("fixed-nonce".into())))
+            .build(),
+    )
+    .unwrap();
+    let a = h.prepare(&qdd()).await.unwrap();
+    let b = h.prepare(&qdd()).await.unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.method, "POST");
+    assert!(a.url.starts_with("https://iot.cn-shanghai.aliyuncs.com/?"));
+    assert!(a.url.contains("Timestamp=2023-11-14T22%3A13%3A20Z"));
+    // Independent check of the signature in the prepared URL.
+    let seen = Seen {
+        method: a.method.clone(),
+        path: "/".into(),
+        query: a.url.split_once('?').unwrap().1.to_string(),
+        headers: Default::default(),
+        body: String::from_utf8(a.body.clone()).unwrap(),
+    };
+    assert!(verify(&seen, "testsecret"));
+}
+
+#[tokio::test]
+async fn rate_limit_spaces_a_burst() {
+    let (base, st) = start_server(vec![], None).await;
+    let h = handle_with(&base, |b| {
+        b.rate_limit(RateLimitConfig::default().with_limit("QueryDeviceDetail", 20.0))
+    });
+    let t = std::time::Instant::now();
+    let calls = (0..6).map(|_| {
+        let h = h.clone();
+        async move { h.call(&qdd()).await }
+    });
+    let results = futures::future::join_all(calls).await;
+    assert!(results.iter().all(|r| r.is_ok()));
+    // 6 calls at 20/s: the last starts 250 ms after the first.
+    assert!(t.elapsed() >= Duration::from_millis(240), "{:?}", t.elapsed());
+    assert_eq!(st.count(), 6);
+
+    // Disabled: no waiting.
+    let h = handle_with(&base, |b| b.rate_limit(RateLimitConfig::disabled()));
+    let t = std::time::Instant::now();
+    for _ in 0..6 {
+        h.call(&qdd()).await.unwrap();
+    }
+    assert!(t.elapsed() < Duration::from_millis(240), "{:?}", t.elapsed());
+}
+
+#[tokio::test]
+async fn missing_region_without_override_is_reported() {
+    let h = Handle::new(Config::builder().access_key("a", "b").build()).unwrap();
+    let e = h.prepare(&qdd()).await.unwrap_err();
+    assert!(e.to_string().contains("no region"), "{e}");
+}

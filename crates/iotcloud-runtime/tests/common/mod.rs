@@ -1,0 +1,394 @@
+//! Shared test support: operations shaped like generated code, a scripted local HTTP server,
+//! and an independent (deliberately plain) implementation of the signature.
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use iotcloud_runtime::*;
+use serde::Deserialize;
+
+// ---------------------------------------------------------------- generated-like code
+
+pub struct Iot;
+
+pub static IOT: ServiceMeta = ServiceMeta {
+    name: "aliyun-iot",
+    product: "Iot",
+    api_version: "2018-01-20",
+    protocol: Protocol::Rpc,
+    endpoint: "https://iot.{region}.aliyuncs.com",
+    auth: AuthScheme::AcsHmacSha1,
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum IotCode {
+    Throttling,
+    NotExistedDevice,
+    SignatureDoesNotMatch,
+    Unknown(String),
+}
+
+impl ErrorCode for IotCode {
+    fn from_code(code: &str) -> Self {
+        match code {
+            "Throttling" => IotCode::Throttling,
+            "iot.device.NotExistedDevice" => IotCode::NotExistedDevice,
+            "SignatureDoesNotMatch" => IotCode::SignatureDoesNotMatch,
+            other => IotCode::Unknown(other.to_string()),
+        }
+    }
+    fn as_str(&self) -> &str {
+        match self {
+            IotCode::Throttling => "Throttling",
+            IotCode::NotExistedDevice => "iot.device.NotExistedDevice",
+            IotCode::SignatureDoesNotMatch => "SignatureDoesNotMatch",
+            IotCode::Unknown(s) => s,
+        }
+    }
+}
+
+impl Service for Iot {
+    const META: &'static ServiceMeta = &IOT;
+    type ErrorCode = IotCode;
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QueryDeviceDetail {
+    pub product_key: Option<String>,
+    pub device_name: Option<String>,
+    pub iot_instance_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+pub struct QueryDeviceDetailOutput {
+    #[serde(rename = "RequestId", default, deserialize_with = "de::string")]
+    pub request_id: Option<String>,
+    #[serde(rename = "Success", default, deserialize_with = "de::bool")]
+    pub success: Option<bool>,
+    #[serde(rename = "Data", default)]
+    pub data: Option<DeviceDetail>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+pub struct DeviceDetail {
+    #[serde(rename = "DeviceName", default, deserialize_with = "de::string")]
+    pub device_name: Option<String>,
+    #[serde(rename = "DeviceSecret", default, deserialize_with = "de::string")]
+    pub device_secret: Option<String>,
+    #[serde(rename = "UtcCreate", default, deserialize_with = "de::i64")]
+    pub utc_create: Option<i64>,
+}
+
+pub static QUERY_DEVICE_DETAIL_PARAMS: [ParamMeta; 2] = [
+    ParamMeta {
+        wire: "ProductKey",
+        rust: "product_key",
+        ty: "string",
+        required: false,
+        location: Location::Query,
+        sensitive: false,
+        description: "",
+    },
+    ParamMeta {
+        wire: "DeviceName",
+        rust: "device_name",
+        ty: "string",
+        required: false,
+        location: Location::Query,
+        sensitive: false,
+        description: "",
+    },
+];
+
+pub static QUERY_DEVICE_DETAIL: OperationMeta = OperationMeta {
+    service: &IOT,
+    name: "QueryDeviceDetail",
+    method: "POST",
+    path: "/",
+    authenticated: true,
+    retry_safe: true,
+    rate_limit_per_second: Some(50.0),
+    params: &QUERY_DEVICE_DETAIL_PARAMS,
+};
+
+impl Operation for QueryDeviceDetail {
+    type Service = Iot;
+    type Output = QueryDeviceDetailOutput;
+    const META: &'static OperationMeta = &QUERY_DEVICE_DETAIL;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        let mut v = ValidationError::new();
+        if let Some(n) = &self.device_name {
+            if n.len() > 32 {
+                v.push(
+                    "QueryDeviceDetail",
+                    "DeviceName",
+                    format!("must be at most 32 characters (got {})", n.len()),
+                );
+            }
+        }
+        if let Some(p) = &self.product_key {
+            if p.is_empty() {
+                v.push("QueryDeviceDetail", "ProductKey", "must not be empty");
+            }
+        }
+        v.into_result()
+    }
+
+    fn write_request(&self, out: &mut RequestParts) {
+        if let Some(v) = &self.product_key {
+            out.push_query("ProductKey", v.clone());
+        }
+        if let Some(v) = &self.device_name {
+            out.push_query("DeviceName", v.clone());
+        }
+        if let Some(v) = &self.iot_instance_id {
+            out.push_query("IotInstanceId", v.clone());
+        }
+    }
+}
+
+/// A non-idempotent operation with a body parameter (Pub).
+#[derive(Debug, Clone, Default)]
+pub struct Pub {
+    pub product_key: String,
+    pub topic: String,
+    pub content: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PubOutput {
+    #[serde(rename = "MessageId", default, deserialize_with = "de::string")]
+    pub message_id: Option<String>,
+}
+
+pub static PUB: OperationMeta = OperationMeta {
+    service: &IOT,
+    name: "Pub",
+    method: "POST",
+    path: "/",
+    authenticated: true,
+    retry_safe: false,
+    rate_limit_per_second: None,
+    params: &[],
+};
+
+impl Operation for Pub {
+    type Service = Iot;
+    type Output = PubOutput;
+    const META: &'static OperationMeta = &PUB;
+    fn validate(&self) -> Result<(), ValidationError> {
+        Ok(())
+    }
+    fn write_request(&self, out: &mut RequestParts) {
+        out.push_query("ProductKey", self.product_key.clone());
+        out.push_query("TopicFullName", self.topic.clone());
+        out.push_form("MessageContent", self.content.clone());
+    }
+}
+
+// ---------------------------------------------------------------- scripted server
+
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub delay: Duration,
+}
+
+impl Answer {
+    pub fn json(status: u16, body: &str) -> Self {
+        Answer {
+            status,
+            headers: vec![],
+            body: body.to_string(),
+            delay: Duration::ZERO,
+        }
+    }
+    pub fn header(mut self, k: &str, v: &str) -> Self {
+        self.headers.push((k.to_string(), v.to_string()));
+        self
+    }
+    pub fn delay(mut self, d: Duration) -> Self {
+        self.delay = d;
+        self
+    }
+}
+
+#[derive(Default)]
+pub struct ServerState {
+    pub seen: Mutex<Vec<Seen>>,
+    pub script: Mutex<VecDeque<Answer>>,
+    pub fallback: Mutex<Option<Answer>>,
+}
+
+impl ServerState {
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+    pub fn count(&self) -> usize {
+        self.seen.lock().unwrap().len()
+    }
+}
+
+async fn scripted(State(st): State<Arc<ServerState>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let body: Bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    st.seen.lock().unwrap().push(Seen {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        headers: parts.headers.clone(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    });
+    let answer = {
+        let next = st.script.lock().unwrap().pop_front();
+        next.or_else(|| st.fallback.lock().unwrap().clone())
+            .unwrap_or_else(|| Answer::json(200, r#"{"RequestId":"default"}"#))
+    };
+    if !answer.delay.is_zero() {
+        tokio::time::sleep(answer.delay).await;
+    }
+    let mut resp = (
+        StatusCode::from_u16(answer.status).unwrap(),
+        answer.body.clone(),
+    )
+        .into_response();
+    resp.headers_mut()
+        .insert("content-type", "application/json".parse().unwrap());
+    for (k, v) in &answer.headers {
+        resp.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v.parse().unwrap(),
+        );
+    }
+    resp
+}
+
+/// Starts a server on 127.0.0.1:0 answering `script` in order, then `fallback`.
+pub async fn start_server(script: Vec<Answer>, fallback: Option<Answer>) -> (String, Arc<ServerState>) {
+    let st = Arc::new(ServerState {
+        seen: Mutex::new(Vec::new()),
+        script: Mutex::new(script.into()),
+        fallback: Mutex::new(fallback),
+    });
+    let app = axum::Router::new()
+        .fallback(scripted)
+        .with_state(st.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}"), st)
+}
+
+/// A base URL where nothing listens (connection refused).
+pub async fn dead_url() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    format!("http://{addr}")
+}
+
+// ---------------------------------------------------------------- independent signature
+
+/// RFC 3986 encoding written the plain way: char by char, through `format!`.
+pub fn plain_encode(s: &str) -> String {
+    let mut out = String::new();
+    for ch in s.chars() {
+        if ch.is_ascii_alphanumeric() || "-_.~".contains(ch) {
+            out.push(ch);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in ch.encode_utf8(&mut buf).bytes() {
+                out += &format!("%{:02X}", b);
+            }
+        }
+    }
+    out
+}
+
+pub fn plain_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .unwrap()
+        .into_owned()
+}
+
+/// The string-to-sign computed the plain way (like the Java sample: sort, encode, join).
+pub fn plain_string_to_sign(method: &str, params: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> =
+        params.iter().filter(|(k, _)| k != "Signature").collect();
+    sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let canonical = sorted
+        .iter()
+        .map(|(k, v)| format!("{}={}", plain_encode(k), plain_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    format!("{}&{}&{}", method, plain_encode("/"), plain_encode(&canonical))
+}
+
+pub fn plain_signature(secret: &str, sts: &str) -> String {
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(format!("{secret}&").as_bytes()).unwrap();
+    mac.update(sts.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// All parameters of a received RPC request (query + form body), decoded.
+pub fn params_of(seen: &Seen) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for text in [&seen.query, &seen.body] {
+        for pair in text.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            out.push((plain_decode(k), plain_decode(v)));
+        }
+    }
+    out
+}
+
+pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Checks a received request's signature independently.
+pub fn verify(seen: &Seen, secret: &str) -> bool {
+    let params = params_of(seen);
+    let Some(sig) = param(&params, "Signature") else {
+        return false;
+    };
+    let sts = plain_string_to_sign(&seen.method, &params);
+    plain_signature(secret, &sts) == sig
+}
+
+pub fn handle_for(base: &str) -> Handle {
+    handle_with(base, |b| b)
+}
+
+pub fn handle_with(base: &str, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Handle {
+    let b = Config::builder()
+        .region("cn-shanghai")
+        .endpoint(base)
+        .access_key("testid", "testsecret")
+        .retry(RetryConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(20)));
+    Handle::new(f(b).build()).unwrap()
+}

@@ -32,6 +32,8 @@ static DEFAULT: LazyLock<Regex> =
 static ENUM_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:[•-]\s*)?([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*(?:：|:)\s*(.+)$"));
 static PAREN_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[（(]([A-Za-z][A-Za-z_ ]*[A-Za-z])[）)]"));
+static CONDITIONAL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"时，?(?:该参数|此参数)?(?:必需|必传|必填|为必需参数)"));
 static REQUIRES: LazyLock<Regex> =
     LazyLock::new(|| re(r"需同时传入\s*([A-Za-z][A-Za-z0-9]*)"));
 
@@ -54,7 +56,9 @@ fn sentence_at(text: &str, pos: usize) -> String {
         .find(['。', '\n'])
         .map(|p| pos + p + text[pos + p..].chars().next().map_or(1, char::len_utf8))
         .unwrap_or(text.len());
-    text[start..end].trim().trim_start_matches('•').trim().to_string()
+    let s = text[start..end].trim().trim_start_matches('•').trim();
+    let s = s.strip_prefix("说明:").or_else(|| s.strip_prefix("说明：")).unwrap_or(s);
+    s.trim().to_string()
 }
 
 /// Constraints stated in a description, for a field of type `ty`.
@@ -91,6 +95,10 @@ pub fn constraints(desc: &str, ty: &TypeRef) -> Constraints {
         if let Some(m) = VALUE_MIN.captures(&text) {
             c.minimum = num(&m[1]).and_then(|n| i64::try_from(n).ok());
         }
+    }
+    // Conditional requirements (`NetType选择为LORA时，该参数必需`) cannot be checked alone.
+    if let Some(m) = CONDITIONAL.find(&text) {
+        c.notes.push(sentence_at(&text, m.start()));
     }
     if ty.is_list() {
         if let Some(m) = AT_MOST.captures(&text) {

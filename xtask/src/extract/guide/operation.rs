@@ -72,11 +72,19 @@ impl Ctx<'_> {
     }
 }
 
-fn make_field(row: &Row, link: Option<&str>, ctx: &mut Ctx<'_>) -> Field {
+fn make_field(row: &Row, link: Option<&str>, known: &BTreeMap<String, String>, ctx: &mut Ctx<'_>) -> Field {
     let desc = join_desc(&row.desc.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>());
     let printed = row.ty.trim();
-    // A string carrying JSON whose shape has its own table (Args, Items, Configuration).
-    let json_with_table = printed == "String" && link.is_some();
+    // `List<ProductTag>` naming a table that another row of the operation already uses.
+    let inner = printed
+        .strip_prefix("List<")
+        .and_then(|r| r.strip_suffix('>'))
+        .and_then(|t| known.get(t));
+    let link = link.or(inner.map(String::as_str));
+    // A string carrying JSON whose shape has its own table (Args, Items, Configuration), or a
+    // list documented as `List` but sent as a JSON string (`为JSON字符串形式`).
+    let json_with_table =
+        link.is_some() && (printed == "String" || (printed.starts_with("List") && mentions_json(&desc)));
     let ty = if json_with_table {
         TypeRef::String
     } else {
@@ -86,8 +94,9 @@ fn make_field(row: &Row, link: Option<&str>, ctx: &mut Ctx<'_>) -> Field {
         }
         ty
     };
-    let json = matches!(ty, TypeRef::String) && (json_with_table || mentions_json(&desc));
     let (enum_values, dups) = describe::enum_values(&desc);
+    // `JSON` among enumeration values (DataType: JSON/BINARY) is not a JSON document.
+    let json = matches!(ty, TypeRef::String) && (json_with_table || (mentions_json(&desc) && enum_values.is_empty()));
     for d in dups {
         ctx.note(
             NoteKind::Warning,
@@ -193,12 +202,17 @@ pub fn build(
         }
         names[k] = Some(name);
     }
+    let known: BTreeMap<String, String> = all
+        .iter()
+        .zip(&names)
+        .filter_map(|(t, n)| Some((t.title.clone()?, n.clone()?)))
+        .collect();
     let fields_of = |k: usize, ctx: &mut Ctx<'_>| -> Vec<Field> {
         all[k]
             .rows
             .iter()
             .enumerate()
-            .map(|(ri, r)| make_field(r, linked.get(&(k, ri)).map(String::as_str), ctx))
+            .map(|(ri, r)| make_field(r, linked.get(&(k, ri)).map(String::as_str), &known, ctx))
             .collect()
     };
     let mut request: Vec<Field> = fields_of(0, &mut ctx)
@@ -260,6 +274,10 @@ pub fn build(
         None => ctx.note(NoteKind::Warning, p.summary.no, "no JSON response example".into()),
     }
 
+    if let Some(ex) = &request_example {
+        wire_names_from_example(&mut request, ex, &mut ctx);
+    }
+
     // Request facts.
     let known: Vec<String> = request.iter().map(|f| f.name.clone()).collect();
     let mut one_of = Vec::new();
@@ -318,6 +336,45 @@ pub fn build(
             response: response_example.map(|(e, _)| e),
         },
     })
+}
+
+/// Lists go on the wire as `Name.N` / `Name.N.Member`; where the table's name is not what the
+/// example sends (`ProductTags` in the table, `ProductTag.1.TagKey` in the URL), the example wins,
+/// and a `String` row with a struct table sent as `Name.1.Member` is a list of that struct.
+fn wire_names_from_example(request: &mut [Field], ex: &iotcloud_spec::RequestExample, ctx: &mut Ctx<'_>) {
+    let sent = |base: &str| ex.params.iter().any(|p| p.name.starts_with(&format!("{base}.")));
+    let line = ex.source.line;
+    for f in request.iter_mut() {
+        if ex.params.iter().any(|p| p.name == f.name) {
+            continue;
+        }
+        if f.json && sent(&format!("{}.1", f.name)) {
+            // Documented as a JSON string, sent flattened: the struct's members are indexed.
+            if let Some(s) = f.ty.struct_name().map(str::to_string).or_else(|| Some(f.name.clone())) {
+                ctx.note(
+                    NoteKind::Warning,
+                    line,
+                    format!("{}: documented `{}`, the example sends `{}.1.*`; typed list<{s}>", f.name, f.ty, f.name),
+                );
+                f.ty = TypeRef::List(Box::new(TypeRef::Struct(s)));
+                f.json = false;
+            }
+            continue;
+        }
+        if !f.ty.is_list() || sent(&f.name) {
+            continue;
+        }
+        if let Some(single) = f.name.strip_suffix('s').filter(|s| sent(s)).map(str::to_string) {
+            ctx.note(
+                NoteKind::Warning,
+                line,
+                format!("{}: the example sends `{single}.N`; wire name {single}", f.name),
+            );
+            f.doc_name = Some(f.name.clone());
+            f.rust = snake_case(&single);
+            f.name = single;
+        }
+    }
 }
 
 /// Check the fields against the example objects they describe: a value printed as an array

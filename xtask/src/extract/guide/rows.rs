@@ -18,6 +18,9 @@ fn starts_item(t: &str) -> bool {
     }
 }
 
+/// Words that open a sentence after an enumeration rather than continue its last item.
+const SENTENCE_STARTS: &[&str] = &["若", "如果", "不传", "默认", "此参数", "该参数"];
+
 fn is_note_marker(t: &str) -> bool {
     matches!(t.trim(), "说明:" | "说明：" | "说明")
 }
@@ -40,6 +43,7 @@ pub fn join_desc<S: AsRef<str>>(lines: &[S]) -> String {
             Some(p) => {
                 starts_item(t)
                     || is_note_marker(p)
+                    || (in_item && SENTENCE_STARTS.iter().any(|w| t.starts_with(w)))
                     || (in_item && (p.trim_end().ends_with('。') || p.trim_end().ends_with('：')))
             }
         };

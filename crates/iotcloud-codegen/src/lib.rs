@@ -1,1 +1,108 @@
-//! Work in progress.
+//! The iotcloud code generator: a service spec (`api-spec/*.yaml`) to Rust tokens.
+//!
+//! Modelled on serde_derive's internals: **parse** ([`iotcloud_spec::parse`]) ->
+//! **model** and **check** ([`check::resolve`], which collects every problem with its YAML
+//! line and key) -> **emit** ([`emit`]). It is a plain library so it can be unit- and
+//! snapshot-tested; `iotcloud-macros` is the thin proc-macro around it and
+//! `cargo xtask expand` prints its output.
+//!
+//! The generated code targets `iotcloud-runtime` (see its `CONTRACT.md`) and needs `serde`
+//! and `serde_json` in the calling crate.
+
+pub mod check;
+mod docs;
+mod emit;
+pub mod model;
+mod names;
+
+use std::path::Path;
+
+use iotcloud_spec::{LoadedSpec, SpecError};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// How to generate.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Path given to `include_str!` so that editing the YAML rebuilds the crate
+    /// (absolute, or relative to the file that contains the macro call). `None` emits none.
+    pub include_path: Option<String>,
+}
+
+/// Generates the body of a service module from a loaded spec.
+pub fn generate(loaded: &LoadedSpec, options: &Options) -> Result<TokenStream, Vec<SpecError>> {
+    let model = check::resolve(loaded)?;
+    Ok(emit::service(&model, options.include_path.as_deref()))
+}
+
+/// Reads, checks and generates a spec file.
+pub fn generate_file(path: &Path, options: &Options) -> Result<TokenStream, Vec<SpecError>> {
+    let loaded = iotcloud_spec::load(path).map_err(|e| vec![e])?;
+    generate(&loaded, options)
+}
+
+/// Pretty-printed (prettyplease) code of a whole service, for reading (`cargo xtask expand`).
+pub fn expand(loaded: &LoadedSpec) -> Result<String, Vec<SpecError>> {
+    let tokens = generate(loaded, &Options::default())?;
+    pretty(tokens, &loaded.path)
+}
+
+/// Pretty-printed code one operation contributes: its types and impls (as found in the
+/// service's `types` module) and its client method. One snapshot per operation.
+pub fn expand_operation(loaded: &LoadedSpec, operation: &str) -> Result<String, Vec<SpecError>> {
+    let model = check::resolve(loaded)?;
+    let Some(op) = model.ops.iter().find(|o| o.spec.name == operation) else {
+        return Err(vec![loaded.error_at(
+            None,
+            None,
+            format!("operations[{operation}]"),
+            "no such operation".into(),
+        )]);
+    };
+    let types = emit::operation_types(&model, op);
+    let method = emit::client_method(op);
+    pretty(
+        quote! {
+            #types
+            impl Client {
+                #method
+            }
+        },
+        &loaded.path,
+    )
+}
+
+fn pretty(tokens: TokenStream, path: &Path) -> Result<String, Vec<SpecError>> {
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => Ok(prettyplease::unparse(&file)),
+        Err(e) => Err(vec![SpecError {
+            file: path.to_path_buf(),
+            line: 0,
+            key: String::new(),
+            message: format!("generated code does not parse (a codegen bug): {e}"),
+        }]),
+    }
+}
+
+/// Counts of what a spec generates, for reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub operations: usize,
+    /// Structs: requests, responses and nested structs.
+    pub structs: usize,
+    pub enums: usize,
+    pub paginators: usize,
+    pub error_codes: usize,
+}
+
+/// What `generate` would produce, counted.
+pub fn counts(loaded: &LoadedSpec) -> Result<Counts, Vec<SpecError>> {
+    let model = check::resolve(loaded)?;
+    Ok(Counts {
+        operations: model.ops.len(),
+        structs: model.ops.iter().map(|o| 2 + o.structs.len()).sum(),
+        enums: model.ops.iter().map(|o| o.enums.len()).sum(),
+        paginators: model.ops.iter().filter(|o| o.pagination.is_some()).count(),
+        error_codes: model.errors.len(),
+    })
+}

@@ -1,0 +1,925 @@
+//! Model building and checking: every problem is collected, located by YAML line and key,
+//! and reported together; nothing here panics on a bad spec.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use iotcloud_spec::naming::{is_identifier, pascal_case};
+use iotcloud_spec::{
+    Field, LoadedSpec, Location, Operation, PageStyle, Protocol, SpecError, TypeRef,
+};
+
+use crate::model::*;
+use crate::names::{field_ident, type_ident, variant_name, TypeNames};
+
+/// Names the generated service module defines itself.
+const RESERVED: &[&str] = &[
+    "Client",
+    "Error",
+    "ErrorCode",
+    "Service",
+    "DispatchError",
+    "OPERATIONS",
+];
+
+struct Ctx<'a> {
+    loaded: &'a LoadedSpec,
+    errors: Vec<SpecError>,
+    names: TypeNames,
+}
+
+impl<'a> Ctx<'a> {
+    fn err(
+        &mut self,
+        op: Option<&str>,
+        member: Option<&str>,
+        key: String,
+        message: impl Into<String>,
+    ) {
+        let e = self.loaded.error_at(op, member, key, message.into());
+        self.errors.push(e);
+    }
+}
+
+/// Builds the model of a loaded spec, or every problem found.
+pub fn resolve(loaded: &LoadedSpec) -> Result<Model<'_>, Vec<SpecError>> {
+    let spec = &loaded.spec;
+    let mut cx = Ctx {
+        loaded,
+        errors: Vec::new(),
+        names: TypeNames::default(),
+    };
+    for r in RESERVED {
+        cx.names.reserve(r);
+    }
+    if spec.operations.is_empty() {
+        cx.err(
+            None,
+            None,
+            "operations".into(),
+            "a service needs at least one operation",
+        );
+    }
+    let mut op_names = HashSet::new();
+    let mut methods = HashSet::new();
+    for op in &spec.operations {
+        let key = format!("operations[{}]", op.name);
+        if !op_names.insert(op.name.as_str()) {
+            cx.err(
+                Some(&op.name),
+                None,
+                key.clone(),
+                format!("duplicate operation name `{}`", op.name),
+            );
+        }
+        if !is_identifier(&op.rust) || iotcloud_spec::naming::is_rust_keyword(&op.rust) {
+            cx.err(
+                Some(&op.name),
+                None,
+                format!("{key}.rust"),
+                format!("`{}` is not a usable Rust method name", op.rust),
+            );
+        } else if !methods.insert(op.rust.as_str()) {
+            cx.err(
+                Some(&op.name),
+                None,
+                format!("{key}.rust"),
+                format!("duplicate method name `{}`", op.rust),
+            );
+        }
+    }
+    // Reserve the per-operation names first so struct and enum names yield to them.
+    let mut op_bases = Vec::new();
+    for op in &spec.operations {
+        let base = op_base(op);
+        for suffix in ["Request", "Response", "RequestBuilder", "Fluent"] {
+            if !cx.names.reserve(&format!("{base}{suffix}")) {
+                cx.err(
+                    Some(&op.name),
+                    None,
+                    format!("operations[{}]", op.name),
+                    format!("type name `{base}{suffix}` is generated twice"),
+                );
+            }
+        }
+        op_bases.push(base);
+    }
+    let mut ops = Vec::new();
+    for (op, base) in spec.operations.iter().zip(op_bases) {
+        ops.push(resolve_op(&mut cx, spec.service.protocol, op, base));
+    }
+    let errors = resolve_errors(&mut cx);
+    if cx.errors.is_empty() {
+        Ok(Model { spec, ops, errors })
+    } else {
+        Err(cx.errors)
+    }
+}
+
+fn op_base(op: &Operation) -> String {
+    if is_identifier(&op.name) && op.name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        op.name.clone()
+    } else {
+        pascal_case(&op.rust)
+    }
+}
+
+fn resolve_errors<'a>(cx: &mut Ctx<'a>) -> Vec<ErrorVariant<'a>> {
+    let spec = &cx.loaded.spec;
+    let mut seen_codes = HashSet::new();
+    let mut seen_idents = HashMap::new();
+    let mut out = Vec::new();
+    for e in &spec.errors {
+        if !seen_codes.insert(e.code.as_str()) {
+            let line = cx
+                .loaded
+                .text
+                .lines()
+                .position(|l| l.contains(&format!("code: {}", e.code)))
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            cx.errors.push(SpecError {
+                file: cx.loaded.path.clone(),
+                line,
+                key: format!("errors[{}]", e.code),
+                message: "duplicate error code (list further occurrences in `also_at`)".into(),
+            });
+            continue;
+        }
+        let base = variant_name(&e.code, "Code");
+        let n = seen_idents
+            .entry(base.clone())
+            .and_modify(|n| *n += 1)
+            .or_insert(1);
+        let name = if *n == 1 { base } else { format!("{base}{n}") };
+        out.push(ErrorVariant {
+            spec: e,
+            ident: type_ident(&name),
+        });
+    }
+    out
+}
+
+fn resolve_op<'a>(
+    cx: &mut Ctx<'a>,
+    protocol: Protocol,
+    op: &'a Operation,
+    base: String,
+) -> OpModel<'a> {
+    let opname = op.name.as_str();
+    let key = format!("operations[{opname}]");
+    // Struct names first: fields refer to them.
+    let mut struct_names: BTreeMap<&str, String> = BTreeMap::new();
+    for s in &op.structs {
+        if !is_identifier(&s.name) {
+            cx.err(
+                Some(opname),
+                Some(&s.name),
+                format!("{key}.structs[{}]", s.name),
+                "struct name is not an identifier",
+            );
+        }
+        if struct_names.contains_key(s.name.as_str()) {
+            cx.err(
+                Some(opname),
+                Some(&s.name),
+                format!("{key}.structs[{}]", s.name),
+                "duplicate struct name in this operation",
+            );
+            continue;
+        }
+        let name = cx.names.allocate(&[
+            format!("{base}{}", s.name),
+            format!("{base}{}Struct", s.name),
+        ]);
+        struct_names.insert(&s.name, name);
+    }
+
+    let mut enums = Vec::new();
+    let mut fcx = FieldCx {
+        op,
+        struct_names: &struct_names,
+        enums: &mut enums,
+        base: &base,
+        protocol,
+    };
+
+    let request_fields = resolve_fields(
+        cx,
+        &mut fcx,
+        &op.request,
+        &format!("{key}.request"),
+        true,
+        "Request",
+    );
+    let response_fields = resolve_fields(
+        cx,
+        &mut fcx,
+        &op.response,
+        &format!("{key}.response"),
+        false,
+        "Response",
+    );
+    let mut structs = Vec::new();
+    for s in &op.structs {
+        let Some(name) = struct_names.get(s.name.as_str()) else {
+            continue;
+        };
+        let fields = resolve_fields(
+            cx,
+            &mut fcx,
+            &s.fields,
+            &format!("{key}.structs[{}]", s.name),
+            false,
+            &s.name,
+        );
+        structs.push(StructModel {
+            spec: s,
+            ident: type_ident(name),
+            fields,
+            request_side: false,
+        });
+    }
+    mark_request_side(op, &mut structs);
+    mark_boxed(op, &mut structs);
+
+    check_request_rules(cx, op, &key);
+    if protocol == Protocol::Rest {
+        check_rest_path(cx, op, &key);
+    }
+    let pagination = op.pagination.as_ref().and_then(|_| {
+        resolve_pagination(cx, op, &request_fields, &response_fields, &structs, &key)
+    });
+
+    OpModel {
+        spec: op,
+        method: field_ident(&op.rust),
+        request: type_ident(&format!("{base}Request")),
+        response: type_ident(&format!("{base}Response")),
+        builder: type_ident(&format!("{base}RequestBuilder")),
+        fluent: type_ident(&format!("{base}Fluent")),
+        request_fields,
+        response_fields,
+        structs,
+        enums,
+        pagination,
+    }
+}
+
+struct FieldCx<'a, 'b> {
+    op: &'a Operation,
+    struct_names: &'b BTreeMap<&'a str, String>,
+    enums: &'b mut Vec<EnumModel<'a>>,
+    base: &'b str,
+    protocol: Protocol,
+}
+
+fn resolve_fields<'a>(
+    cx: &mut Ctx<'a>,
+    fcx: &mut FieldCx<'a, '_>,
+    fields: &'a [Field],
+    key: &str,
+    request: bool,
+    owner: &str,
+) -> Vec<FieldModel<'a>> {
+    let opname = fcx.op.name.as_str();
+    let mut wires = HashSet::new();
+    let mut rusts = HashSet::new();
+    let mut out = Vec::new();
+    for f in fields {
+        let fkey = format!("{key}[{}]", f.name);
+        let mut ok = true;
+        if !wires.insert(f.name.as_str()) {
+            cx.err(
+                Some(opname),
+                Some(&f.name),
+                fkey.clone(),
+                format!("duplicate wire name `{}`", f.name),
+            );
+            ok = false;
+        }
+        if !is_identifier(&f.rust) || f.rust.starts_with(|c: char| c.is_ascii_uppercase()) {
+            cx.err(
+                Some(opname),
+                Some(&f.name),
+                format!("{fkey}.rust"),
+                format!("`{}` is not a snake_case Rust name", f.rust),
+            );
+            ok = false;
+        } else if !rusts.insert(f.rust.as_str()) {
+            cx.err(
+                Some(opname),
+                Some(&f.name),
+                format!("{fkey}.rust"),
+                format!("duplicate Rust name `{}`", f.rust),
+            );
+            ok = false;
+        }
+        if f.wrapper.is_some() && !f.ty.is_list() {
+            cx.err(
+                Some(opname),
+                Some(&f.name),
+                format!("{fkey}.wrapper"),
+                "`wrapper` is only allowed on list types",
+            );
+        }
+        if !request && f.location.is_some() && owner == "Response" {
+            cx.err(
+                Some(opname),
+                Some(&f.name),
+                format!("{fkey}.location"),
+                "`location` is only allowed on request parameters",
+            );
+        }
+        let location = f.location.unwrap_or(match fcx.protocol {
+            Protocol::Rpc => Location::Query,
+            Protocol::Rest => Location::Body,
+        });
+        if request
+            && fcx.protocol == Protocol::Rpc
+            && matches!(location, Location::Path | Location::Header)
+        {
+            cx.err(
+                Some(opname),
+                Some(&f.name),
+                format!("{fkey}.location"),
+                "RPC parameters travel in the query or the body, not in a path or header",
+            );
+        }
+        check_constraints(cx, opname, f, &fkey);
+        let Some(ty) = resolve_type(cx, fcx, f, &f.ty, &fkey, owner) else {
+            continue;
+        };
+        if request && f.json && ty != Ty::String {
+            cx.err(
+                Some(opname),
+                Some(&f.name),
+                format!("{fkey}.json"),
+                "`json: true` needs type string",
+            );
+        }
+        if ok {
+            out.push(FieldModel {
+                spec: f,
+                ident: field_ident(&f.rust),
+                ty,
+                location,
+                boxed: false,
+            });
+        }
+    }
+    out
+}
+
+fn check_constraints(cx: &mut Ctx<'_>, op: &str, f: &Field, fkey: &str) {
+    let c = &f.constraints;
+    let key = format!("{fkey}.constraints");
+    let pairs = [
+        (
+            "min_length",
+            c.min_length.map(|v| v as i128),
+            "max_length",
+            c.max_length.map(|v| v as i128),
+        ),
+        (
+            "minimum",
+            c.minimum.map(|v| v as i128),
+            "maximum",
+            c.maximum.map(|v| v as i128),
+        ),
+        (
+            "min_items",
+            c.min_items.map(|v| v as i128),
+            "max_items",
+            c.max_items.map(|v| v as i128),
+        ),
+    ];
+    for (lo_name, lo, hi_name, hi) in pairs {
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            if lo > hi {
+                cx.err(
+                    Some(op),
+                    Some(&f.name),
+                    key.clone(),
+                    format!("{lo_name} {lo} is greater than {hi_name} {hi}"),
+                );
+            }
+        }
+    }
+    let element = f.ty.element();
+    let is_text = matches!(element, TypeRef::String);
+    let is_number = matches!(element, TypeRef::Integer | TypeRef::Long | TypeRef::Float);
+    if (c.min_length.is_some() || c.max_length.is_some() || c.max_bytes.is_some()) && !is_text {
+        cx.err(
+            Some(op),
+            Some(&f.name),
+            key.clone(),
+            format!("length limits need a string, not `{}`", f.ty),
+        );
+    }
+    if (c.minimum.is_some() || c.maximum.is_some()) && !is_number {
+        cx.err(
+            Some(op),
+            Some(&f.name),
+            key.clone(),
+            format!("value ranges need a number, not `{}`", f.ty),
+        );
+    }
+    if (c.min_items.is_some() || c.max_items.is_some()) && !f.ty.is_list() {
+        cx.err(
+            Some(op),
+            Some(&f.name),
+            key,
+            format!("item counts need a list, not `{}`", f.ty),
+        );
+    }
+}
+
+fn resolve_type<'a>(
+    cx: &mut Ctx<'a>,
+    fcx: &mut FieldCx<'a, '_>,
+    f: &'a Field,
+    t: &TypeRef,
+    fkey: &str,
+    owner: &str,
+) -> Option<Ty> {
+    let opname = fcx.op.name.as_str();
+    let has_enum = !f.enum_values.is_empty();
+    Some(match t {
+        TypeRef::List(inner) => {
+            if inner.is_list() {
+                cx.err(
+                    Some(opname),
+                    Some(&f.name),
+                    format!("{fkey}.type"),
+                    "lists of lists are not supported",
+                );
+                return None;
+            }
+            Ty::List(Box::new(resolve_type(cx, fcx, f, inner, fkey, owner)?))
+        }
+        TypeRef::String | TypeRef::Integer | TypeRef::Long if has_enum => {
+            let numeric = !matches!(t, TypeRef::String);
+            let ident = resolve_enum(cx, fcx, f, numeric, fkey, owner)?;
+            Ty::Enum { ident, numeric }
+        }
+        TypeRef::String => Ty::String,
+        TypeRef::Integer => Ty::I32,
+        TypeRef::Long => Ty::I64,
+        TypeRef::Boolean => Ty::Bool,
+        TypeRef::Float => Ty::F64,
+        TypeRef::Object => Ty::Json,
+        TypeRef::Struct(name) => match fcx.struct_names.get(name.as_str()) {
+            Some(rust) => Ty::Struct(type_ident(rust)),
+            None => {
+                let known: Vec<&str> = fcx.struct_names.keys().copied().collect();
+                let hint = if known.is_empty() {
+                    "this operation declares no structs".to_string()
+                } else {
+                    format!("declared structs: {}", known.join(", "))
+                };
+                cx.err(
+                    Some(opname),
+                    Some(&f.name),
+                    format!("{fkey}.type"),
+                    format!("unknown type `{name}` ({hint}; scalar types: string, integer, long, boolean, float, object)"),
+                );
+                return None;
+            }
+        },
+    })
+}
+
+fn resolve_enum<'a>(
+    cx: &mut Ctx<'a>,
+    fcx: &mut FieldCx<'a, '_>,
+    f: &'a Field,
+    numeric: bool,
+    fkey: &str,
+    owner: &str,
+) -> Option<proc_macro2::Ident> {
+    let opname = fcx.op.name.as_str();
+    // The same field documented identically twice in one operation shares one type.
+    if let Some(existing) = fcx.enums.iter().find(|e| {
+        e.field.name == f.name && e.field.enum_values == f.enum_values && e.numeric == numeric
+    }) {
+        return Some(existing.ident.clone());
+    }
+    let mut variants: Vec<Variant<'a>> = Vec::new();
+    let mut idents = HashSet::new();
+    let mut ok = true;
+    for (i, v) in f.enum_values.iter().enumerate() {
+        let vkey = format!("{fkey}.enum[{i}]");
+        if numeric && v.value.trim().parse::<i64>().is_err() {
+            cx.err(
+                Some(opname),
+                Some(&f.name),
+                vkey.clone(),
+                format!(
+                    "value `{}` of a numeric enumeration is not an integer",
+                    v.value
+                ),
+            );
+            ok = false;
+        }
+        if let Some(existing) = variants.iter_mut().find(|x| x.spec.value == v.value) {
+            existing.also.push(v);
+            continue;
+        }
+        let name = match &v.rust {
+            Some(r)
+                if is_identifier(r)
+                    && r.starts_with(|c: char| c.is_ascii_uppercase())
+                    && r != "Unknown" =>
+            {
+                r.clone()
+            }
+            Some(r) => {
+                cx.err(
+                    Some(opname),
+                    Some(&f.name),
+                    format!("{vkey}.rust"),
+                    format!("`{r}` is not a PascalCase variant name (and `Unknown` is reserved)"),
+                );
+                ok = false;
+                continue;
+            }
+            None => variant_name(&v.value, "V"),
+        };
+        if !idents.insert(name.clone()) {
+            cx.err(
+                Some(opname),
+                Some(&f.name),
+                vkey,
+                format!("values map to the same variant `{name}`; name one with `rust:`"),
+            );
+            ok = false;
+            continue;
+        }
+        variants.push(Variant {
+            ident: type_ident(&name),
+            spec: v,
+            also: Vec::new(),
+        });
+    }
+    if !ok {
+        return None;
+    }
+    let field = pascal_case(&f.rust);
+    let base = fcx.base;
+    let owner_part = if owner == "Request" || owner == "Response" {
+        owner.to_string()
+    } else {
+        pascal_case(owner)
+    };
+    let name = cx.names.allocate(&[
+        format!("{base}{field}"),
+        format!("{base}{owner_part}{field}"),
+        format!("{base}{field}Enum"),
+    ]);
+    let ident = type_ident(&name);
+    fcx.enums.push(EnumModel {
+        ident: ident.clone(),
+        numeric,
+        variants,
+        field: f,
+    });
+    Some(ident)
+}
+
+fn struct_refs(fields: &[Field]) -> impl Iterator<Item = &str> {
+    fields.iter().filter_map(|f| f.ty.struct_name())
+}
+
+fn mark_request_side(op: &Operation, structs: &mut [StructModel<'_>]) {
+    let mut todo: Vec<&str> = struct_refs(&op.request).collect();
+    let mut seen = HashSet::new();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        if let Some(s) = op.struct_def(name) {
+            todo.extend(struct_refs(&s.fields));
+        }
+    }
+    for s in structs {
+        s.request_side = seen.contains(s.spec.name.as_str());
+    }
+}
+
+/// Non-list fields whose struct can reach the owning struct again are boxed.
+fn mark_boxed(op: &Operation, structs: &mut [StructModel<'_>]) {
+    let reaches = |from: &str, target: &str| -> bool {
+        let mut todo = vec![from];
+        let mut seen = HashSet::new();
+        while let Some(name) = todo.pop() {
+            if name == target {
+                return true;
+            }
+            if !seen.insert(name) {
+                continue;
+            }
+            if let Some(s) = op.struct_def(name) {
+                todo.extend(
+                    s.fields
+                        .iter()
+                        .filter(|f| !f.ty.is_list())
+                        .filter_map(|f| f.ty.struct_name()),
+                );
+            }
+        }
+        false
+    };
+    for s in structs.iter_mut() {
+        let owner = s.spec.name.clone();
+        for f in &mut s.fields {
+            if let (false, Some(target)) = (f.spec.ty.is_list(), f.spec.ty.struct_name()) {
+                f.boxed = reaches(target, &owner);
+            }
+        }
+    }
+}
+
+fn check_request_rules(cx: &mut Ctx<'_>, op: &Operation, key: &str) {
+    let names: HashSet<&str> = op.request.iter().map(|f| f.name.as_str()).collect();
+    for (i, group) in op.one_of.iter().enumerate() {
+        if group.alternatives.len() < 2 {
+            cx.err(
+                Some(&op.name),
+                None,
+                format!("{key}.one_of[{i}]"),
+                "a one-of group needs at least two alternatives",
+            );
+        }
+        for name in group.alternatives.iter().flatten() {
+            if !names.contains(name.as_str()) {
+                cx.err(
+                    Some(&op.name),
+                    None,
+                    format!("{key}.one_of[{i}]"),
+                    format!("`{name}` is not a request parameter"),
+                );
+            }
+        }
+    }
+    for f in &op.request {
+        for r in &f.requires {
+            if !names.contains(r.as_str()) {
+                cx.err(
+                    Some(&op.name),
+                    Some(&f.name),
+                    format!("{key}.request[{}].requires", f.name),
+                    format!("`{r}` is not a request parameter"),
+                );
+            }
+        }
+    }
+}
+
+fn check_rest_path(cx: &mut Ctx<'_>, op: &Operation, key: &str) {
+    let mut vars = HashSet::new();
+    let mut rest = op.http.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            cx.err(
+                Some(&op.name),
+                None,
+                format!("{key}.http.path"),
+                "unclosed `{` in the path template",
+            );
+            return;
+        };
+        vars.insert(&rest[start + 1..start + end]);
+        rest = &rest[start + end + 1..];
+    }
+    for f in &op.request {
+        let is_path = f.location == Some(Location::Path);
+        if is_path && !vars.remove(f.name.as_str()) {
+            cx.err(
+                Some(&op.name),
+                Some(&f.name),
+                format!("{key}.request[{}].location", f.name),
+                format!(
+                    "path parameter `{}` is not in the path template `{}`",
+                    f.name, op.http.path
+                ),
+            );
+        }
+        if is_path && (!f.required || f.ty.is_list()) {
+            cx.err(
+                Some(&op.name),
+                Some(&f.name),
+                format!("{key}.request[{}]", f.name),
+                "a path parameter must be a required scalar",
+            );
+        }
+    }
+    for v in vars {
+        cx.err(
+            Some(&op.name),
+            None,
+            format!("{key}.http.path"),
+            format!("template variable `{{{v}}}` has no path parameter"),
+        );
+    }
+}
+
+fn resolve_pagination(
+    cx: &mut Ctx<'_>,
+    op: &Operation,
+    request: &[FieldModel<'_>],
+    response: &[FieldModel<'_>],
+    structs: &[StructModel<'_>],
+    key: &str,
+) -> Option<PageModel> {
+    let p = op.pagination.as_ref()?;
+    let pkey = format!("{key}.pagination");
+    let before = cx.errors.len();
+    let find_req = |cx: &mut Ctx<'_>,
+                    wire: &str,
+                    what: &str|
+     -> Option<(proc_macro2::Ident, Ty, Option<i64>)> {
+        match request.iter().find(|f| f.spec.name == wire) {
+            Some(f) if f.ty.is_integer() => Some((
+                f.ident.clone(),
+                f.ty.clone(),
+                f.spec
+                    .default
+                    .as_deref()
+                    .and_then(|d| d.trim().parse().ok()),
+            )),
+            Some(_) if p.style == PageStyle::TimeCursor && what == "request_page" => {
+                cx.err(
+                    Some(&op.name),
+                    None,
+                    format!("{pkey}.{what}"),
+                    format!("`{wire}` must be an integer or long time stamp"),
+                );
+                None
+            }
+            Some(_) => {
+                cx.err(
+                    Some(&op.name),
+                    None,
+                    format!("{pkey}.{what}"),
+                    format!("`{wire}` must be an integer parameter"),
+                );
+                None
+            }
+            None => {
+                cx.err(
+                    Some(&op.name),
+                    None,
+                    format!("{pkey}.{what}"),
+                    format!("`{wire}` is not a request parameter"),
+                );
+                None
+            }
+        }
+    };
+    let page = find_req(cx, &p.request_page, "request_page");
+    let size = find_req(cx, &p.request_size, "request_size");
+    let path = |cx: &mut Ctx<'_>,
+                text: &Option<String>,
+                what: &str,
+                want: fn(&Ty) -> bool,
+                need: &str|
+     -> Option<FieldPath> {
+        let text = text.as_ref()?;
+        match resolve_path(op, response, structs, text) {
+            Ok(fp) if want(&fp.ty) => Some(fp),
+            Ok(fp) => {
+                cx.err(
+                    Some(&op.name),
+                    None,
+                    format!("{pkey}.{what}"),
+                    format!("`{text}` is {:?}, expected {need}", fp.ty),
+                );
+                None
+            }
+            Err(msg) => {
+                cx.err(Some(&op.name), None, format!("{pkey}.{what}"), msg);
+                None
+            }
+        }
+    };
+    let int = |t: &Ty| t.is_integer();
+    let response_page = path(cx, &p.response_page, "response_page", int, "an integer");
+    let response_total = path(cx, &p.response_total, "response_total", int, "an integer");
+    let response_page_count = path(
+        cx,
+        &p.response_page_count,
+        "response_page_count",
+        int,
+        "an integer",
+    );
+    let response_has_next = path(
+        cx,
+        &p.response_has_next,
+        "response_has_next",
+        |t| matches!(t, Ty::Bool),
+        "a boolean",
+    );
+    let response_cursor = path(
+        cx,
+        &p.response_cursor,
+        "response_cursor",
+        int,
+        "an integer time stamp",
+    );
+    let items = path(
+        cx,
+        &Some(p.items.clone()),
+        "items",
+        |t| t.is_list(),
+        "a list",
+    );
+    if p.style == PageStyle::TimeCursor
+        && (p.response_has_next.is_none() || p.response_cursor.is_none())
+    {
+        cx.err(
+            Some(&op.name),
+            None,
+            pkey.clone(),
+            "time-cursor pagination needs `response_has_next` and `response_cursor`",
+        );
+    }
+    if cx.errors.len() > before {
+        return None;
+    }
+    let (page_field, page_ty, _) = page?;
+    let (size_field, size_ty, default_size) = size?;
+    let items = items?;
+    let item_ty = items.ty.element().clone();
+    Some(PageModel {
+        style: p.style,
+        page_field,
+        page_ty,
+        size_field,
+        size_ty,
+        default_size,
+        response_page,
+        response_total,
+        response_page_count,
+        response_has_next,
+        response_cursor,
+        items,
+        item_ty,
+    })
+}
+
+/// Resolves `Data.List.DeviceInfo` through the response; a segment naming the wrapper of
+/// the list before it is skipped (the path may spell the wire nesting).
+fn resolve_path(
+    op: &Operation,
+    response: &[FieldModel<'_>],
+    structs: &[StructModel<'_>],
+    text: &str,
+) -> Result<FieldPath, String> {
+    let mut fields = response;
+    let mut steps: Vec<Step> = Vec::new();
+    let mut ty: Option<Ty> = None;
+    let mut last_wrapper: Option<&str> = None;
+    for seg in text.split('.') {
+        if let (Some(t), Some(w)) = (&ty, last_wrapper) {
+            if t.is_list() && seg == w {
+                last_wrapper = None;
+                continue;
+            }
+        }
+        if let Some(t) = &ty {
+            match t {
+                Ty::Struct(ident) => {
+                    let Some(s) = structs.iter().find(|s| &s.ident == ident) else {
+                        return Err(format!("`{text}`: struct `{ident}` not found"));
+                    };
+                    fields = &s.fields;
+                }
+                _ => {
+                    return Err(format!(
+                        "`{text}`: `{seg}` follows a field that is not a struct"
+                    ))
+                }
+            }
+        }
+        let Some(f) = fields.iter().find(|f| f.spec.name == seg) else {
+            let names: Vec<&str> = fields.iter().map(|f| f.spec.name.as_str()).collect();
+            return Err(format!(
+                "`{text}`: no field `{seg}` in {} (fields: {})",
+                op.name,
+                names.join(", ")
+            ));
+        };
+        steps.push(Step {
+            ident: f.ident.clone(),
+            list: f.ty.is_list(),
+            boxed: f.boxed,
+        });
+        last_wrapper = f.spec.wrapper.as_deref();
+        ty = Some(f.ty.clone());
+    }
+    let ty = ty.ok_or_else(|| format!("`{text}`: empty path"))?;
+    if steps[..steps.len() - 1].iter().any(|s| s.list) {
+        return Err(format!("`{text}`: a path cannot go through a list"));
+    }
+    Ok(FieldPath { steps, ty })
+}

@@ -1,0 +1,185 @@
+//! Enumerations of documented values (with an `Unknown(String)` catch-all) and the
+//! service's error-code enum.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::docs;
+use crate::model::{EnumModel, ErrorVariant};
+
+pub fn emit_enum(e: &EnumModel<'_>) -> TokenStream {
+    let name = &e.ident;
+    let f = e.field;
+    let mut paras = vec![format!("Documented values of {}.", docs::code(&f.name))];
+    if !f.description.trim().is_empty() {
+        paras.push(docs::escape(&f.description));
+    }
+    paras.push(format!(
+        "Serialized as its wire value ({}); values this version does not know are kept in `Unknown`.",
+        if e.numeric { "a JSON number" } else { "a JSON string" }
+    ));
+    let doc = docs::attrs(&paras);
+    let variants = e.variants.iter().map(|v| {
+        let ident = &v.ident;
+        let mut text = format!(
+            "{}: {}",
+            docs::code(&v.spec.value),
+            docs::escape(&v.spec.description)
+        );
+        for also in &v.also {
+            text.push_str(&format!(
+                "\n\nAlso documented as: {}",
+                docs::escape(&also.description)
+            ));
+        }
+        let doc = docs::attrs(&[text]);
+        quote!(#doc #ident,)
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let ident = &v.ident;
+        let value = &v.spec.value;
+        quote!(Self::#ident => #value,)
+    });
+    let from_wire = e.variants.iter().map(|v| {
+        let ident = &v.ident;
+        let value = v.spec.value.trim();
+        quote!(#value => Self::#ident,)
+    });
+    let numeric = e.numeric;
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value not documented when this SDK was generated, kept verbatim.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl super::__support::WireEnum for #name {
+            const NUMERIC: bool = #numeric;
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+            fn as_wire(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                <Self as super::__support::WireEnum>::from_wire(value)
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl super::__support::ToParam for #name {
+            fn put(&self, name: ::std::borrow::Cow<'static, str>, out: &mut super::__support::Pairs) {
+                super::__support::put_enum(self, name, out);
+            }
+        }
+
+        impl ::iotcloud_runtime::export::serde::Serialize for #name {
+            fn serialize<S: ::iotcloud_runtime::export::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                super::__support::ser_enum(self, s)
+            }
+        }
+
+        impl<'de> ::iotcloud_runtime::export::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                super::__support::de_enum(d)
+            }
+        }
+    }
+}
+
+/// The service's `ErrorCode` enum (defined at the service module's top level).
+pub fn emit_error_codes(service_title: &str, errors: &[ErrorVariant<'_>]) -> TokenStream {
+    let doc = docs::attrs(&[
+        format!("Documented error codes of {}.", docs::escape(service_title)),
+        "Returned by `Error::code()`; codes not in the catalogue are kept in `Unknown`."
+            .to_string(),
+    ]);
+    let variants = errors.iter().map(|e| {
+        let ident = &e.ident;
+        let mut paras = vec![format!(
+            "{}: {}",
+            docs::code(&e.spec.code),
+            docs::escape(&e.spec.description)
+        )];
+        let mut facts = Vec::new();
+        if let Some(m) = &e.spec.message {
+            facts.push(format!("Message: {}.", docs::escape(m)));
+        }
+        if let Some(s) = e.spec.http_status {
+            facts.push(format!("HTTP status {s}."));
+        }
+        if let Some(g) = &e.spec.group {
+            facts.push(format!("Group: {}.", docs::escape(g)));
+        }
+        if !facts.is_empty() {
+            paras.push(facts.join(" "));
+        }
+        let doc = docs::attrs(&paras);
+        quote!(#doc #ident,)
+    });
+    let from = errors.iter().map(|e| {
+        let ident = &e.ident;
+        let code = &e.spec.code;
+        quote!(#code => Self::#ident,)
+    });
+    let as_str = errors.iter().map(|e| {
+        let ident = &e.ident;
+        let code = &e.spec.code;
+        quote!(Self::#ident => #code,)
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            #(#variants)*
+            /// A code not in the documented catalogue, kept verbatim.
+            Unknown(::std::string::String),
+        }
+
+        impl ::iotcloud_runtime::ErrorCode for ErrorCode {
+            fn from_code(code: &str) -> Self {
+                match code {
+                    #(#from)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+            fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Unknown(code) => code,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for ErrorCode {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(::iotcloud_runtime::ErrorCode::as_str(self))
+            }
+        }
+    }
+}

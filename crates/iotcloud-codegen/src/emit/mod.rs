@@ -1,0 +1,239 @@
+//! Emission: the model to tokens. The service module's shape:
+//!
+//! ```text
+//! Service (marker, ServiceMeta) · ErrorCode · Error · Client (one method per operation)
+//! types::{Op}Request / {Op}RequestBuilder / {Op}Fluent / {Op}Response / {Op}{Struct} / {Op}{Field} enums
+//! OPERATIONS · DispatchError · dispatch() · __support (private helpers)
+//! ```
+
+mod enums;
+mod paginate;
+mod request;
+mod support;
+mod types;
+
+use iotcloud_spec::{AuthScheme, Protocol};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::docs;
+use crate::model::{Model, OpModel};
+
+/// Everything one operation contributes to the `types` module.
+pub fn operation_types(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
+    let protocol = model.spec.service.protocol;
+    let enums = op.enums.iter().map(enums::emit_enum);
+    let request = request::emit_request(op, protocol);
+    let resp = &op.response;
+    let resp_doc = docs::attrs(&[format!(
+        "Response of {}: {}",
+        docs::code(&op.spec.name),
+        docs::escape(&op.spec.summary)
+    )]);
+    let response = types::emit_struct(
+        resp,
+        resp_doc,
+        &op.response_fields,
+        types::Kind::Data,
+        false,
+    );
+    let structs = op.structs.iter().map(|s| {
+        let mut paras = Vec::new();
+        if !s.spec.description.trim().is_empty() {
+            paras.push(docs::escape(&s.spec.description));
+        }
+        paras.push(format!(
+            "The {} structure of {}.",
+            docs::code(&s.spec.name),
+            docs::code(&op.spec.name)
+        ));
+        let doc = docs::attrs(&paras);
+        let def = types::emit_struct(&s.ident, doc, &s.fields, types::Kind::Data, s.request_side);
+        let extra = if s.request_side {
+            request::emit_request_struct_impls(s)
+        } else {
+            quote!()
+        };
+        quote!(#def #extra)
+    });
+    let paginated = op
+        .pagination
+        .as_ref()
+        .map(|p| paginate::emit_paginated(op, p));
+    quote! {
+        #request
+        #response
+        #(#structs)*
+        #(#enums)*
+        #paginated
+    }
+}
+
+/// The client method of one operation (inside `impl Client`).
+pub fn client_method(op: &OpModel<'_>) -> TokenStream {
+    request::emit_client_method(op)
+}
+
+/// The whole service module body.
+pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
+    let info = &model.spec.service;
+    let include = include_path.map(|p| {
+        quote! {
+            // Cargo rebuilds this crate when the spec changes.
+            const _: &str = include_str!(#p);
+        }
+    });
+    let name = &info.name;
+    let product = &info.product;
+    let version = &info.api_version;
+    let endpoint = &info.endpoint;
+    let protocol = match info.protocol {
+        Protocol::Rpc => quote!(::iotcloud_runtime::meta::Protocol::Rpc),
+        Protocol::Rest => quote!(::iotcloud_runtime::meta::Protocol::Rest),
+    };
+    let auth = match info.auth {
+        AuthScheme::AcsHmacSha1 => quote!(::iotcloud_runtime::meta::AuthScheme::AcsHmacSha1),
+        AuthScheme::OceanconnectBearer => {
+            quote!(::iotcloud_runtime::meta::AuthScheme::OceanConnectBearer)
+        }
+    };
+    let title = docs::escape(&info.title);
+    let service_doc = format!(" {title} (`{name}`, {product} {version}): the marker type tying operations to their metadata and error codes.");
+    let error_codes = enums::emit_error_codes(&info.title, &model.errors);
+    let error_doc = format!(" Errors of {title} calls; `code()` is an [`ErrorCode`].");
+    let client_doc = format!(" Client of {title}: one method per operation, each returning a fluent builder. Cheap to clone.");
+    let methods = model.ops.iter().map(client_method);
+    let types = model.ops.iter().map(|op| operation_types(model, op));
+    let metas = model.ops.iter().map(|op| {
+        let req = &op.request;
+        quote!(<types::#req as ::iotcloud_runtime::Operation>::META,)
+    });
+    let arms = model.ops.iter().map(|op| {
+        let req = &op.request;
+        let wire = &op.spec.name;
+        quote!(#wire => __support::run::<types::#req>(client.handle(), params, dry_run).await,)
+    });
+    let support = support::support_module();
+    let count = model.ops.len();
+    let ops_doc =
+        format!(" Metadata of the {count} operations, in document order (for the CLI and docs).");
+    quote! {
+        #include
+
+        #[doc = #service_doc]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        pub struct Service;
+
+        impl ::iotcloud_runtime::Service for Service {
+            const META: &'static ::iotcloud_runtime::meta::ServiceMeta = &::iotcloud_runtime::meta::ServiceMeta {
+                name: #name,
+                product: #product,
+                api_version: #version,
+                protocol: #protocol,
+                endpoint: #endpoint,
+                auth: #auth,
+            };
+            type ErrorCode = ErrorCode;
+        }
+
+        #error_codes
+
+        #[doc = #error_doc]
+        pub type Error = ::iotcloud_runtime::Error<ErrorCode>;
+
+        #[doc = #client_doc]
+        #[derive(Clone)]
+        pub struct Client {
+            handle: ::iotcloud_runtime::Handle,
+        }
+
+        impl ::std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Client").field("service", &#name).finish_non_exhaustive()
+            }
+        }
+
+        impl Client {
+            /// A client on an existing runtime handle (configuration, credentials, connection pool).
+            pub fn from_handle(handle: ::iotcloud_runtime::Handle) -> Self {
+                Client { handle }
+            }
+
+            /// The runtime handle this client calls through.
+            pub fn handle(&self) -> &::iotcloud_runtime::Handle {
+                &self.handle
+            }
+
+            #(#methods)*
+        }
+
+        /// Request, response and enumeration types of every operation.
+        pub mod types {
+            #(#types)*
+        }
+
+        #[doc = #ops_doc]
+        pub static OPERATIONS: &[&::iotcloud_runtime::meta::OperationMeta] = &[#(#metas)*];
+
+        /// Why [`dispatch`] failed.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum DispatchError {
+            /// No operation has this wire name.
+            UnknownOperation(::std::string::String),
+            /// The JSON parameters do not fit the operation's request.
+            Params {
+                /// Operation wire name.
+                operation: &'static str,
+                /// What is wrong, from the decoder.
+                message: ::std::string::String,
+            },
+            /// The call failed (validation, transport, or the service's answer).
+            Call(Error),
+            /// The response could not be turned back into JSON.
+            Encode {
+                /// Operation wire name.
+                operation: &'static str,
+                /// The encoder's message.
+                message: ::std::string::String,
+            },
+        }
+
+        impl ::std::fmt::Display for DispatchError {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    DispatchError::UnknownOperation(name) => write!(f, "unknown operation `{name}` of {}", #name),
+                    DispatchError::Params { operation, message } => write!(f, "{operation}: invalid parameters: {message}"),
+                    DispatchError::Call(e) => ::std::fmt::Display::fmt(e, f),
+                    DispatchError::Encode { operation, message } => write!(f, "{operation}: cannot encode the response: {message}"),
+                }
+            }
+        }
+
+        impl ::std::error::Error for DispatchError {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    DispatchError::Call(e) => Some(e),
+                    _ => None,
+                }
+            }
+        }
+
+        /// Calls an operation by wire name with JSON parameters keyed by wire names
+        /// (`{"ProductKey": "a1…", "DeviceName": ["d1", "d2"]}`) and returns the response as JSON.
+        /// With `dry_run`, nothing is sent: the result is the signed request, secrets redacted.
+        pub async fn dispatch(
+            client: &Client,
+            operation: &str,
+            params: ::iotcloud_runtime::export::serde_json::Value,
+            dry_run: bool,
+        ) -> ::std::result::Result<::iotcloud_runtime::export::serde_json::Value, DispatchError> {
+            match operation {
+                #(#arms)*
+                other => Err(DispatchError::UnknownOperation(other.to_string())),
+            }
+        }
+
+        #support
+    }
+}

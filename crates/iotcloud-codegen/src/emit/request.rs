@@ -1,0 +1,450 @@
+//! Per operation: the request struct, its builder (also the client's fluent builder), the
+//! `Operation` impl with its metadata, checks and serializer.
+
+use iotcloud_spec::{BodyEncoding, LengthUnit, Location, Protocol};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::docs;
+use crate::emit::types::{emit_struct, field_type, ty_tokens, Kind};
+use crate::model::{FieldModel, OpModel, StructModel, Ty};
+
+pub fn emit_request(op: &OpModel<'_>, protocol: Protocol) -> TokenStream {
+    let req = &op.request;
+    let mut paras = vec![format!(
+        "Request of {}: {}",
+        docs::code(&op.spec.name),
+        docs::escape(&op.spec.summary)
+    )];
+    paras.push(format!(
+        "Build one with [`{req}::builder`], or through the client (`client.{}()`); check it with `Operation::validate`.",
+        op.method.to_string().trim_start_matches("r#")
+    ));
+    let doc = docs::attrs(&paras);
+    let def = emit_struct(req, doc, &op.request_fields, Kind::Request, true);
+    let builder = emit_builder(op);
+    let operation = emit_operation(op, protocol);
+    quote! {
+        #def
+        #builder
+        #operation
+    }
+}
+
+fn setter_pair(f: &FieldModel<'_>, target: TokenStream) -> TokenStream {
+    let ident = &f.ident;
+    let plain = ident.to_string().trim_start_matches("r#").to_string();
+    let set = format_ident!("set_{}", plain);
+    let summary = docs::attrs(&docs::field_docs(f.spec, true));
+    let elem = ty_tokens(f.ty.element());
+    if f.ty.is_list() {
+        quote! {
+            #summary
+            ///
+            /// Appends one item; call again for more.
+            pub fn #ident(mut self, item: impl ::std::convert::Into<#elem>) -> Self {
+                #target.#ident.push(item.into());
+                self
+            }
+            #[doc = concat!(" Replaces the whole list (`None` clears it); see [`Self::", #plain, "`].")]
+            pub fn #set(mut self, items: ::std::option::Option<::std::vec::Vec<#elem>>) -> Self {
+                #target.#ident = items.unwrap_or_default();
+                self
+            }
+        }
+    } else {
+        let ty = field_type(f);
+        let wrap = if f.boxed {
+            quote!(::std::boxed::Box::new(value.into()))
+        } else {
+            quote!(value.into())
+        };
+        quote! {
+            #summary
+            pub fn #ident(mut self, value: impl ::std::convert::Into<#elem>) -> Self {
+                #target.#ident = Some(#wrap);
+                self
+            }
+            #[doc = concat!(" Sets or clears the value; see [`Self::", #plain, "`].")]
+            pub fn #set(mut self, value: #ty) -> Self {
+                #target.#ident = value;
+                self
+            }
+        }
+    }
+}
+
+fn emit_builder(op: &OpModel<'_>) -> TokenStream {
+    let req = &op.request;
+    let builder = &op.builder;
+    let fluent = &op.fluent;
+    let resp = &op.response;
+    let name = &op.spec.name;
+    let setters = op
+        .request_fields
+        .iter()
+        .map(|f| setter_pair(f, quote!(self.request)));
+    let paginator = op.pagination.as_ref().map(|_| {
+        quote! {
+            /// Pages through the results: a `Stream` of responses; `.items()` gives a `Stream` of items.
+            /// Stops after the last page and on a repeated page position.
+            pub fn into_paginator(self) -> ::iotcloud_runtime::Paginator<#req> {
+                self.client.handle().paginate(self.request)
+            }
+        }
+    });
+    let builder_doc = format!(
+        " Builder of [`{req}`]; with a client attached (`{fluent}`) it also sends the request."
+    );
+    let fluent_doc = format!(
+        " The fluent builder `client.{}()` returns: set parameters, then `send()`.",
+        op.method.to_string().trim_start_matches("r#")
+    );
+    let send_doc = format!(" Validates and sends `{name}`; nothing is sent when validation fails.");
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(Clone, Debug, Default)]
+        #[must_use]
+        pub struct #builder<C = ()> {
+            request: #req,
+            client: C,
+        }
+
+        #[doc = #fluent_doc]
+        pub type #fluent = #builder<super::Client>;
+
+        impl #req {
+            /// A builder with every parameter unset.
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        impl<C> #builder<C> {
+            #(#setters)*
+
+            /// The request as built so far.
+            pub fn as_request(&self) -> &#req {
+                &self.request
+            }
+
+            /// The request (not yet validated).
+            pub fn build(self) -> #req {
+                self.request
+            }
+        }
+
+        impl #builder<super::Client> {
+            pub(crate) fn with_client(client: super::Client) -> Self {
+                #builder { request: #req::default(), client }
+            }
+
+            #[doc = #send_doc]
+            pub async fn send(self) -> ::std::result::Result<#resp, super::Error> {
+                self.client.handle().call(&self.request).await
+            }
+
+            /// The exact signed request `send` would make (for dry runs); nothing is sent.
+            pub async fn prepare(self) -> ::std::result::Result<::iotcloud_runtime::PreparedRequest, super::Error> {
+                self.client.handle().prepare(&self.request).await
+            }
+
+            #paginator
+        }
+    }
+}
+
+fn location_tokens(loc: Location) -> TokenStream {
+    match loc {
+        Location::Query => quote!(::iotcloud_runtime::meta::Location::Query),
+        Location::Body => quote!(::iotcloud_runtime::meta::Location::Body),
+        Location::Path => quote!(::iotcloud_runtime::meta::Location::Path),
+        Location::Header => quote!(::iotcloud_runtime::meta::Location::Header),
+    }
+}
+
+fn emit_operation(op: &OpModel<'_>, protocol: Protocol) -> TokenStream {
+    let req = &op.request;
+    let resp = &op.response;
+    let s = op.spec;
+    let name = &s.name;
+    let method = &s.http.method;
+    let path = &s.http.path;
+    let authenticated = s.authenticated;
+    let retry_safe = s.retry_safe;
+    let rate = match &s.rate_limit {
+        Some(r) => {
+            let v = r.per_second;
+            quote!(Some(#v))
+        }
+        None => quote!(None),
+    };
+    let params = op.request_fields.iter().map(|f| {
+        let wire = &f.spec.name;
+        let rust = f.spec.rust.as_str();
+        let ty = f.spec.ty.to_string();
+        let required = f.spec.required;
+        let location = location_tokens(f.location);
+        let sensitive = f.spec.sensitive;
+        let description = f.spec.description.as_str();
+        quote! {
+            ::iotcloud_runtime::meta::ParamMeta {
+                wire: #wire, rust: #rust, ty: #ty, required: #required,
+                location: #location, sensitive: #sensitive, description: #description,
+            },
+        }
+    });
+    let checks = emit_checks(op);
+    let write = emit_write(op, protocol);
+    quote! {
+        impl ::iotcloud_runtime::Operation for #req {
+            type Service = super::Service;
+            type Output = #resp;
+            const META: &'static ::iotcloud_runtime::meta::OperationMeta = &::iotcloud_runtime::meta::OperationMeta {
+                service: <super::Service as ::iotcloud_runtime::Service>::META,
+                name: #name,
+                method: #method,
+                path: #path,
+                authenticated: #authenticated,
+                retry_safe: #retry_safe,
+                rate_limit_per_second: #rate,
+                params: &[#(#params)*],
+            };
+
+            fn validate(&self) -> ::std::result::Result<(), ::iotcloud_runtime::ValidationError> {
+                #[allow(unused_mut)]
+                let mut c = super::__support::Checker::new(#name);
+                #checks
+                c.finish()
+            }
+
+            fn write_request(&self, out: &mut ::iotcloud_runtime::RequestParts) {
+                #write
+            }
+        }
+    }
+}
+
+/// The parameter name in messages: a literal at top level, `{prefix}.Name` inside structs.
+fn param_name(f: &FieldModel<'_>, nested: bool) -> TokenStream {
+    let wire = &f.spec.name;
+    if nested {
+        quote!(&format!("{}.{}", prefix, #wire))
+    } else {
+        quote!(#wire)
+    }
+}
+
+fn presence(f: &FieldModel<'_>) -> TokenStream {
+    let ident = &f.ident;
+    if f.ty.is_list() {
+        quote!(!self.#ident.is_empty())
+    } else {
+        quote!(self.#ident.is_some())
+    }
+}
+
+fn opt_u64(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
+fn opt_i64(v: Option<i64>) -> TokenStream {
+    match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
+/// Checks of one field: required, lengths, ranges, item counts, bytes, nested structs.
+fn field_checks(f: &FieldModel<'_>, nested: bool) -> TokenStream {
+    let ident = &f.ident;
+    let name = param_name(f, nested);
+    let c = &f.spec.constraints;
+    let mut out = TokenStream::new();
+    if f.spec.required {
+        let present = presence(f);
+        out.extend(quote!(c.required(#name, #present);));
+    }
+    if c.min_length.is_some() || c.max_length.is_some() {
+        let (min, max) = (opt_u64(c.min_length), opt_u64(c.max_length));
+        let unit = match c.length_unit {
+            Some(LengthUnit::CjkDouble) => quote!(super::__support::Unit::CjkDouble),
+            _ => quote!(super::__support::Unit::Chars),
+        };
+        if f.ty.is_list() {
+            out.extend(quote!(c.each_length(#name, &self.#ident, #min, #max, #unit);));
+        } else {
+            out.extend(quote!(c.length(#name, self.#ident.as_deref(), #min, #max, #unit);));
+        }
+    }
+    if let Some(max) = c.max_bytes {
+        if !f.ty.is_list() {
+            out.extend(quote!(c.bytes(#name, self.#ident.as_deref(), #max);));
+        }
+    }
+    if c.minimum.is_some() || c.maximum.is_some() {
+        let (min, max) = (opt_i64(c.minimum), opt_i64(c.maximum));
+        match f.ty.element() {
+            Ty::F64 if !f.ty.is_list() => out.extend(quote!(c.range_f64(#name, self.#ident, #min, #max);)),
+            Ty::I32 if !f.ty.is_list() => out.extend(quote!(c.range(#name, self.#ident.map(i64::from), #min, #max);)),
+            Ty::I64 if !f.ty.is_list() => out.extend(quote!(c.range(#name, self.#ident, #min, #max);)),
+            Ty::I64 => out.extend(quote!(c.each_range(#name, &self.#ident, #min, #max);)),
+            Ty::I32 => out.extend(quote!(c.each_range(#name, &self.#ident.iter().map(|v| i64::from(*v)).collect::<::std::vec::Vec<_>>(), #min, #max);)),
+            _ => {}
+        }
+    }
+    if f.ty.is_list() && (c.min_items.is_some() || c.max_items.is_some()) {
+        let (min, max) = (opt_u64(c.min_items), opt_u64(c.max_items));
+        out.extend(quote!(c.items(#name, self.#ident.len(), #min, #max);));
+    }
+    if let Ty::Struct(_) = f.ty.element() {
+        let checker = if nested { quote!(c) } else { quote!(&mut c) };
+        if f.ty.is_list() {
+            out.extend(quote!(super::__support::check_each(#checker, #name, &self.#ident);));
+        } else {
+            out.extend(quote!(super::__support::check_one(#checker, #name, &self.#ident);));
+        }
+    }
+    out
+}
+
+fn emit_checks(op: &OpModel<'_>) -> TokenStream {
+    let mut out = TokenStream::new();
+    for f in &op.request_fields {
+        out.extend(field_checks(f, false));
+    }
+    let present_of = |wire: &str| -> TokenStream {
+        match op.request_fields.iter().find(|f| f.spec.name == wire) {
+            Some(f) => presence(f),
+            None => quote!(false),
+        }
+    };
+    for f in &op.request_fields {
+        if f.spec.requires.is_empty() {
+            continue;
+        }
+        let wire = &f.spec.name;
+        let present = presence(f);
+        let others = f.spec.requires.iter().map(|r| {
+            let p = present_of(r);
+            quote!((#r, #p))
+        });
+        out.extend(quote!(c.requires(#wire, #present, &[#(#others),*]);));
+    }
+    for group in &op.spec.one_of {
+        let alts = group.alternatives.iter().map(|alt| {
+            let members = alt.iter().map(|w| {
+                let p = present_of(w);
+                quote!((#w, #p))
+            });
+            quote!(&[#(#members),*])
+        });
+        let required = group.required;
+        out.extend(quote!(c.one_of(&[#(#alts),*], #required);));
+    }
+    out
+}
+
+fn emit_write(op: &OpModel<'_>, protocol: Protocol) -> TokenStream {
+    let mut out = TokenStream::new();
+    let form_body = op.spec.http.body == Some(BodyEncoding::Form);
+    let mut json_members = Vec::new();
+    for f in &op.request_fields {
+        let ident = &f.ident;
+        let wire = &f.spec.name;
+        match (protocol, f.location) {
+            (Protocol::Rpc, Location::Body) => {
+                out.extend(quote!(super::__support::put(&mut out.form, #wire, &self.#ident);))
+            }
+            (_, Location::Query) => {
+                out.extend(quote!(super::__support::put(&mut out.query, #wire, &self.#ident);))
+            }
+            (Protocol::Rest, Location::Body) if form_body => {
+                out.extend(quote!(super::__support::put(&mut out.form, #wire, &self.#ident);))
+            }
+            (Protocol::Rest, Location::Body) => {
+                if f.ty.is_list() {
+                    json_members
+                        .push(quote!(super::__support::json_list(&mut body, #wire, &self.#ident);));
+                } else {
+                    json_members
+                        .push(quote!(super::__support::json(&mut body, #wire, &self.#ident);));
+                }
+            }
+            (_, Location::Path) => out.extend(quote! {
+                if let Some(v) = &self.#ident {
+                    out.path.push((#wire, super::__support::text(v)));
+                }
+            }),
+            (_, Location::Header) => out.extend(quote! {
+                if let Some(v) = &self.#ident {
+                    out.headers.push((#wire, super::__support::text(v)));
+                }
+            }),
+        }
+    }
+    if !json_members.is_empty() {
+        out.extend(quote! {
+            let mut body = ::iotcloud_runtime::export::serde_json::Map::new();
+            #(#json_members)*
+            out.json = Some(::iotcloud_runtime::export::serde_json::Value::Object(body));
+        });
+    }
+    if out.is_empty() {
+        out.extend(quote!(let _ = out;));
+    }
+    out
+}
+
+/// Nested structs reachable from the request: flattening, checks and chained setters.
+pub fn emit_request_struct_impls(s: &StructModel<'_>) -> TokenStream {
+    let name = &s.ident;
+    let puts = s.fields.iter().map(|f| {
+        let ident = &f.ident;
+        let wire = &f.spec.name;
+        quote!(super::__support::member(out, &name, #wire, &self.#ident);)
+    });
+    let checks = s.fields.iter().map(|f| field_checks(f, true));
+    let setters = s.fields.iter().map(|f| setter_pair(f, quote!(self)));
+    let new_doc = format!(" An empty `{name}`; set members with the chained setters.");
+    quote! {
+        impl super::__support::ToParam for #name {
+            fn put(&self, name: ::std::borrow::Cow<'static, str>, out: &mut super::__support::Pairs) {
+                #(#puts)*
+            }
+        }
+
+        impl super::__support::Check for #name {
+            #[allow(unused_variables)]
+            fn check(&self, c: &mut super::__support::Checker, prefix: &str) {
+                #(#checks)*
+            }
+        }
+
+        impl #name {
+            #[doc = #new_doc]
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+/// The client method of one operation.
+pub fn emit_client_method(op: &OpModel<'_>) -> TokenStream {
+    let method = &op.method;
+    let fluent = &op.fluent;
+    let builder = &op.builder;
+    let doc = docs::attrs(&docs::operation_docs(op.spec));
+    quote! {
+        #doc
+        pub fn #method(&self) -> types::#fluent {
+            types::#builder::with_client(self.clone())
+        }
+    }
+}

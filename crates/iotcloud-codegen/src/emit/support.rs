@@ -1,0 +1,472 @@
+//! The private helper module emitted once per service: parameter flattening, enum wire
+//! forms, lenient scalar lists, constraint checks and dispatch. Generated operations call
+//! these, so each operation's code stays a list of one-line calls.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn support_module() -> TokenStream {
+    quote! {
+        #[doc(hidden)]
+        #[allow(dead_code, unreachable_pub)]
+        mod __support {
+            use ::std::borrow::Cow;
+
+            pub(crate) type Pairs = ::std::vec::Vec<(Cow<'static, str>, ::std::string::String)>;
+
+            /// A value that flattens into RPC parameters (`Name`, `Name.1`, `Name.1.Field`).
+            pub(crate) trait ToParam {
+                fn put(&self, name: Cow<'static, str>, out: &mut Pairs);
+            }
+
+            impl ToParam for ::std::string::String {
+                fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
+                    out.push((name, self.clone()));
+                }
+            }
+            impl ToParam for i32 {
+                fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
+                    out.push((name, self.to_string()));
+                }
+            }
+            impl ToParam for i64 {
+                fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
+                    out.push((name, self.to_string()));
+                }
+            }
+            impl ToParam for f64 {
+                fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
+                    out.push((name, self.to_string()));
+                }
+            }
+            impl ToParam for bool {
+                fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
+                    out.push((name, if *self { "true" } else { "false" }.to_string()));
+                }
+            }
+            impl ToParam for ::iotcloud_runtime::export::serde_json::Value {
+                fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
+                    let text = match self {
+                        ::iotcloud_runtime::export::serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    out.push((name, text));
+                }
+            }
+            impl<T: ToParam> ToParam for ::std::option::Option<T> {
+                fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
+                    if let Some(v) = self {
+                        v.put(name, out);
+                    }
+                }
+            }
+            impl<T: ToParam> ToParam for ::std::boxed::Box<T> {
+                fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
+                    (**self).put(name, out);
+                }
+            }
+            /// Lists are flattened with 1-based indexes.
+            impl<T: ToParam> ToParam for ::std::vec::Vec<T> {
+                fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
+                    for (i, item) in self.iter().enumerate() {
+                        item.put(Cow::Owned(format!("{}.{}", name, i + 1)), out);
+                    }
+                }
+            }
+            /// Enumerations write their wire form (each generated enum implements `ToParam` with this).
+            pub(crate) fn put_enum<E: WireEnum>(value: &E, name: Cow<'static, str>, out: &mut Pairs) {
+                out.push((name, value.as_wire().to_string()));
+            }
+
+            /// Writes a top-level parameter.
+            pub(crate) fn put<T: ToParam>(out: &mut Pairs, name: &'static str, value: &T) {
+                value.put(Cow::Borrowed(name), out);
+            }
+
+            /// Writes a struct member under its parent's flattened name.
+            pub(crate) fn member<T: ToParam>(out: &mut Pairs, prefix: &str, name: &str, value: &T) {
+                value.put(Cow::Owned(format!("{prefix}.{name}")), out);
+            }
+
+            /// The text of a single value (REST path segments and headers).
+            pub(crate) fn text<T: ToParam>(value: &T) -> ::std::string::String {
+                let mut pairs = Pairs::new();
+                value.put(Cow::Borrowed(""), &mut pairs);
+                pairs.into_iter().map(|(_, v)| v).collect::<::std::vec::Vec<_>>().join(",")
+            }
+
+            /// Adds a REST JSON body member when the value is set.
+            pub(crate) fn json<T: ::iotcloud_runtime::export::serde::Serialize>(
+                body: &mut ::iotcloud_runtime::export::serde_json::Map<::std::string::String, ::iotcloud_runtime::export::serde_json::Value>,
+                name: &str,
+                value: &::std::option::Option<T>,
+            ) {
+                if let Some(v) = value {
+                    if let Ok(v) = ::iotcloud_runtime::export::serde_json::to_value(v) {
+                        body.insert(name.to_string(), v);
+                    }
+                }
+            }
+
+            /// Adds a REST JSON body list member when it is not empty.
+            pub(crate) fn json_list<T: ::iotcloud_runtime::export::serde::Serialize>(
+                body: &mut ::iotcloud_runtime::export::serde_json::Map<::std::string::String, ::iotcloud_runtime::export::serde_json::Value>,
+                name: &str,
+                value: &[T],
+            ) {
+                if !value.is_empty() {
+                    if let Ok(v) = ::iotcloud_runtime::export::serde_json::to_value(value) {
+                        body.insert(name.to_string(), v);
+                    }
+                }
+            }
+
+            /// An enumeration with a documented set of wire values and an `Unknown` catch-all.
+            pub(crate) trait WireEnum: Sized {
+                /// Serialized as a JSON number (the field is an integer).
+                const NUMERIC: bool;
+                fn from_wire(value: &str) -> Self;
+                fn as_wire(&self) -> &str;
+            }
+
+            pub(crate) fn ser_enum<E: WireEnum, S: ::iotcloud_runtime::export::serde::Serializer>(value: &E, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let wire = value.as_wire();
+                if E::NUMERIC {
+                    if let Ok(n) = wire.parse::<i64>() {
+                        return s.serialize_i64(n);
+                    }
+                }
+                s.serialize_str(wire)
+            }
+
+            pub(crate) fn de_enum<'de, E: WireEnum, D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<E, D::Error> {
+                match ::iotcloud_runtime::de::string(d)? {
+                    Some(text) => Ok(E::from_wire(text.trim())),
+                    None => Err(<D::Error as ::iotcloud_runtime::export::serde::de::Error>::custom("expected an enumeration value, found null")),
+                }
+            }
+
+            /// A scalar decoded leniently (numbers as strings and strings as numbers).
+            pub(crate) trait Scalar: Sized {
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error>;
+            }
+            impl Scalar for ::std::string::String {
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
+                    ::iotcloud_runtime::de::string(v)
+                }
+            }
+            impl Scalar for i32 {
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
+                    ::iotcloud_runtime::de::i32(v)
+                }
+            }
+            impl Scalar for i64 {
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
+                    ::iotcloud_runtime::de::i64(v)
+                }
+            }
+            impl Scalar for f64 {
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
+                    ::iotcloud_runtime::de::f64(v)
+                }
+            }
+            impl Scalar for bool {
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
+                    ::iotcloud_runtime::de::bool(v)
+                }
+            }
+
+            /// A list of lenient scalars, bare or in a one-key wrapper object; `null` items are skipped.
+            pub(crate) fn scalar_list<'de, D, T>(d: D) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
+            where
+                D: ::iotcloud_runtime::export::serde::Deserializer<'de>,
+                T: Scalar,
+            {
+                let items: ::std::vec::Vec<::iotcloud_runtime::export::serde_json::Value> = ::iotcloud_runtime::de::wrapped_list(d)?;
+                let mut out = ::std::vec::Vec::with_capacity(items.len());
+                for item in items {
+                    if let Some(v) = T::decode(item).map_err(<D::Error as ::iotcloud_runtime::export::serde::de::Error>::custom)? {
+                        out.push(v);
+                    }
+                }
+                Ok(out)
+            }
+
+            /// `Debug` of a secret: whether it is set, never its value.
+            pub(crate) struct Redacted<'a, T>(pub(crate) &'a T);
+
+            impl<T> ::std::fmt::Debug for Redacted<'_, ::std::option::Option<T>> {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self.0 {
+                        Some(_) => f.write_str("Some(\"<redacted>\")"),
+                        None => f.write_str("None"),
+                    }
+                }
+            }
+
+            impl<T> ::std::fmt::Debug for Redacted<'_, ::std::vec::Vec<T>> {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    write!(f, "[<redacted>; {}]", self.0.len())
+                }
+            }
+
+            /// Whether a page-numbered listing has a page after `current`: the page count
+            /// decides when sent, else the total, else whether the page was full.
+            pub(crate) fn more_pages(
+                current: i64,
+                size: ::std::option::Option<i64>,
+                items: usize,
+                total: ::std::option::Option<i64>,
+                page_count: ::std::option::Option<i64>,
+            ) -> bool {
+                let items = items as i64;
+                if items == 0 {
+                    return false;
+                }
+                if let Some(pages) = page_count {
+                    return current < pages;
+                }
+                let size = size.filter(|s| *s > 0).unwrap_or(items);
+                match total {
+                    Some(total) => current.saturating_mul(size) < total,
+                    None => items >= size,
+                }
+            }
+
+            /// How a length constraint counts.
+            #[derive(Clone, Copy)]
+            pub(crate) enum Unit {
+                Chars,
+                /// One CJK character counts as two.
+                CjkDouble,
+            }
+
+            fn is_cjk(c: char) -> bool {
+                matches!(c as u32,
+                    0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+            }
+
+            fn length(value: &str, unit: Unit) -> u64 {
+                match unit {
+                    Unit::Chars => value.chars().count() as u64,
+                    Unit::CjkDouble => value.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum(),
+                }
+            }
+
+            /// Collects every violated rule of one request.
+            pub(crate) struct Checker {
+                op: &'static str,
+                err: ::iotcloud_runtime::ValidationError,
+            }
+
+            impl Checker {
+                pub(crate) fn new(op: &'static str) -> Self {
+                    Checker { op, err: ::iotcloud_runtime::ValidationError::new() }
+                }
+
+                fn push(&mut self, name: &str, rule: ::std::string::String) {
+                    self.err.push(self.op, name, rule);
+                }
+
+                pub(crate) fn required(&mut self, name: &str, present: bool) {
+                    if !present {
+                        self.push(name, "is required".to_string());
+                    }
+                }
+
+                pub(crate) fn length(&mut self, name: &str, value: ::std::option::Option<&str>, min: ::std::option::Option<u64>, max: ::std::option::Option<u64>, unit: Unit) {
+                    let Some(value) = value else { return };
+                    let n = length(value, unit);
+                    let what = match unit {
+                        Unit::Chars => "characters",
+                        Unit::CjkDouble => "characters, a CJK character counting as two",
+                    };
+                    if let Some(min) = min {
+                        if n < min {
+                            self.push(name, format!("must be at least {min} {what} long (got {n})"));
+                        }
+                    }
+                    if let Some(max) = max {
+                        if n > max {
+                            self.push(name, format!("must be at most {max} {what} long (got {n})"));
+                        }
+                    }
+                }
+
+                pub(crate) fn each_length(&mut self, name: &str, values: &[::std::string::String], min: ::std::option::Option<u64>, max: ::std::option::Option<u64>, unit: Unit) {
+                    for (i, v) in values.iter().enumerate() {
+                        self.length(&format!("{name}.{}", i + 1), Some(v), min, max, unit);
+                    }
+                }
+
+                pub(crate) fn bytes(&mut self, name: &str, value: ::std::option::Option<&str>, max: u64) {
+                    if let Some(value) = value {
+                        let n = value.len() as u64;
+                        if n > max {
+                            self.push(name, format!("must be at most {max} bytes (got {n})"));
+                        }
+                    }
+                }
+
+                pub(crate) fn range(&mut self, name: &str, value: ::std::option::Option<i64>, min: ::std::option::Option<i64>, max: ::std::option::Option<i64>) {
+                    let Some(value) = value else { return };
+                    if let Some(min) = min {
+                        if value < min {
+                            self.push(name, format!("must be at least {min} (got {value})"));
+                        }
+                    }
+                    if let Some(max) = max {
+                        if value > max {
+                            self.push(name, format!("must be at most {max} (got {value})"));
+                        }
+                    }
+                }
+
+                pub(crate) fn range_f64(&mut self, name: &str, value: ::std::option::Option<f64>, min: ::std::option::Option<i64>, max: ::std::option::Option<i64>) {
+                    let Some(value) = value else { return };
+                    if let Some(min) = min {
+                        if value < min as f64 {
+                            self.push(name, format!("must be at least {min} (got {value})"));
+                        }
+                    }
+                    if let Some(max) = max {
+                        if value > max as f64 {
+                            self.push(name, format!("must be at most {max} (got {value})"));
+                        }
+                    }
+                }
+
+                pub(crate) fn each_range(&mut self, name: &str, values: &[i64], min: ::std::option::Option<i64>, max: ::std::option::Option<i64>) {
+                    for (i, v) in values.iter().enumerate() {
+                        self.range(&format!("{name}.{}", i + 1), Some(*v), min, max);
+                    }
+                }
+
+                pub(crate) fn items(&mut self, name: &str, count: usize, min: ::std::option::Option<u64>, max: ::std::option::Option<u64>) {
+                    let n = count as u64;
+                    // An empty list is "not given": `required` reports it when it matters.
+                    if n == 0 {
+                        return;
+                    }
+                    if let Some(min) = min {
+                        if n < min {
+                            self.push(name, format!("must have at least {min} items (got {n})"));
+                        }
+                    }
+                    if let Some(max) = max {
+                        if n > max {
+                            self.push(name, format!("must have at most {max} items (got {n})"));
+                        }
+                    }
+                }
+
+                /// `name` was given, so each of `others` must be given too.
+                pub(crate) fn requires(&mut self, name: &str, present: bool, others: &[(&str, bool)]) {
+                    if !present {
+                        return;
+                    }
+                    for (other, given) in others {
+                        if !given {
+                            self.push(name, format!("requires {other} to be given too"));
+                        }
+                    }
+                }
+
+                /// Exactly one (or at most one) alternative; a chosen alternative must be complete.
+                pub(crate) fn one_of(&mut self, alternatives: &[&[(&str, bool)]], required: bool) {
+                    let describe = |alt: &[(&str, bool)]| alt.iter().map(|(n, _)| *n).collect::<::std::vec::Vec<_>>().join("+");
+                    let all = alternatives.iter().map(|a| describe(a)).collect::<::std::vec::Vec<_>>().join(" or ");
+                    let chosen: ::std::vec::Vec<&&[(&str, bool)]> = alternatives.iter().filter(|a| a.iter().any(|(_, g)| *g)).collect();
+                    match chosen.len() {
+                        0 if required => {
+                            let first = alternatives.first().and_then(|a| a.first()).map(|(n, _)| *n).unwrap_or("");
+                            self.push(first, format!("is required: give one of {all}"));
+                        }
+                        0 => {}
+                        1 => {
+                            let alt = chosen[0];
+                            if alt.len() > 1 {
+                                let name = describe(alt);
+                                for (n, g) in alt.iter() {
+                                    if !g {
+                                        self.push(n, format!("is required with {name}"));
+                                    }
+                                }
+                            }
+                        }
+                        _ => {
+                            let given = chosen.iter().map(|a| describe(a)).collect::<::std::vec::Vec<_>>().join(" and ");
+                            let first = chosen[0].iter().find(|(_, g)| *g).map(|(n, _)| *n).unwrap_or("");
+                            self.push(first, format!("conflicts: give only one of {all} (got {given})"));
+                        }
+                    }
+                }
+
+                pub(crate) fn finish(self) -> ::std::result::Result<(), ::iotcloud_runtime::ValidationError> {
+                    self.err.into_result()
+                }
+            }
+
+            /// Request members of struct lists check themselves under their flattened name.
+            pub(crate) trait Check {
+                fn check(&self, c: &mut Checker, prefix: &str);
+            }
+
+            pub(crate) fn check_each<T: Check>(c: &mut Checker, name: &str, items: &[T]) {
+                for (i, item) in items.iter().enumerate() {
+                    item.check(c, &format!("{name}.{}", i + 1));
+                }
+            }
+
+            pub(crate) fn check_one<T: Check>(c: &mut Checker, name: &str, item: &::std::option::Option<T>) {
+                if let Some(item) = item {
+                    item.check(c, name);
+                }
+            }
+
+            impl<T: Check> Check for ::std::boxed::Box<T> {
+                fn check(&self, c: &mut Checker, prefix: &str) {
+                    (**self).check(c, prefix);
+                }
+            }
+
+            /// Runs one operation for `dispatch`: JSON parameters in, JSON response (or the
+            /// redacted prepared request) out.
+            pub(crate) async fn run<O>(
+                handle: &::iotcloud_runtime::Handle,
+                params: ::iotcloud_runtime::export::serde_json::Value,
+                dry_run: bool,
+            ) -> ::std::result::Result<::iotcloud_runtime::export::serde_json::Value, super::DispatchError>
+            where
+                O: ::iotcloud_runtime::Operation<Service = super::Service> + ::iotcloud_runtime::export::serde::de::DeserializeOwned,
+                O::Output: ::iotcloud_runtime::export::serde::Serialize,
+            {
+                let name = <O as ::iotcloud_runtime::Operation>::META.name;
+                let params = if params.is_null() { ::iotcloud_runtime::export::serde_json::Value::Object(::iotcloud_runtime::export::serde_json::Map::new()) } else { params };
+                let op: O = ::iotcloud_runtime::export::serde_json::from_value(params).map_err(|e| super::DispatchError::Params {
+                    operation: name,
+                    message: e.to_string(),
+                })?;
+                if dry_run {
+                    let prepared = handle.prepare(&op).await.map_err(super::DispatchError::Call)?;
+                    let headers: ::iotcloud_runtime::export::serde_json::Map<::std::string::String, ::iotcloud_runtime::export::serde_json::Value> = prepared
+                        .redacted_headers()
+                        .into_iter()
+                        .map(|(k, v)| (k, ::iotcloud_runtime::export::serde_json::Value::String(v)))
+                        .collect();
+                    return Ok(::iotcloud_runtime::export::serde_json::json!({
+                        "method": prepared.method,
+                        "url": prepared.redacted_url(),
+                        "headers": headers,
+                        "body": prepared.redacted_body(),
+                    }));
+                }
+                let output = handle.call(&op).await.map_err(super::DispatchError::Call)?;
+                ::iotcloud_runtime::export::serde_json::to_value(output).map_err(|e| super::DispatchError::Encode {
+                    operation: name,
+                    message: e.to_string(),
+                })
+            }
+        }
+    }
+}

@@ -6,6 +6,9 @@
 
 mod model;
 pub mod naming;
+pub mod validate;
+
+pub use validate::validate;
 
 pub use model::*;
 

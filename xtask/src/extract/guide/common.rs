@@ -1,5 +1,7 @@
 //! Section 2.4: the common request parameters, sent by the runtime with every request.
+//! The table ends at its URL example (`示例`).
 
+use super::describe;
 use super::rows::{join_desc, map_type};
 use super::segment::Section;
 use super::table::tables;
@@ -7,12 +9,12 @@ use crate::extract::diag::ExtractError;
 use iotcloud_spec::naming::snake_case;
 use iotcloud_spec::{Field, Location, SourceRef};
 
-/// The request table of section 2.4 (up to `公共返回参数`).
+/// The request table of section 2.4 (up to `示例` or `公共返回参数`).
 pub fn common_parameters(section: &Section<'_>, file: &str) -> Result<Vec<Field>, ExtractError> {
     let end = section
         .lines
         .iter()
-        .position(|l| l.text.trim() == "公共返回参数")
+        .position(|l| matches!(l.text.trim(), "示例" | "公共返回参数"))
         .unwrap_or(section.lines.len());
     let region = &section.lines[..end];
     let table = tables(region, &[]).into_iter().next().ok_or_else(|| ExtractError {
@@ -25,6 +27,7 @@ pub fn common_parameters(section: &Section<'_>, file: &str) -> Result<Vec<Field>
         .iter()
         .map(|r| {
             let desc: Vec<&str> = r.desc.iter().map(|(_, t)| t.as_str()).collect();
+            let description = join_desc(&desc);
             Field {
                 name: r.name.clone(),
                 rust: snake_case(&r.name),
@@ -35,9 +38,9 @@ pub fn common_parameters(section: &Section<'_>, file: &str) -> Result<Vec<Field>
                 wrapper: None,
                 json: false,
                 sensitive: false,
-                description: join_desc(&desc),
+                default: describe::default_value(&description, &[]),
+                description,
                 constraints: Default::default(),
-                default: None,
                 enum_values: Vec::new(),
                 requires: Vec::new(),
                 example: None,

@@ -46,6 +46,8 @@ pub fn extract_guide(text: &str, file: &str) -> Result<GuideOutput, ExtractError
     let lines = normalize::normalize(text);
     let chapter = segment::chapter(&lines, file)?;
     let mut notes = Vec::new();
+    // A missing section is reported where the operations start (it belongs before them).
+    let first_op = chapter.ops.first().map_or(0, |o| o.heading);
     let groups = chapter
         .section(1)
         .map(|s| operation::api_groups(s.lines))
@@ -55,8 +57,8 @@ pub fn extract_guide(text: &str, file: &str) -> Result<GuideOutput, ExtractError
         None => {
             return Err(ExtractError {
                 file: file.to_string(),
-                line: 0,
-                message: "section `2.4 公共参数` (common parameters) not found".into(),
+                line: first_op,
+                message: "section `2.4 公共参数` (common parameters) not found before the operations".into(),
             })
         }
     };
@@ -65,8 +67,8 @@ pub fn extract_guide(text: &str, file: &str) -> Result<GuideOutput, ExtractError
         None => {
             return Err(ExtractError {
                 file: file.to_string(),
-                line: 0,
-                message: "section `2.6 错误码` (error codes) not found".into(),
+                line: first_op,
+                message: "section `2.6 错误码` (error codes) not found before the operations".into(),
             })
         }
     };

@@ -101,3 +101,30 @@ impl NonceSource for CountingNonce {
         format!("{}-{n}", self.prefix)
     }
 }
+
+/// A clock that only moves when told to (for expiry tests).
+#[derive(Debug)]
+pub struct ManualClock {
+    now: std::sync::Mutex<SystemTime>,
+}
+
+impl ManualClock {
+    /// A clock showing `start`.
+    pub fn new(start: SystemTime) -> Self {
+        ManualClock {
+            now: std::sync::Mutex::new(start),
+        }
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: std::time::Duration) {
+        let mut t = self.now.lock().unwrap_or_else(|p| p.into_inner());
+        *t += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> SystemTime {
+        *self.now.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

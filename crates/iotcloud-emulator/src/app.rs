@@ -50,7 +50,8 @@ impl App {
     pub fn new(specs: Specs, config: Config) -> Result<App, String> {
         let (persister, state) = match &config.data_dir {
             Some(dir) => {
-                let p = Persister::new(dir).map_err(|e| format!("{}: cannot create data dir: {e}", dir.display()))?;
+                let p = Persister::new(dir)
+                    .map_err(|e| format!("{}: cannot create data dir: {e}", dir.display()))?;
                 let state = p.load()?;
                 (Some(p), state)
             }
@@ -74,7 +75,9 @@ impl App {
     /// Record that the state changed and, with a data dir, write the snapshot before answering.
     pub async fn state_changed(&self) -> Result<(), String> {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        let Some(persister) = &self.persister else { return Ok(()) };
+        let Some(persister) = &self.persister else {
+            return Ok(());
+        };
         let mut written = self.written.lock().await;
         if *written >= generation {
             // A later writer already saved a snapshot that includes this change.
@@ -83,7 +86,10 @@ impl App {
         let (bytes, snapshot_generation) = {
             let state = lock(&self.state);
             let current = self.generation.load(Ordering::SeqCst);
-            (serde_json::to_vec(&*state).map_err(|e| e.to_string())?, current)
+            (
+                serde_json::to_vec(&*state).map_err(|e| e.to_string())?,
+                current,
+            )
         };
         let p = persister.clone();
         tokio::task::spawn_blocking(move || p.write(&bytes))
@@ -96,7 +102,10 @@ impl App {
 }
 
 /// The single entry point of the HTTP server.
-pub async fn handle(axum::extract::State(app): axum::extract::State<Arc<App>>, req: Request) -> Response {
+pub async fn handle(
+    axum::extract::State(app): axum::extract::State<Arc<App>>,
+    req: Request,
+) -> Response {
     let (parts, body) = req.into_parts();
     let host = parts
         .headers
@@ -111,12 +120,20 @@ pub async fn handle(axum::extract::State(app): axum::extract::State<Arc<App>>, r
                 &wire::request_id(),
                 &host,
                 "RequestEntityTooLarge",
-                &format!("The request body is larger than {} bytes.", app.config.max_body_bytes),
+                &format!(
+                    "The request body is larger than {} bytes.",
+                    app.config.max_body_bytes
+                ),
             );
             return wire::json_response(413, &body);
         }
     };
-    let incoming = Incoming { method: parts.method, uri: parts.uri, headers: parts.headers, body };
+    let incoming = Incoming {
+        method: parts.method,
+        uri: parts.uri,
+        headers: parts.headers,
+        body,
+    };
     let path = incoming.uri.path().to_string();
     if path == "/_emulator" || path.starts_with("/_emulator/") {
         crate::inspect::handle(&app, incoming).await

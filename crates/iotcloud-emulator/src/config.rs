@@ -27,11 +27,20 @@ pub struct AccessKey {
 impl AccessKey {
     /// A long-term access key.
     pub fn new(id: impl Into<String>, secret: impl Into<String>) -> AccessKey {
-        AccessKey { id: id.into(), secret: secret.into(), security_token: None, expires_at: None }
+        AccessKey {
+            id: id.into(),
+            secret: secret.into(),
+            security_token: None,
+            expires_at: None,
+        }
     }
 
     /// STS credentials: the key is only accepted together with `token`.
-    pub fn sts(id: impl Into<String>, secret: impl Into<String>, token: impl Into<String>) -> AccessKey {
+    pub fn sts(
+        id: impl Into<String>,
+        secret: impl Into<String>,
+        token: impl Into<String>,
+    ) -> AccessKey {
         AccessKey {
             id: id.into(),
             secret: secret.into(),

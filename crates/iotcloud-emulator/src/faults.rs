@@ -45,9 +45,14 @@ impl FaultRule {
         let (op, rest) = text
             .split_once(':')
             .ok_or_else(|| format!("fault `{text}`: expected OPERATION:key=value,..."))?;
-        let mut rule = FaultRule { operation: op.trim().to_string(), ..FaultRule::default() };
+        let mut rule = FaultRule {
+            operation: op.trim().to_string(),
+            ..FaultRule::default()
+        };
         if rule.operation.is_empty() {
-            return Err(format!("fault `{text}`: the operation is empty (use * for all)"));
+            return Err(format!(
+                "fault `{text}`: the operation is empty (use * for all)"
+            ));
         }
         for item in rest.split(',').filter(|s| !s.trim().is_empty()) {
             let (k, v) = item
@@ -58,7 +63,11 @@ impl FaultRule {
                     .parse::<f64>()
                     .ok()
                     .filter(|r| (0.0..=1.0).contains(r))
-                    .ok_or_else(|| format!("fault `{text}`: {k} must be a probability between 0 and 1, got `{v}`"))
+                    .ok_or_else(|| {
+                        format!(
+                            "fault `{text}`: {k} must be a probability between 0 and 1, got `{v}`"
+                        )
+                    })
             };
             match k.trim() {
                 "error" => rule.error_rate = rate(v)?,
@@ -116,7 +125,11 @@ pub struct Faults {
 impl Faults {
     /// Rules drawn from a generator seeded with `seed`.
     pub fn new(rules: Vec<FaultRule>, seed: u64) -> Faults {
-        Faults { rules, rng: StdRng::seed_from_u64(seed), seed }
+        Faults {
+            rules,
+            rng: StdRng::seed_from_u64(seed),
+            seed,
+        }
     }
 
     /// The current rules.
@@ -136,7 +149,12 @@ impl Faults {
         let mut d = Decision::default();
         for rule in self.rules.iter().filter(|r| r.matches(operation)) {
             d.latency += Duration::from_millis(rule.latency_ms);
-            let draws: [f64; 4] = [self.rng.gen(), self.rng.gen(), self.rng.gen(), self.rng.gen()];
+            let draws: [f64; 4] = [
+                self.rng.gen(),
+                self.rng.gen(),
+                self.rng.gen(),
+                self.rng.gen(),
+            ];
             d.drop |= draws[0] < rule.drop_rate;
             if d.error.is_none() && draws[1] < rule.error_rate {
                 d.error = Some(rule.error_kind);
@@ -172,20 +190,33 @@ mod tests {
 
     #[test]
     fn same_seed_same_sequence_and_rates_hold() {
-        let rule = FaultRule { operation: "*".into(), error_rate: 0.3, ..FaultRule::default() };
+        let rule = FaultRule {
+            operation: "*".into(),
+            error_rate: 0.3,
+            ..FaultRule::default()
+        };
         let run = |seed| {
             let mut f = Faults::new(vec![rule.clone()], seed);
-            (0..1000).map(|_| f.decide("Op").error.is_some()).collect::<Vec<_>>()
+            (0..1000)
+                .map(|_| f.decide("Op").error.is_some())
+                .collect::<Vec<_>>()
         };
         assert_eq!(run(7), run(7));
         assert_ne!(run(7), run(8));
         let errors = run(7).iter().filter(|e| **e).count();
-        assert!((250..350).contains(&errors), "{errors} errors in 1000 at rate 0.3");
+        assert!(
+            (250..350).contains(&errors),
+            "{errors} errors in 1000 at rate 0.3"
+        );
     }
 
     #[test]
     fn rules_apply_only_to_their_operation() {
-        let rule = FaultRule { operation: "A".into(), error_rate: 1.0, ..FaultRule::default() };
+        let rule = FaultRule {
+            operation: "A".into(),
+            error_rate: 1.0,
+            ..FaultRule::default()
+        };
         let mut f = Faults::new(vec![rule], 1);
         assert!(f.decide("A").error.is_some());
         assert!(f.decide("B").error.is_none());

@@ -21,15 +21,24 @@ fn reply(status: u16, body: Value) -> Response {
 }
 
 fn bad(message: impl Into<String>) -> Response {
-    reply(400, json!({"Code": "InvalidParameter", "Message": message.into()}))
+    reply(
+        400,
+        json!({"Code": "InvalidParameter", "Message": message.into()}),
+    )
 }
 
 /// Answer one inspection request.
 pub async fn handle(app: &App, req: Incoming) -> Response {
     let path = req.uri.path().trim_end_matches('/').to_string();
     let query: Vec<(String, String)> =
-        wire::decode_pairs(req.uri.query().unwrap_or("").as_bytes(), "query string").unwrap_or_default();
-    let q = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        wire::decode_pairs(req.uri.query().unwrap_or("").as_bytes(), "query string")
+            .unwrap_or_default();
+    let q = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
     let body = || -> Result<Value, Response> {
         if req.body.is_empty() {
             return Ok(Value::Null);
@@ -54,7 +63,9 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
             lock(&app.state).messages.clear();
             saved(app, json!({"cleared": true})).await
         }
-        (Method::GET, "/_emulator/faults") => reply(200, json!({ "faults": lock(&app.faults).rules() })),
+        (Method::GET, "/_emulator/faults") => {
+            reply(200, json!({ "faults": lock(&app.faults).rules() }))
+        }
         (Method::PUT | Method::POST, "/_emulator/faults") => {
             let value = match body() {
                 Ok(v) => v,
@@ -85,7 +96,11 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
                 Ok(v) => v,
                 Err(r) => return r,
             };
-            let status = v.get("Status").and_then(Value::as_str).unwrap_or("ONLINE").to_string();
+            let status = v
+                .get("Status")
+                .and_then(Value::as_str)
+                .unwrap_or("ONLINE")
+                .to_string();
             if !matches!(status.as_str(), "ONLINE" | "OFFLINE" | "UNACTIVE") {
                 return bad("Status must be ONLINE, OFFLINE or UNACTIVE");
             }
@@ -107,7 +122,10 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
             };
             match result {
                 Ok(v) => saved(app, v).await,
-                Err(()) => reply(404, json!({"Code": "iot.device.NotExistedDevice", "Message": "no such device"})),
+                Err(()) => reply(
+                    404,
+                    json!({"Code": "iot.device.NotExistedDevice", "Message": "no such device"}),
+                ),
             }
         }
         (Method::POST, "/_emulator/devices/properties") => {
@@ -133,7 +151,10 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
             if found {
                 saved(app, json!({"recorded": items.len()})).await
             } else {
-                reply(404, json!({"Code": "iot.device.NotExistedDevice", "Message": "no such device"}))
+                reply(
+                    404,
+                    json!({"Code": "iot.device.NotExistedDevice", "Message": "no such device"}),
+                )
             }
         }
         (Method::POST, "/_emulator/oceanconnect/devices") => {
@@ -141,13 +162,25 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
                 Ok(v) => v,
                 Err(r) => return r,
             };
-            let Some(device_id) = v.get("deviceId").and_then(Value::as_str).map(str::to_string) else {
+            let Some(device_id) = v
+                .get("deviceId")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+            else {
                 return bad("deviceId is required");
             };
             let device = OcDevice {
-                node_id: v.get("nodeId").and_then(Value::as_str).unwrap_or(&device_id).to_string(),
+                node_id: v
+                    .get("nodeId")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&device_id)
+                    .to_string(),
                 device_id,
-                verify_code: v.get("verifyCode").and_then(Value::as_str).unwrap_or_default().to_string(),
+                verify_code: v
+                    .get("verifyCode")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
                 timeout: v.get("timeout").and_then(Value::as_i64).unwrap_or(180),
                 online: v.get("online").and_then(Value::as_bool).unwrap_or(false),
             };
@@ -155,7 +188,10 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
             crate::oceanconnect::upsert_device(&mut lock(&app.state), device);
             saved(app, out).await
         }
-        _ => reply(404, json!({"Code": "NotFound", "Message": format!("{} {path} is not an inspection endpoint", req.method)})),
+        _ => reply(
+            404,
+            json!({"Code": "NotFound", "Message": format!("{} {path} is not an inspection endpoint", req.method)}),
+        ),
     }
 }
 

@@ -165,8 +165,12 @@ impl Emulator {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .map_err(|source| EmulatorError::Bind { port, source })?;
-        let addr = listener.local_addr().map_err(|source| EmulatorError::Bind { port, source })?;
-        let router = axum::Router::new().fallback(app::handle).with_state(app.clone());
+        let addr = listener
+            .local_addr()
+            .map_err(|source| EmulatorError::Bind { port, source })?;
+        let router = axum::Router::new()
+            .fallback(app::handle)
+            .with_state(app.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, router)
@@ -178,7 +182,13 @@ impl Emulator {
                 tracing::error!("emulator server stopped: {e}");
             }
         });
-        Ok(Emulator { addr, base_url: format!("http://{addr}"), app, shutdown: Some(tx), task: Some(task) })
+        Ok(Emulator {
+            addr,
+            base_url: format!("http://{addr}"),
+            app,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
     }
 
     /// `http://127.0.0.1:PORT`: the endpoint of both Alibaba services and the OceanConnect base URL.

@@ -29,7 +29,10 @@ struct Args {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let mut builder = Emulator::builder().port(args.port).seed(args.seed).throttling(!args.no_throttling);
+    let mut builder = Emulator::builder()
+        .port(args.port)
+        .seed(args.seed)
+        .throttling(!args.no_throttling);
     if let Some(dir) = &args.data_dir {
         builder = builder.data_dir(dir);
     }
@@ -58,7 +61,10 @@ async fn main() -> std::process::ExitCode {
         println!("    demo device: {}", iotcloud_emulator::DEMO_OC_DEVICE_ID);
     }
     match &args.data_dir {
-        Some(dir) => println!("  state: {}", dir.join(iotcloud_emulator::persist::STATE_FILE).display()),
+        Some(dir) => println!(
+            "  state: {}",
+            dir.join(iotcloud_emulator::persist::STATE_FILE).display()
+        ),
         None => println!("  state: memory only"),
     }
     println!("  inspection: {url}/_emulator/messages, /_emulator/faults, /_emulator/state");

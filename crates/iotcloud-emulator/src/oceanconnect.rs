@@ -25,11 +25,19 @@ struct OcError {
 }
 
 fn err(status: u16, code: &'static str) -> OcError {
-    OcError { status, code, detail: None }
+    OcError {
+        status,
+        code,
+        detail: None,
+    }
 }
 
 fn err_detail(status: u16, code: &'static str, detail: impl Into<String>) -> OcError {
-    OcError { status, code, detail: Some(detail.into()) }
+    OcError {
+        status,
+        code,
+        detail: Some(detail.into()),
+    }
 }
 
 /// Fallback descriptions for codes outside the seed's table (login and token errors).
@@ -46,11 +54,20 @@ const FALLBACK: &[(&str, &str)] = &[
 
 fn error_response(service: Option<&ServiceSpec>, e: &OcError) -> Response {
     let documented = service
-        .and_then(|s| s.errors.iter().find(|c| c.code == e.code && c.http_status.map_or(true, |h| h == e.status)))
+        .and_then(|s| {
+            s.errors
+                .iter()
+                .find(|c| c.code == e.code && c.http_status.map_or(true, |h| h == e.status))
+        })
         .or_else(|| service.and_then(|s| s.error(e.code)))
         .and_then(|c| c.message.clone().or_else(|| Some(c.description.clone())));
-    let fallback = FALLBACK.iter().find(|(c, _)| *c == e.code).map(|(_, d)| d.to_string());
-    let mut desc = documented.or(fallback).unwrap_or_else(|| e.code.to_string());
+    let fallback = FALLBACK
+        .iter()
+        .find(|(c, _)| *c == e.code)
+        .map(|(_, d)| d.to_string());
+    let mut desc = documented
+        .or(fallback)
+        .unwrap_or_else(|| e.code.to_string());
     if let Some(detail) = &e.detail {
         desc = format!("{desc} {detail}");
     }
@@ -60,9 +77,18 @@ fn error_response(service: Option<&ServiceSpec>, e: &OcError) -> Response {
 /// Answer one OceanConnect request.
 pub async fn handle(app: &App, req: Incoming) -> Response {
     let path = req.uri.path().to_string();
-    let Some((service, op, path_vars)) = app.specs.rest_operation(req.method.as_str(), &path) else {
-        let status = if app.specs.rest_path_exists(&path) { 405 } else { 404 };
-        let e = err_detail(status, "404", format!("{} {path} is not an OceanConnect operation.", req.method));
+    let Some((service, op, path_vars)) = app.specs.rest_operation(req.method.as_str(), &path)
+    else {
+        let status = if app.specs.rest_path_exists(&path) {
+            405
+        } else {
+            404
+        };
+        let e = err_detail(
+            status,
+            "404",
+            format!("{} {path} is not an OceanConnect operation.", req.method),
+        );
         return error_response(app.specs.rest().next().map(|s| s.as_ref()), &e);
     };
     match answer(app, &req, &service, &op, path_vars).await {
@@ -70,7 +96,11 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
         Ok(Reply::Drop) => dropped_connection(),
         Ok(Reply::Faulty(body, malformed)) => {
             let text = serde_json::to_string(&body).unwrap_or_default();
-            let text = if malformed { "<html>502 Bad Gateway</html>".to_string() } else { wire::first_half(&text).to_string() };
+            let text = if malformed {
+                "<html>502 Bad Gateway</html>".to_string()
+            } else {
+                wire::first_half(&text).to_string()
+            };
             axum::response::IntoResponse::into_response((
                 axum::http::StatusCode::OK,
                 [(header::CONTENT_TYPE, "application/json")],
@@ -88,7 +118,11 @@ enum Reply {
 }
 
 fn header_value<'a>(req: &'a Incoming, name: &str) -> Option<&'a str> {
-    req.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
+    req.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
 }
 
 async fn answer(
@@ -98,20 +132,28 @@ async fn answer(
     op: &Operation,
     path_vars: Vec<(String, String)>,
 ) -> Result<Reply, OcError> {
-    let query: BTreeMap<String, String> = wire::decode_pairs(req.uri.query().unwrap_or("").as_bytes(), "query string")
-        .map_err(|m| err_detail(400, "100007", m))?
-        .into_iter()
-        .collect();
+    let query: BTreeMap<String, String> =
+        wire::decode_pairs(req.uri.query().unwrap_or("").as_bytes(), "query string")
+            .map_err(|m| err_detail(400, "100007", m))?
+            .into_iter()
+            .collect();
     let mut app_id = None;
     if op.authenticated {
-        let key = header_value(req, "app_key").ok_or_else(|| err_detail(403, "1010005", "The app_key header is missing."))?;
+        let key = header_value(req, "app_key")
+            .ok_or_else(|| err_detail(403, "1010005", "The app_key header is missing."))?;
         let auth = header_value(req, "Authorization")
             .ok_or_else(|| err_detail(403, "1010005", "The Authorization header is missing."))?;
         let token = auth
             .strip_prefix("Bearer ")
             .or_else(|| auth.strip_prefix("bearer "))
             .map(str::trim)
-            .ok_or_else(|| err_detail(403, "1010005", "Authorization must be `Bearer {accessToken}`."))?;
+            .ok_or_else(|| {
+                err_detail(
+                    403,
+                    "1010005",
+                    "Authorization must be `Bearer {accessToken}`.",
+                )
+            })?;
         lock(&app.tokens).check(key, token).map_err(|p| {
             let why = match p {
                 TokenProblem::Expired => "The access token has expired.",
@@ -152,7 +194,9 @@ async fn answer(
     for field in &op.request {
         let v = match field.location {
             Some(Location::Query) => query.get(&field.name).map(|s| Value::String(s.clone())),
-            Some(Location::Header) => header_value(req, &field.name).map(|s| Value::String(s.to_string())),
+            Some(Location::Header) => {
+                header_value(req, &field.name).map(|s| Value::String(s.to_string()))
+            }
             Some(Location::Path) => values.get(&field.name).cloned(),
             _ => body.get(&field.name).cloned(),
         };
@@ -181,13 +225,21 @@ fn parse_body(req: &Incoming, op: &Operation) -> Result<Map<String, Value>, OcEr
     let form = content_type.starts_with("application/x-www-form-urlencoded")
         || (content_type.is_empty() && op.http.body == Some(BodyEncoding::Form));
     if form {
-        let pairs = wire::decode_pairs(&req.body, "form body").map_err(|m| err_detail(400, "100007", m))?;
-        return Ok(pairs.into_iter().map(|(k, v)| (k, Value::String(v))).collect());
+        let pairs =
+            wire::decode_pairs(&req.body, "form body").map_err(|m| err_detail(400, "100007", m))?;
+        return Ok(pairs
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect());
     }
     match serde_json::from_slice::<Value>(&req.body) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(_) => Err(err_detail(400, "100007", "The body must be a JSON object.")),
-        Err(e) => Err(err_detail(400, "100007", format!("The body is not valid JSON: {e}."))),
+        Err(e) => Err(err_detail(
+            400,
+            "100007",
+            format!("The body is not valid JSON: {e}."),
+        )),
     }
 }
 
@@ -200,19 +252,29 @@ fn validate(op: &Operation, values: &BTreeMap<String, Value>) -> Result<(), OcEr
         let value = values.get(&field.name).filter(|v| !v.is_null());
         let Some(value) = value else {
             if field.required {
-                return Err(err_detail(400, "50400", format!("{} is required.", field.name)));
+                return Err(err_detail(
+                    400,
+                    "50400",
+                    format!("{} is required.", field.name),
+                ));
             }
             continue;
         };
         let text = match (&field.ty, value) {
             (TypeRef::String, Value::String(s)) => s.clone(),
             (TypeRef::Integer | TypeRef::Long, Value::Number(n)) if n.is_i64() => n.to_string(),
-            (TypeRef::Integer | TypeRef::Long, Value::String(s)) if s.parse::<i64>().is_ok() => s.clone(),
+            (TypeRef::Integer | TypeRef::Long, Value::String(s)) if s.parse::<i64>().is_ok() => {
+                s.clone()
+            }
             (TypeRef::Boolean, Value::Bool(b)) => b.to_string(),
             (TypeRef::Float, Value::Number(n)) => n.to_string(),
             (TypeRef::Object | TypeRef::Struct(_) | TypeRef::List(_), _) => continue,
             (ty, v) => {
-                return Err(err_detail(400, "50400", format!("{} must be {ty}, got {v}.", field.name)));
+                return Err(err_detail(
+                    400,
+                    "50400",
+                    format!("{} must be {ty}, got {v}.", field.name),
+                ));
             }
         };
         check_scalar(field, &field.ty, &field.name, &text).map_err(|f| match f {
@@ -231,7 +293,12 @@ fn text(values: &BTreeMap<String, Value>, name: &str) -> Option<String> {
     }
 }
 
-async fn run(app: &App, op: &Operation, app_id: Option<&str>, values: &BTreeMap<String, Value>) -> Result<Value, OcError> {
+async fn run(
+    app: &App,
+    op: &Operation,
+    app_id: Option<&str>,
+    values: &BTreeMap<String, Value>,
+) -> Result<Value, OcError> {
     let path = op.http.path.as_str();
     if path.ends_with("/login") {
         return login(app, values);
@@ -241,17 +308,30 @@ async fn run(app: &App, op: &Operation, app_id: Option<&str>, values: &BTreeMap<
     }
     if path.contains("/deviceCredentials/") && op.http.method.eq_ignore_ascii_case("PUT") {
         let reply = refresh_device_key(app, app_id, values)?;
-        app.state_changed().await.map_err(|e| err_detail(500, "50252", e))?;
+        app.state_changed()
+            .await
+            .map_err(|e| err_detail(500, "50252", e))?;
         return Ok(reply);
     }
-    let example = op.examples.response.as_ref().and_then(|r| serde_json::from_str(&r.json).ok());
+    let example = op
+        .examples
+        .response
+        .as_ref()
+        .and_then(|r| serde_json::from_str(&r.json).ok());
     Ok(example.unwrap_or_else(|| json!({})))
 }
 
 fn check_app(app: &App, values: &BTreeMap<String, Value>) -> Result<String, OcError> {
-    let app_id = text(values, "appId").ok_or_else(|| err_detail(400, "50400", "appId is required."))?;
-    let secret = text(values, "secret").ok_or_else(|| err_detail(400, "50400", "secret is required."))?;
-    let known = app.config.credentials.oceanconnect_apps.iter().find(|a| a.app_id == app_id);
+    let app_id =
+        text(values, "appId").ok_or_else(|| err_detail(400, "50400", "appId is required."))?;
+    let secret =
+        text(values, "secret").ok_or_else(|| err_detail(400, "50400", "secret is required."))?;
+    let known = app
+        .config
+        .credentials
+        .oceanconnect_apps
+        .iter()
+        .find(|a| a.app_id == app_id);
     match known {
         Some(a) if a.secret == secret => Ok(app_id),
         _ => Err(err(401, "100208")),
@@ -276,7 +356,8 @@ fn login(app: &App, values: &BTreeMap<String, Value>) -> Result<Value, OcError> 
 
 fn refresh(app: &App, values: &BTreeMap<String, Value>) -> Result<Value, OcError> {
     let app_id = check_app(app, values)?;
-    let refresh_token = text(values, "refreshToken").ok_or_else(|| err_detail(400, "50400", "refreshToken is required."))?;
+    let refresh_token = text(values, "refreshToken")
+        .ok_or_else(|| err_detail(400, "50400", "refreshToken is required."))?;
     let mut tokens = lock(&app.tokens);
     tokens.take_refresh(&app_id, &refresh_token).map_err(|p| {
         let why = match p {
@@ -290,9 +371,18 @@ fn refresh(app: &App, values: &BTreeMap<String, Value>) -> Result<Value, OcError
     Ok(session_body(&s))
 }
 
-fn refresh_device_key(app: &App, caller: Option<&str>, values: &BTreeMap<String, Value>) -> Result<Value, OcError> {
+fn refresh_device_key(
+    app: &App,
+    caller: Option<&str>,
+    values: &BTreeMap<String, Value>,
+) -> Result<Value, OcError> {
     if let Some(target) = text(values, "appId") {
-        let known = app.config.credentials.oceanconnect_apps.iter().any(|a| a.app_id == target);
+        let known = app
+            .config
+            .credentials
+            .oceanconnect_apps
+            .iter()
+            .any(|a| a.app_id == target);
         if !known {
             return Err(err(403, "100203"));
         }
@@ -308,18 +398,30 @@ fn refresh_device_key(app: &App, caller: Option<&str>, values: &BTreeMap<String,
         _ => 180,
     };
     let mut state = lock(&app.state);
-    let device = state.oc_devices.get(&device_id).ok_or_else(|| err(404, "100403"))?;
+    let device = state
+        .oc_devices
+        .get(&device_id)
+        .ok_or_else(|| err(404, "100403"))?;
     if device.online {
         return Err(err(400, "100611"));
     }
     if let Some(node) = &node_id {
-        if state.oc_devices.values().any(|d| &d.node_id == node && d.device_id != device_id) {
+        if state
+            .oc_devices
+            .values()
+            .any(|d| &d.node_id == node && d.device_id != device_id)
+        {
             return Err(err(400, "100426"));
         }
     }
     let verify_code = text(values, "verifyCode").unwrap_or_else(|| {
         let n: u64 = rand::thread_rng().gen_range(0..1_000_000_000_000);
-        format!("{:04X}-{:05}-{:05}", n % 0xFFFF, (n / 7) % 100_000, (n / 13) % 100_000)
+        format!(
+            "{:04X}-{:05}-{:05}",
+            n % 0xFFFF,
+            (n / 7) % 100_000,
+            (n / 13) % 100_000
+        )
     });
     if let Some(d) = state.oc_devices.get_mut(&device_id) {
         if let Some(node) = node_id {

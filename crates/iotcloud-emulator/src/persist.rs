@@ -20,7 +20,9 @@ impl Persister {
     /// Use `dir`, creating it when missing.
     pub fn new(dir: &Path) -> std::io::Result<Persister> {
         fs::create_dir_all(dir)?;
-        Ok(Persister { dir: dir.to_path_buf() })
+        Ok(Persister {
+            dir: dir.to_path_buf(),
+        })
     }
 
     /// The snapshot's path.
@@ -41,7 +43,9 @@ impl Persister {
 
     /// Write `bytes` (a serialised [`State`]) atomically.
     pub fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
-        let tmp = self.dir.join(format!(".{STATE_FILE}.{}.tmp", std::process::id()));
+        let tmp = self
+            .dir
+            .join(format!(".{STATE_FILE}.{}.tmp", std::process::id()));
         {
             let mut file = File::create(&tmp)?;
             file.write_all(bytes)?;
@@ -63,7 +67,9 @@ mod tests {
     #[test]
     fn round_trip_and_corrupt_file_is_reported() {
         let dir = tempfile::tempdir().map_err(|e| e.to_string());
-        let Ok(dir) = dir else { panic!("tempdir: {dir:?}") };
+        let Ok(dir) = dir else {
+            panic!("tempdir: {dir:?}")
+        };
         let p = Persister::new(dir.path()).map_err(|e| e.to_string());
         let Ok(p) = p else { panic!("{p:?}") };
         assert_eq!(p.load(), Ok(State::default()));
@@ -75,6 +81,9 @@ mod tests {
         // Leftover temporary files from a crash do not matter; a torn state.json would.
         assert!(fs::write(p.path(), b"{\"products\": {").is_ok());
         let err = p.load().err().unwrap_or_default();
-        assert!(err.contains("state.json") && err.contains("not a valid"), "{err}");
+        assert!(
+            err.contains("state.json") && err.contains("not a valid"),
+            "{err}"
+        );
     }
 }

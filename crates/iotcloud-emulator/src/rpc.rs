@@ -18,7 +18,9 @@ pub async fn handle(app: &App, req: Incoming, host: &str) -> Response {
     let request_id = wire::request_id();
     let (status, body) = match answer(app, &req, &request_id, host).await {
         Answer::Body(status, body) => (status, body),
-        Answer::Fail(failure, service) => failure_body(&failure, service.as_deref(), &request_id, host),
+        Answer::Fail(failure, service) => {
+            failure_body(&failure, service.as_deref(), &request_id, host)
+        }
         Answer::Drop => return dropped_connection(),
         Answer::Faulty(status, body, decision) => return faulty(status, &body, decision),
     };
@@ -33,12 +35,26 @@ enum Answer {
 }
 
 /// The status and body of a failure; business messages come from the spec's catalogue.
-pub fn failure_body(failure: &Failure, service: Option<&ServiceSpec>, request_id: &str, host: &str) -> (u16, Value) {
+pub fn failure_body(
+    failure: &Failure,
+    service: Option<&ServiceSpec>,
+    request_id: &str,
+    host: &str,
+) -> (u16, Value) {
     match failure {
-        Failure::Gateway { status, code, message } => (*status, wire::gateway_body(request_id, host, code, message)),
+        Failure::Gateway {
+            status,
+            code,
+            message,
+        } => (*status, wire::gateway_body(request_id, host, code, message)),
         Failure::Business { code, message } => {
-            let documented = service.and_then(|s| s.error(code)).map(|e| e.description.clone());
-            let message = message.clone().or(documented).unwrap_or_else(|| code.clone());
+            let documented = service
+                .and_then(|s| s.error(code))
+                .map(|e| e.description.clone());
+            let message = message
+                .clone()
+                .or(documented)
+                .unwrap_or_else(|| code.clone());
             (200, wire::business_body(request_id, code, &message))
         }
     }
@@ -63,7 +79,8 @@ fn faulty(status: u16, body: &Value, d: Decision) -> Response {
 /// Query and form-body parameters, in arrival order.
 fn parameters(req: &Incoming) -> Result<Vec<(String, String)>, Failure> {
     let bad = |m: String| Failure::gateway(400, "InvalidParameter", m);
-    let mut pairs = wire::decode_pairs(req.uri.query().unwrap_or("").as_bytes(), "query string").map_err(bad)?;
+    let mut pairs = wire::decode_pairs(req.uri.query().unwrap_or("").as_bytes(), "query string")
+        .map_err(bad)?;
     if !req.body.is_empty() {
         let content_type = req
             .headers
@@ -90,7 +107,10 @@ async fn answer(app: &App, req: &Incoming, request_id: &str, host: &str) -> Answ
             Failure::gateway(
                 400,
                 "UnsupportedHTTPMethod",
-                format!("Specified HTTP method {} is not supported (GET and POST are).", req.method),
+                format!(
+                    "Specified HTTP method {} is not supported (GET and POST are).",
+                    req.method
+                ),
             ),
             None,
         );
@@ -102,7 +122,10 @@ async fn answer(app: &App, req: &Incoming, request_id: &str, host: &str) -> Answ
     let mut params = Params::new();
     for (k, v) in &pairs {
         if params.insert(k.clone(), v.clone()).is_some() {
-            return Answer::Fail(Failure::invalid(k, "the parameter is given more than once"), None);
+            return Answer::Fail(
+                Failure::invalid(k, "the parameter is given more than once"),
+                None,
+            );
         }
     }
     for name in ["Action", "Version"] {
@@ -113,7 +136,11 @@ async fn answer(app: &App, req: &Incoming, request_id: &str, host: &str) -> Answ
     let version = params.get("Version").cloned().unwrap_or_default();
     let Some(service) = app.specs.rpc_by_version(&version).cloned() else {
         return Answer::Fail(
-            Failure::gateway(400, "InvalidVersion", format!("Specified parameter Version \"{version}\" is not valid.")),
+            Failure::gateway(
+                400,
+                "InvalidVersion",
+                format!("Specified parameter Version \"{version}\" is not valid."),
+            ),
             None,
         );
     };
@@ -173,7 +200,11 @@ async fn answer(app: &App, req: &Incoming, request_id: &str, host: &str) -> Answ
 
 /// `Throttling.User`, as the service answers a request over the documented QPS.
 pub fn throttled() -> Failure {
-    Failure::gateway(400, "Throttling.User", "Request was denied due to user flow control.")
+    Failure::gateway(
+        400,
+        "Throttling.User",
+        "Request was denied due to user flow control.",
+    )
 }
 
 fn injected(kind: ErrorKind) -> Failure {
@@ -183,15 +214,22 @@ fn injected(kind: ErrorKind) -> Failure {
             "InternalError",
             "The request processing has failed due to some unknown error, exception or failure.",
         ),
-        ErrorKind::Unavailable => {
-            Failure::gateway(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.")
-        }
+        ErrorKind::Unavailable => Failure::gateway(
+            503,
+            "ServiceUnavailable",
+            "The request has failed due to a temporary failure of the server.",
+        ),
         ErrorKind::Throttling => throttled(),
     }
 }
 
 /// Validate, then answer from state (operations with real state) or from the documented example.
-async fn run(app: &App, service: &ServiceSpec, op: &Operation, params: &Params) -> Result<Map<String, Value>, Failure> {
+async fn run(
+    app: &App,
+    service: &ServiceSpec,
+    op: &Operation,
+    params: &Params,
+) -> Result<Map<String, Value>, Failure> {
     validate::validate_rpc(op, params)?;
     let outcome = {
         let mut state = lock(&app.state);
@@ -200,9 +238,13 @@ async fn run(app: &App, service: &ServiceSpec, op: &Operation, params: &Params) 
     match outcome {
         Some((result, writes)) => {
             if writes && result.is_ok() {
-                app.state_changed()
-                    .await
-                    .map_err(|e| Failure::gateway(500, "InternalError", format!("The emulator could not save its state: {e}")))?;
+                app.state_changed().await.map_err(|e| {
+                    Failure::gateway(
+                        500,
+                        "InternalError",
+                        format!("The emulator could not save its state: {e}"),
+                    )
+                })?;
             }
             result
         }

@@ -45,7 +45,9 @@ impl Specs {
 
     /// The REST services.
     pub fn rest(&self) -> impl Iterator<Item = &Arc<ServiceSpec>> {
-        self.services.iter().filter(|s| s.service.protocol == Protocol::Rest)
+        self.services
+            .iter()
+            .filter(|s| s.service.protocol == Protocol::Rest)
     }
 
     /// The REST operation whose method and path template match, with the path variables.
@@ -85,7 +87,9 @@ pub fn match_template(template: &str, path: &str) -> Option<Vec<(String, String)
     let mut vars = Vec::new();
     for (ts, ps) in t.iter().zip(&p) {
         if let Some(name) = ts.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-            let value = percent_encoding::percent_decode_str(ps).decode_utf8().ok()?;
+            let value = percent_encoding::percent_decode_str(ps)
+                .decode_utf8()
+                .ok()?;
             if value.is_empty() {
                 return None;
             }
@@ -104,13 +108,21 @@ mod tests {
     #[test]
     fn embedded_specs_parse_and_route() {
         let specs = Specs::embedded().map_err(|e| e.to_string());
-        let Ok(specs) = specs else { panic!("{specs:?}") };
-        let iot = specs.rpc_by_version("2018-01-20").map(|s| s.service.product.clone());
-        let mqtt = specs.rpc_by_version("2020-04-20").map(|s| s.service.product.clone());
+        let Ok(specs) = specs else {
+            panic!("{specs:?}")
+        };
+        let iot = specs
+            .rpc_by_version("2018-01-20")
+            .map(|s| s.service.product.clone());
+        let mqtt = specs
+            .rpc_by_version("2020-04-20")
+            .map(|s| s.service.product.clone());
         assert_eq!(iot.as_deref(), Some("Iot"));
         assert_eq!(mqtt.as_deref(), Some("OnsMqtt"));
         assert_eq!(specs.services[0].operations.len(), 89);
-        let login = specs.rest_operation("POST", "/iocm/app/sec/v1.1.0/login").map(|(_, op, _)| op.name);
+        let login = specs
+            .rest_operation("POST", "/iocm/app/sec/v1.1.0/login")
+            .map(|(_, op, _)| op.name);
         assert_eq!(login.as_deref(), Some("Login"));
     }
 
@@ -121,8 +133,14 @@ mod tests {
             match_template(t, "/iocm/app/reg/v1.1.0/deviceCredentials/ab%20c"),
             Some(vec![("deviceId".to_string(), "ab c".to_string())])
         );
-        assert_eq!(match_template(t, "/iocm/app/reg/v1.1.0/deviceCredentials"), None);
-        assert_eq!(match_template(t, "/iocm/app/reg/v1.1.0/deviceCredentials/"), None);
+        assert_eq!(
+            match_template(t, "/iocm/app/reg/v1.1.0/deviceCredentials"),
+            None
+        );
+        assert_eq!(
+            match_template(t, "/iocm/app/reg/v1.1.0/deviceCredentials/"),
+            None
+        );
         assert_eq!(match_template("/a/login", "/a/login"), Some(vec![]));
     }
 }

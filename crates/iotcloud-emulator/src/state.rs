@@ -225,19 +225,32 @@ impl State {
     }
 
     /// The device named by IotId, or by ProductKey + DeviceName (IotId wins, as documented).
-    pub fn find_device(&self, iot_id: Option<&str>, product_key: Option<&str>, device_name: Option<&str>) -> Option<&Device> {
+    pub fn find_device(
+        &self,
+        iot_id: Option<&str>,
+        product_key: Option<&str>,
+        device_name: Option<&str>,
+    ) -> Option<&Device> {
         match iot_id.filter(|s| !s.is_empty()) {
             Some(id) => self.devices.get(id),
             None => {
                 let (pk, dn) = (product_key?, device_name?);
-                self.devices.values().find(|d| d.product_key == pk && d.device_name == dn)
+                self.devices
+                    .values()
+                    .find(|d| d.product_key == pk && d.device_name == dn)
             }
         }
     }
 
     /// The IotId of the device named like [`State::find_device`].
-    pub fn device_id(&self, iot_id: Option<&str>, product_key: Option<&str>, device_name: Option<&str>) -> Option<String> {
-        self.find_device(iot_id, product_key, device_name).map(|d| d.iot_id.clone())
+    pub fn device_id(
+        &self,
+        iot_id: Option<&str>,
+        product_key: Option<&str>,
+        device_name: Option<&str>,
+    ) -> Option<String> {
+        self.find_device(iot_id, product_key, device_name)
+            .map(|d| d.iot_id.clone())
     }
 }
 

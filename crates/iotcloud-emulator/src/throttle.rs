@@ -25,10 +25,10 @@ impl Throttle {
         }
         let capacity = per_second.max(1.0);
         let now = Instant::now();
-        let bucket = self
-            .buckets
-            .entry(key.to_string())
-            .or_insert(Bucket { tokens: capacity, last: now });
+        let bucket = self.buckets.entry(key.to_string()).or_insert(Bucket {
+            tokens: capacity,
+            last: now,
+        });
         let elapsed = now.duration_since(bucket.last).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
         bucket.last = now;
@@ -48,7 +48,9 @@ mod tests {
     #[test]
     fn burst_of_one_second_then_refused() {
         let mut t = Throttle::default();
-        let admitted = (0..60).filter(|_| t.admit("Iot/QueryProduct", 50.0)).count();
+        let admitted = (0..60)
+            .filter(|_| t.admit("Iot/QueryProduct", 50.0))
+            .count();
         assert_eq!(admitted, 50);
         assert!(t.admit("Iot/Other", 50.0));
     }

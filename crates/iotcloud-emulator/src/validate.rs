@@ -30,7 +30,12 @@ pub fn validate_rpc(op: &Operation, params: &Params) -> Result<(), Failure> {
             .count();
         if rule.required && given == 0 {
             let names: Vec<String> = rule.alternatives.iter().map(|alt| alt.join("+")).collect();
-            let first = rule.alternatives.first().and_then(|a| a.first()).cloned().unwrap_or_default();
+            let first = rule
+                .alternatives
+                .first()
+                .and_then(|a| a.first())
+                .cloned()
+                .unwrap_or_default();
             return Err(Failure::gateway(
                 400,
                 "MissingParameter",
@@ -66,7 +71,12 @@ pub fn list_indexes(name: &str, params: &Params) -> Result<BTreeSet<u32>, Failur
             Ok(i) if i >= 1 => {
                 out.insert(i);
             }
-            _ => return Err(Failure::invalid(key, "list items are numbered from 1 (Name.1, Name.2, ...)")),
+            _ => {
+                return Err(Failure::invalid(
+                    key,
+                    "list items are numbered from 1 (Name.1, Name.2, ...)",
+                ))
+            }
         }
     }
     Ok(out)
@@ -77,7 +87,11 @@ pub fn list_values(name: &str, params: &Params) -> Vec<String> {
     let mut items: Vec<(u32, String)> = params
         .iter()
         .filter_map(|(k, v)| {
-            let i = k.strip_prefix(name)?.strip_prefix('.')?.parse::<u32>().ok()?;
+            let i = k
+                .strip_prefix(name)?
+                .strip_prefix('.')?
+                .parse::<u32>()
+                .ok()?;
             Some((i, v.clone()))
         })
         .collect();
@@ -89,11 +103,18 @@ pub fn list_values(name: &str, params: &Params) -> Vec<String> {
 pub fn list_structs(name: &str, params: &Params) -> Vec<BTreeMap<String, String>> {
     let mut items: BTreeMap<u32, BTreeMap<String, String>> = BTreeMap::new();
     for (k, v) in params {
-        let Some(rest) = k.strip_prefix(name).and_then(|r| r.strip_prefix('.')) else { continue };
+        let Some(rest) = k.strip_prefix(name).and_then(|r| r.strip_prefix('.')) else {
+            continue;
+        };
         let mut parts = rest.splitn(2, '.');
-        let (Some(i), Some(member)) = (parts.next(), parts.next()) else { continue };
+        let (Some(i), Some(member)) = (parts.next(), parts.next()) else {
+            continue;
+        };
         if let Ok(i) = i.parse::<u32>() {
-            items.entry(i).or_default().insert(member.to_string(), v.clone());
+            items
+                .entry(i)
+                .or_default()
+                .insert(member.to_string(), v.clone());
         }
     }
     items.into_values().collect()
@@ -106,7 +127,9 @@ fn check_field(op: &Operation, field: &Field, wire: &str, params: &Params) -> Re
                 if !v.is_empty() {
                     return Err(Failure::invalid(
                         wire,
-                        format!("it is a list; send it as {wire}.1, {wire}.2, ... (got a single value)"),
+                        format!(
+                            "it is a list; send it as {wire}.1, {wire}.2, ... (got a single value)"
+                        ),
                     ));
                 }
             }
@@ -169,12 +192,18 @@ fn check_struct(op: &Operation, name: &str, prefix: &str, params: &Params) -> Re
 fn check_count(wire: &str, count: u64, c: &Constraints) -> Result<(), Failure> {
     if let Some(max) = c.max_items {
         if count > max {
-            return Err(Failure::invalid(wire, format!("at most {max} items are allowed (got {count})")));
+            return Err(Failure::invalid(
+                wire,
+                format!("at most {max} items are allowed (got {count})"),
+            ));
         }
     }
     if let Some(min) = c.min_items {
         if count > 0 && count < min {
-            return Err(Failure::invalid(wire, format!("at least {min} items are required (got {count})")));
+            return Err(Failure::invalid(
+                wire,
+                format!("at least {min} items are required (got {count})"),
+            ));
         }
     }
     Ok(())
@@ -188,27 +217,36 @@ pub fn check_scalar(field: &Field, ty: &TypeRef, wire: &str, value: &str) -> Res
             value
                 .trim()
                 .parse::<i32>()
-                .map_err(|_| Failure::invalid(wire, format!("expected an integer (32-bit), got \"{}\"", short(value))))?
+                .map_err(|_| {
+                    Failure::invalid(
+                        wire,
+                        format!("expected an integer (32-bit), got \"{}\"", short(value)),
+                    )
+                })?
                 .into(),
         ),
-        TypeRef::Long => Some(
-            value
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| Failure::invalid(wire, format!("expected a long integer, got \"{}\"", short(value))))?
-                as f64,
-        ),
+        TypeRef::Long => Some(value.trim().parse::<i64>().map_err(|_| {
+            Failure::invalid(
+                wire,
+                format!("expected a long integer, got \"{}\"", short(value)),
+            )
+        })? as f64),
         TypeRef::Float => Some(
             value
                 .trim()
                 .parse::<f64>()
                 .ok()
                 .filter(|f| f.is_finite())
-                .ok_or_else(|| Failure::invalid(wire, format!("expected a number, got \"{}\"", short(value))))?,
+                .ok_or_else(|| {
+                    Failure::invalid(wire, format!("expected a number, got \"{}\"", short(value)))
+                })?,
         ),
         TypeRef::Boolean => {
             if !value.eq_ignore_ascii_case("true") && !value.eq_ignore_ascii_case("false") {
-                return Err(Failure::invalid(wire, format!("expected true or false, got \"{}\"", short(value))));
+                return Err(Failure::invalid(
+                    wire,
+                    format!("expected true or false, got \"{}\"", short(value)),
+                ));
             }
             None
         }
@@ -217,42 +255,68 @@ pub fn check_scalar(field: &Field, ty: &TypeRef, wire: &str, value: &str) -> Res
     if let Some(n) = number {
         if let Some(min) = c.minimum {
             if n < min as f64 {
-                return Err(Failure::invalid(wire, format!("must be at least {min} (got {value})")));
+                return Err(Failure::invalid(
+                    wire,
+                    format!("must be at least {min} (got {value})"),
+                ));
             }
         }
         if let Some(max) = c.maximum {
             if n > max as f64 {
-                return Err(Failure::invalid(wire, format!("must be at most {max} (got {value})")));
+                return Err(Failure::invalid(
+                    wire,
+                    format!("must be at most {max} (got {value})"),
+                ));
             }
         }
     }
     let length = match c.length_unit {
-        Some(LengthUnit::CjkDouble) => value.chars().map(|ch| if is_cjk(ch) { 2 } else { 1 }).sum::<u64>(),
+        Some(LengthUnit::CjkDouble) => value
+            .chars()
+            .map(|ch| if is_cjk(ch) { 2 } else { 1 })
+            .sum::<u64>(),
         _ => value.chars().count() as u64,
     };
     if let Some(max) = c.max_length {
         if length > max {
-            return Err(Failure::invalid(wire, format!("must be at most {max} characters long (got {length})")));
+            return Err(Failure::invalid(
+                wire,
+                format!("must be at most {max} characters long (got {length})"),
+            ));
         }
     }
     if let Some(min) = c.min_length {
         if length < min {
-            return Err(Failure::invalid(wire, format!("must be at least {min} characters long (got {length})")));
+            return Err(Failure::invalid(
+                wire,
+                format!("must be at least {min} characters long (got {length})"),
+            ));
         }
     }
     if let Some(max) = c.max_bytes {
         if value.len() as u64 > max {
-            return Err(Failure::invalid(wire, format!("must be at most {max} bytes (got {})", value.len())));
+            return Err(Failure::invalid(
+                wire,
+                format!("must be at most {max} bytes (got {})", value.len()),
+            ));
         }
     }
-    if field.json && serde_json::from_str::<serde_json::Value>(value).is_err() {
+    // An enumerated field is checked against its values; `json` applies to free-form text.
+    if field.json
+        && field.enum_values.is_empty()
+        && serde_json::from_str::<serde_json::Value>(value).is_err()
+    {
         return Err(Failure::invalid(wire, "expected a JSON document"));
     }
     if !field.enum_values.is_empty() && !field.enum_values.iter().any(|e| e.value == value) {
         let allowed: Vec<&str> = field.enum_values.iter().map(|e| e.value.as_str()).collect();
         return Err(Failure::invalid(
             wire,
-            format!("must be one of {} (got \"{}\")", allowed.join(", "), short(value)),
+            format!(
+                "must be one of {} (got \"{}\")",
+                allowed.join(", "),
+                short(value)
+            ),
         ));
     }
     Ok(())

@@ -11,7 +11,14 @@ pub fn request_id() -> String {
     let mut rng = rand::thread_rng();
     let b: [u8; 16] = rng.gen();
     let hex: String = b.iter().map(|x| format!("{x:02X}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// Decode `a=1&b=x+y%20z` into pairs. `+` is a space (form encoding); bytes that are not UTF-8
@@ -31,15 +38,19 @@ pub fn decode_pairs(raw: &[u8], origin: &str) -> Result<Vec<(String, String)>, S
         if name.is_empty() {
             return Err(format!("the {origin} has a parameter without a name"));
         }
-        let value = decode_component(value)
-            .map_err(|_| format!("the value of parameter \"{name}\" in the {origin} is not valid UTF-8"))?;
+        let value = decode_component(value).map_err(|_| {
+            format!("the value of parameter \"{name}\" in the {origin} is not valid UTF-8")
+        })?;
         out.push((name, value));
     }
     Ok(out)
 }
 
 fn decode_component(raw: &[u8]) -> Result<String, std::str::Utf8Error> {
-    let plus_as_space: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+    let plus_as_space: Vec<u8> = raw
+        .iter()
+        .map(|b| if *b == b'+' { b' ' } else { *b })
+        .collect();
     let decoded: Vec<u8> = percent_encoding::percent_decode(&plus_as_space).collect();
     std::str::from_utf8(&decoded).map(str::to_string)
 }
@@ -57,26 +68,43 @@ pub fn first_half(text: &str) -> &str {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     /// A gateway error: HTTP 4xx/5xx, `{"RequestId","HostId","Code","Message","Recommend"}`.
-    Gateway { status: u16, code: String, message: String },
+    Gateway {
+        status: u16,
+        code: String,
+        message: String,
+    },
     /// An IoT business failure: HTTP 200, `"Success": false`, the documented `iot.*` code.
     /// `message` `None` takes the description from the spec's error catalogue.
-    Business { code: String, message: Option<String> },
+    Business {
+        code: String,
+        message: Option<String>,
+    },
 }
 
 impl Failure {
     /// A gateway error.
     pub fn gateway(status: u16, code: &str, message: impl Into<String>) -> Failure {
-        Failure::Gateway { status, code: code.to_string(), message: message.into() }
+        Failure::Gateway {
+            status,
+            code: code.to_string(),
+            message: message.into(),
+        }
     }
 
     /// A business failure with the catalogue's description as message.
     pub fn business(code: &str) -> Failure {
-        Failure::Business { code: code.to_string(), message: None }
+        Failure::Business {
+            code: code.to_string(),
+            message: None,
+        }
     }
 
     /// A business failure with a specific message.
     pub fn business_msg(code: &str, message: impl Into<String>) -> Failure {
-        Failure::Business { code: code.to_string(), message: Some(message.into()) }
+        Failure::Business {
+            code: code.to_string(),
+            message: Some(message.into()),
+        }
     }
 
     /// `MissingParameter` for `name`.
@@ -109,7 +137,12 @@ impl Failure {
 pub fn json_response(status: u16, body: &Value) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let text = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_string());
-    (status, [(header::CONTENT_TYPE, "application/json;charset=utf-8")], text).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json;charset=utf-8")],
+        text,
+    )
+        .into_response()
 }
 
 /// The gateway error body.
@@ -121,7 +154,9 @@ pub fn gateway_body(request_id: &str, host: &str, code: &str, message: &str) -> 
     m.insert("Message".into(), Value::String(message.to_string()));
     m.insert(
         "Recommend".into(),
-        Value::String(format!("iotcloud-emulator: see the {code} error of the service's documentation")),
+        Value::String(format!(
+            "iotcloud-emulator: see the {code} error of the service's documentation"
+        )),
     );
     Value::Object(m)
 }
@@ -168,8 +203,13 @@ mod tests {
 
     #[test]
     fn rejects_non_utf8_and_names_the_parameter() {
-        let err = decode_pairs(b"ProductKey=%FF%FE", "form body").err().unwrap_or_default();
-        assert!(err.contains("\"ProductKey\"") && err.contains("form body"), "{err}");
+        let err = decode_pairs(b"ProductKey=%FF%FE", "form body")
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.contains("\"ProductKey\"") && err.contains("form body"),
+            "{err}"
+        );
         assert!(decode_pairs(b"=1", "query").is_err());
     }
 

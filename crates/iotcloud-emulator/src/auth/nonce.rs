@@ -15,7 +15,11 @@ pub struct NonceCache {
 impl NonceCache {
     /// A cache keeping nonces for `retention`.
     pub fn new(retention: Duration) -> NonceCache {
-        NonceCache { retention, seen: HashMap::new(), last_sweep: Instant::now() }
+        NonceCache {
+            retention,
+            seen: HashMap::new(),
+            last_sweep: Instant::now(),
+        }
     }
 
     /// Record `nonce` for `access_key_id`; `false` when it was already used.
@@ -23,7 +27,8 @@ impl NonceCache {
         let now = Instant::now();
         if now.duration_since(self.last_sweep) > Duration::from_secs(10) {
             let retention = self.retention;
-            self.seen.retain(|_, at| now.duration_since(*at) < retention);
+            self.seen
+                .retain(|_, at| now.duration_since(*at) < retention);
             self.last_sweep = now;
         }
         let key = (access_key_id.to_string(), nonce.to_string());

@@ -48,20 +48,30 @@ impl Verifier<'_> {
             return Err(Failure::gateway(
                 400,
                 "InvalidSignatureMethod.Malformed",
-                format!("Specified signature method \"{}\" is not supported (HMAC-SHA1 is).", get("SignatureMethod")),
+                format!(
+                    "Specified signature method \"{}\" is not supported (HMAC-SHA1 is).",
+                    get("SignatureMethod")
+                ),
             ));
         }
         if get("SignatureVersion") != "1.0" {
             return Err(Failure::gateway(
                 400,
                 "InvalidSignatureVersion.Malformed",
-                format!("Specified signature version \"{}\" is not supported (1.0 is).", get("SignatureVersion")),
+                format!(
+                    "Specified signature version \"{}\" is not supported (1.0 is).",
+                    get("SignatureVersion")
+                ),
             ));
         }
         self.check_timestamp(get("Timestamp"))?;
         let key_id = get("AccessKeyId");
         let Some(key) = self.access_keys.iter().find(|k| k.id == key_id) else {
-            return Err(Failure::gateway(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."));
+            return Err(Failure::gateway(
+                404,
+                "InvalidAccessKeyId.NotFound",
+                "Specified access key is not found.",
+            ));
         };
         if let Some(token) = &key.security_token {
             match params.get("SecurityToken") {
@@ -76,7 +86,11 @@ impl Verifier<'_> {
                 Some(_) => {}
             }
             if key.expires_at.is_some_and(|at| at <= self.now) {
-                return Err(Failure::gateway(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."));
+                return Err(Failure::gateway(
+                    400,
+                    "InvalidSecurityToken.Expired",
+                    "Specified SecurityToken is expired.",
+                ));
             }
         }
         let string_to_sign = signature::string_to_sign(method, pairs);
@@ -89,7 +103,11 @@ impl Verifier<'_> {
             ));
         }
         if !nonces.insert(key_id, get("SignatureNonce")) {
-            return Err(Failure::gateway(400, "SignatureNonceUsed", "Specified signature nonce was used already."));
+            return Err(Failure::gateway(
+                400,
+                "SignatureNonceUsed",
+                "Specified signature nonce was used already.",
+            ));
         }
         Ok(())
     }
@@ -103,7 +121,11 @@ impl Verifier<'_> {
             )
         })?;
         let sent = parsed.unix_timestamp() as i128;
-        let now = self.now.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs() as i128).unwrap_or(0);
+        let now = self
+            .now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i128)
+            .unwrap_or(0);
         if (now - sent).unsigned_abs() > self.skew_tolerance.as_secs() as u128 {
             return Err(Failure::gateway(
                 400,

@@ -22,8 +22,10 @@ pub fn percent_encode(text: &str) -> String {
 
 /// Steps 1a-1d: sort by name (byte order, `Signature` left out), encode, `name=value`, join with `&`.
 pub fn canonicalized_query(params: &[(String, String)]) -> String {
-    let mut pairs: Vec<&(String, String)> =
-        params.iter().filter(|(name, _)| name != "Signature").collect();
+    let mut pairs: Vec<&(String, String)> = params
+        .iter()
+        .filter(|(name, _)| name != "Signature")
+        .collect();
     pairs.sort();
     pairs
         .iter()
@@ -84,7 +86,10 @@ mod tests {
     #[test]
     fn document_example_signature() {
         let sts = string_to_sign("GET", &doc_example_params());
-        assert_eq!(signature("testsecret", &sts), "Y9eWn4nF8QPh3c4zAFkM/k/u7eA=");
+        assert_eq!(
+            signature("testsecret", &sts),
+            "Y9eWn4nF8QPh3c4zAFkM/k/u7eA="
+        );
     }
 
     #[test]

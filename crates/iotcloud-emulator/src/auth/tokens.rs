@@ -46,16 +46,34 @@ impl TokenStore {
         let now = Instant::now();
         self.access.retain(|_, t| t.expires > now);
         self.refresh.retain(|_, t| t.expires > now);
-        let session = Session { access_token: token(), refresh_token: token(), expires_in: ttl.as_secs() };
-        self.access.insert(session.access_token.clone(), Issued { app_id: app_id.to_string(), expires: now + ttl });
-        self.refresh
-            .insert(session.refresh_token.clone(), Issued { app_id: app_id.to_string(), expires: now + refresh_ttl });
+        let session = Session {
+            access_token: token(),
+            refresh_token: token(),
+            expires_in: ttl.as_secs(),
+        };
+        self.access.insert(
+            session.access_token.clone(),
+            Issued {
+                app_id: app_id.to_string(),
+                expires: now + ttl,
+            },
+        );
+        self.refresh.insert(
+            session.refresh_token.clone(),
+            Issued {
+                app_id: app_id.to_string(),
+                expires: now + refresh_ttl,
+            },
+        );
         session
     }
 
     /// Use up `refresh_token` of `app_id` (a refresh token works once).
     pub fn take_refresh(&mut self, app_id: &str, refresh_token: &str) -> Result<(), TokenProblem> {
-        let issued = self.refresh.remove(refresh_token).ok_or(TokenProblem::Unknown)?;
+        let issued = self
+            .refresh
+            .remove(refresh_token)
+            .ok_or(TokenProblem::Unknown)?;
         if issued.app_id != app_id {
             return Err(TokenProblem::OtherApp);
         }
@@ -87,11 +105,20 @@ mod tests {
         let mut store = TokenStore::default();
         let s = store.issue("app", Duration::from_secs(60), Duration::from_secs(60));
         assert_eq!(store.check("app", &s.access_token), Ok(()));
-        assert_eq!(store.check("other", &s.access_token), Err(TokenProblem::OtherApp));
+        assert_eq!(
+            store.check("other", &s.access_token),
+            Err(TokenProblem::OtherApp)
+        );
         assert_eq!(store.check("app", "nope"), Err(TokenProblem::Unknown));
         assert_eq!(store.take_refresh("app", &s.refresh_token), Ok(()));
-        assert_eq!(store.take_refresh("app", &s.refresh_token), Err(TokenProblem::Unknown));
+        assert_eq!(
+            store.take_refresh("app", &s.refresh_token),
+            Err(TokenProblem::Unknown)
+        );
         let short = store.issue("app", Duration::ZERO, Duration::from_secs(60));
-        assert_eq!(store.check("app", &short.access_token), Err(TokenProblem::Expired));
+        assert_eq!(
+            store.check("app", &short.access_token),
+            Err(TokenProblem::Expired)
+        );
     }
 }

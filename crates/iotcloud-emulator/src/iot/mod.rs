@@ -52,7 +52,12 @@ pub fn handlers() -> impl Iterator<Item = &'static Handler> {
 }
 
 /// Run the handler of `op`, if it has one: the outcome and whether it writes.
-pub fn dispatch(state: &mut State, service: &ServiceSpec, op: &Operation, params: &Params) -> Option<(Outcome, bool)> {
+pub fn dispatch(
+    state: &mut State,
+    service: &ServiceSpec,
+    op: &Operation,
+    params: &Params,
+) -> Option<(Outcome, bool)> {
     let handler = handlers().find(|h| h.product == service.service.product && h.name == op.name)?;
     let mut ctx = Ctx { state, params, op };
     Some(((handler.run)(&mut ctx), handler.writes))
@@ -68,19 +73,28 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// A non-empty parameter.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.params.get(name).map(String::as_str).filter(|s| !s.is_empty())
+        self.params
+            .get(name)
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
     }
 
     /// A parameter the handler cannot do without (validation usually caught it already).
     pub fn req(&self, name: &str) -> Result<String, Failure> {
-        self.get(name).map(str::to_string).ok_or_else(|| Failure::missing(name))
+        self.get(name)
+            .map(str::to_string)
+            .ok_or_else(|| Failure::missing(name))
     }
 
     /// An integer parameter (validated by type already; a bad one is still reported, not ignored).
     pub fn int(&self, name: &str) -> Result<Option<i64>, Failure> {
         match self.get(name) {
             None => Ok(None),
-            Some(v) => v.trim().parse().map(Some).map_err(|_| Failure::invalid(name, "expected an integer")),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| Failure::invalid(name, "expected an integer")),
         }
     }
 
@@ -108,7 +122,9 @@ impl Ctx<'_> {
     pub fn json(&self, name: &str) -> Result<Option<Value>, Failure> {
         match self.get(name) {
             None => Ok(None),
-            Some(v) => serde_json::from_str(v).map(Some).map_err(|e| Failure::invalid(name, format!("expected JSON ({e})"))),
+            Some(v) => serde_json::from_str(v)
+                .map(Some)
+                .map_err(|e| Failure::invalid(name, format!("expected JSON ({e})"))),
         }
     }
 
@@ -120,7 +136,11 @@ impl Ctx<'_> {
     /// Like [`Ctx::device_id`] with other parameter names (`GwProductKey`, ...).
     pub fn device_id_with(&self, id: &str, pk: &str, dn: &str) -> Result<String, Failure> {
         if self.get(id).is_none() && (self.get(pk).is_none() || self.get(dn).is_none()) {
-            return Err(Failure::missing(if self.get(pk).is_some() { dn } else { id }));
+            return Err(Failure::missing(if self.get(pk).is_some() {
+                dn
+            } else {
+                id
+            }));
         }
         self.state
             .device_id(self.get(id), self.get(pk), self.get(dn))
@@ -182,7 +202,11 @@ impl Ctx<'_> {
         if let Some(path) = &p.response_page_count {
             put(&mut out, path, Value::from((total + size - 1) / size));
         }
-        if let Some(path) = p.response_page.as_deref().and_then(|r| sibling(r, "PageSize")) {
+        if let Some(path) = p
+            .response_page
+            .as_deref()
+            .and_then(|r| sibling(r, "PageSize"))
+        {
             if get_path(&out, &path).is_some() {
                 put(&mut out, &path, Value::from(size));
             }
@@ -216,7 +240,9 @@ pub fn put(map: &mut Map<String, Value>, path: &str, value: Value) {
     let Some(last) = parts.pop() else { return };
     let mut cur = map;
     for part in parts {
-        let entry = cur.entry(part.to_string()).or_insert_with(|| Value::Object(Map::new()));
+        let entry = cur
+            .entry(part.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
         if !entry.is_object() {
             *entry = Value::Object(Map::new());
         }
@@ -245,13 +271,19 @@ pub fn shape(template: &Value, value: Value) -> Value {
             Value::Object(out)
         }
         (Value::Object(t), Value::Array(items)) if t.len() == 1 => {
-            let (key, inner) = t.iter().next().map(|(k, v)| (k.clone(), v.clone())).unwrap_or_default();
+            let (key, inner) = t
+                .iter()
+                .next()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .unwrap_or_default();
             let mut out = Map::new();
             out.insert(key, shape(&inner, Value::Array(items)));
             Value::Object(out)
         }
         (Value::Array(t), Value::Array(items)) => match t.first() {
-            Some(first) if first.is_object() => Value::Array(items.into_iter().map(|i| shape(first, i)).collect()),
+            Some(first) if first.is_object() => {
+                Value::Array(items.into_iter().map(|i| shape(first, i)).collect())
+            }
             _ => Value::Array(items),
         },
         (_, value) => value,
@@ -271,14 +303,16 @@ pub fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 
 /// Milliseconds as the GMT date text the service prints (`2018-01-19 14:26:42`)... in UTC.
 pub fn gmt(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let f = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     t.format(&f).unwrap_or_default()
 }
 
 /// Milliseconds as ISO 8601 UTC (`2018-01-19T06:26:42.000Z`), used by `Utc*` fields.
 pub fn utc(ms: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].000Z");
     t.format(&f).unwrap_or_default()
 }
@@ -290,9 +324,16 @@ mod tests {
 
     #[test]
     fn shape_follows_the_example() {
-        let template = json!({"List": {"ProductInfo": [{"ProductKey": "x", "Extra": 1}]}, "Total": 9});
-        let Value::Object(mut m) = template else { return };
-        put(&mut m, "List", json!([{"ProductKey": "a"}, {"ProductKey": "b"}]));
+        let template =
+            json!({"List": {"ProductInfo": [{"ProductKey": "x", "Extra": 1}]}, "Total": 9});
+        let Value::Object(mut m) = template else {
+            return;
+        };
+        put(
+            &mut m,
+            "List",
+            json!([{"ProductKey": "a"}, {"ProductKey": "b"}]),
+        );
         put(&mut m, "Total", json!(2));
         assert_eq!(
             Value::Object(m),

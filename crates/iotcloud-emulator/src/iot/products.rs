@@ -8,29 +8,95 @@ use std::collections::BTreeMap;
 
 /// The product handlers.
 pub const HANDLERS: &[Handler] = &[
-    Handler { product: "Iot", name: "CreateProduct", writes: true, run: create },
-    Handler { product: "Iot", name: "QueryProduct", writes: false, run: query },
-    Handler { product: "Iot", name: "QueryProductList", writes: false, run: list },
-    Handler { product: "Iot", name: "UpdateProduct", writes: true, run: update },
-    Handler { product: "Iot", name: "DeleteProduct", writes: true, run: delete },
-    Handler { product: "Iot", name: "CreateProductTags", writes: true, run: create_tags },
-    Handler { product: "Iot", name: "UpdateProductTags", writes: true, run: update_tags },
-    Handler { product: "Iot", name: "DeleteProductTags", writes: true, run: delete_tags },
-    Handler { product: "Iot", name: "ListProductTags", writes: false, run: list_tags },
-    Handler { product: "Iot", name: "ListProductByTags", writes: false, run: by_tags },
+    Handler {
+        product: "Iot",
+        name: "CreateProduct",
+        writes: true,
+        run: create,
+    },
+    Handler {
+        product: "Iot",
+        name: "QueryProduct",
+        writes: false,
+        run: query,
+    },
+    Handler {
+        product: "Iot",
+        name: "QueryProductList",
+        writes: false,
+        run: list,
+    },
+    Handler {
+        product: "Iot",
+        name: "UpdateProduct",
+        writes: true,
+        run: update,
+    },
+    Handler {
+        product: "Iot",
+        name: "DeleteProduct",
+        writes: true,
+        run: delete,
+    },
+    Handler {
+        product: "Iot",
+        name: "CreateProductTags",
+        writes: true,
+        run: create_tags,
+    },
+    Handler {
+        product: "Iot",
+        name: "UpdateProductTags",
+        writes: true,
+        run: update_tags,
+    },
+    Handler {
+        product: "Iot",
+        name: "DeleteProductTags",
+        writes: true,
+        run: delete_tags,
+    },
+    Handler {
+        product: "Iot",
+        name: "ListProductTags",
+        writes: false,
+        run: list_tags,
+    },
+    Handler {
+        product: "Iot",
+        name: "ListProductByTags",
+        writes: false,
+        run: by_tags,
+    },
 ];
 
 /// The product as the query operations print it.
 pub fn info(ctx: &Ctx, p: &Product) -> Value {
-    let devices = ctx.state.devices.values().filter(|d| d.product_key == p.product_key).count();
+    let devices = ctx
+        .state
+        .devices
+        .values()
+        .filter(|d| d.product_key == p.product_key)
+        .count();
     obj([
         ("ProductKey", json!(p.product_key)),
         ("ProductName", json!(p.product_name)),
         ("NodeType", json!(p.node_type)),
         ("DataFormat", p.data_format.map_or(Value::Null, Value::from)),
-        ("Description", p.description.clone().map_or(Value::Null, Value::from)),
-        ("AliyunCommodityCode", p.aliyun_commodity_code.clone().map_or(Value::Null, Value::from)),
-        ("ProtocolType", p.protocol_type.clone().map_or(Value::Null, Value::from)),
+        (
+            "Description",
+            p.description.clone().map_or(Value::Null, Value::from),
+        ),
+        (
+            "AliyunCommodityCode",
+            p.aliyun_commodity_code
+                .clone()
+                .map_or(Value::Null, Value::from),
+        ),
+        (
+            "ProtocolType",
+            p.protocol_type.clone().map_or(Value::Null, Value::from),
+        ),
         ("Id2", p.id2.map_or(Value::Null, Value::from)),
         ("ProductSecret", json!(p.product_secret)),
         ("GmtCreate", json!(p.gmt_create)),
@@ -40,10 +106,19 @@ pub fn info(ctx: &Ctx, p: &Product) -> Value {
 }
 
 fn tags_of(ctx: &Ctx) -> Vec<(String, String)> {
-    let name = if ctx.op.param("ProductTag").is_some() { "ProductTag" } else { "ProductTags" };
+    let name = if ctx.op.param("ProductTag").is_some() {
+        "ProductTag"
+    } else {
+        "ProductTags"
+    };
     ctx.structs(name)
         .into_iter()
-        .map(|m| (m.get("TagKey").cloned().unwrap_or_default(), m.get("TagValue").cloned().unwrap_or_default()))
+        .map(|m| {
+            (
+                m.get("TagKey").cloned().unwrap_or_default(),
+                m.get("TagValue").cloned().unwrap_or_default(),
+            )
+        })
         .collect()
 }
 
@@ -72,13 +147,31 @@ fn create(ctx: &mut Ctx) -> Outcome {
         tags: BTreeMap::new(),
     };
     let data = obj([
-        ("Description", product.description.clone().map_or(Value::Null, Value::from)),
-        ("DataFormat", product.data_format.map_or(Value::Null, Value::from)),
-        ("ProtocolType", product.protocol_type.clone().map_or(Value::Null, Value::from)),
+        (
+            "Description",
+            product.description.clone().map_or(Value::Null, Value::from),
+        ),
+        (
+            "DataFormat",
+            product.data_format.map_or(Value::Null, Value::from),
+        ),
+        (
+            "ProtocolType",
+            product
+                .protocol_type
+                .clone()
+                .map_or(Value::Null, Value::from),
+        ),
         ("ProductKey", json!(key)),
         ("NodeType", json!(node_type)),
         ("ProductName", json!(product.product_name)),
-        ("AliyunCommodityCode", product.aliyun_commodity_code.clone().map_or(Value::Null, Value::from)),
+        (
+            "AliyunCommodityCode",
+            product
+                .aliyun_commodity_code
+                .clone()
+                .map_or(Value::Null, Value::from),
+        ),
     ]);
     ctx.state.products.insert(key.clone(), product);
     let mut out = ctx.template();
@@ -112,7 +205,12 @@ fn update(ctx: &mut Ctx) -> Outcome {
     ctx.product(&key)?;
     let name = ctx.get("ProductName").map(str::to_string);
     if let Some(n) = &name {
-        if ctx.state.products.values().any(|p| &p.product_name == n && p.product_key != key) {
+        if ctx
+            .state
+            .products
+            .values()
+            .any(|p| &p.product_name == n && p.product_key != key)
+        {
             return Err(Failure::business("iot.prod.AlreadyExistedProductName"));
         }
     }
@@ -133,8 +231,13 @@ fn delete(ctx: &mut Ctx) -> Outcome {
     ctx.product(&key)?;
     ctx.state.products.remove(&key);
     // Devices go with their product (the emulator does not keep orphans).
-    let gone: Vec<String> =
-        ctx.state.devices.values().filter(|d| d.product_key == key).map(|d| d.iot_id.clone()).collect();
+    let gone: Vec<String> = ctx
+        .state
+        .devices
+        .values()
+        .filter(|d| d.product_key == key)
+        .map(|d| d.iot_id.clone())
+        .collect();
     for id in &gone {
         super::devices::forget(ctx.state, id);
     }
@@ -202,14 +305,21 @@ fn by_tags(ctx: &mut Ctx) -> Outcome {
         .state
         .products
         .values()
-        .filter(|p| wanted.iter().any(|(k, v)| p.tags.get(k).is_some_and(|tv| v.is_empty() || tv == v)))
+        .filter(|p| {
+            wanted
+                .iter()
+                .any(|(k, v)| p.tags.get(k).is_some_and(|tv| v.is_empty() || tv == v))
+        })
         .map(|p| {
             obj([
                 ("ProductKey", json!(p.product_key)),
                 ("ProductName", json!(p.product_name)),
                 ("NodeType", json!(p.node_type)),
                 ("CreateTime", json!(p.gmt_create)),
-                ("Description", p.description.clone().map_or(Value::Null, Value::from)),
+                (
+                    "Description",
+                    p.description.clone().map_or(Value::Null, Value::from),
+                ),
             ])
         })
         .collect();

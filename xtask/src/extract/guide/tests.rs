@@ -281,3 +281,58 @@ mod property {
         }
     }
 }
+
+#[test]
+#[ignore]
+fn dump() {
+    let o = out();
+    std::fs::write("/tmp/guide_ops.yaml", serde_yaml::to_string(&o.operations).unwrap_or_default()).ok();
+    std::fs::write("/tmp/guide_errors.yaml", serde_yaml::to_string(&o.errors).unwrap_or_default()).ok();
+    std::fs::write("/tmp/guide_common.yaml", serde_yaml::to_string(&o.common_parameters).unwrap_or_default()).ok();
+    let notes: Vec<String> = o.notes.iter().map(|n| format!("{:?} {} [{}] {}", n.kind, n.line, n.operation.clone().unwrap_or_default(), n.message)).collect();
+    std::fs::write("/tmp/guide_notes.txt", notes.join("\n")).ok();
+}
+
+/// The overrides of this document apply cleanly to what the reader extracts, and afterwards the
+/// response examples decode into the documented fields they were written against.
+#[test]
+fn overrides_apply() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../api-spec/overrides/aliyun-iot.yaml");
+    let list = crate::overrides::load(std::path::Path::new(path), "api-spec/overrides/aliyun-iot.yaml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut spec = iotcloud_spec::ServiceSpec {
+        service: crate::extract::services::aliyun_iot("2018-01-20".into(), None),
+        common_parameters: out().common_parameters.clone(),
+        errors: out().errors.clone(),
+        operations: out().operations.clone(),
+    };
+    let applied = crate::overrides::apply(&mut spec, "aliyun-iot.yaml", &list)
+        .unwrap_or_else(|e| panic!("{}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")));
+    assert_eq!(applied, list.len());
+    let find = |name: &str| spec.operations.iter().find(|o| o.name == name).expect("operation");
+    assert!(find("BatchAddDeviceGroupRelations").response.iter().any(|f| f.name == "ExceedTenGroupDeviceCount"));
+    // Every pagination path of every operation names a documented field after the overrides.
+    for o in &spec.operations {
+        let Some(p) = &o.pagination else { continue };
+        for path in [&p.response_page, &p.response_total, &p.response_page_count, &p.response_has_next, &p.response_cursor]
+            .into_iter()
+            .flatten()
+            .chain(std::iter::once(&p.items))
+        {
+            let mut fields = &o.response;
+            let mut ok = true;
+            for seg in path.split('.') {
+                match fields.iter().find(|f| f.name == seg) {
+                    Some(f) => {
+                        fields = match f.ty.struct_name().and_then(|s| o.structs.iter().find(|d| d.name == s)) {
+                            Some(d) => &d.fields,
+                            None => fields,
+                        }
+                    }
+                    None => ok = false,
+                }
+            }
+            assert!(ok, "{}: pagination path {path} names no documented field", o.name);
+        }
+    }
+}

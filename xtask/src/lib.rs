@@ -1,5 +1,7 @@
 //! `cargo xtask`: extract the API descriptions from the vendor documents, check them, expand the generated code.
 
+pub mod check;
+pub mod expand;
 pub mod extract;
 pub mod overrides;
 

@@ -15,14 +15,33 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read api-spec/sources/, apply api-spec/overrides/, write api-spec/<service>.yaml.
+    /// Read api-spec/sources/, apply api-spec/overrides/, write api-spec/<service>.yaml and print a summary.
     Extract,
+    /// Validate every api-spec/*.yaml and fail if any differs from a fresh extraction.
+    Check,
+    /// Pretty-print the code iotcloud-codegen generates, into target/expand/<service>.rs.
+    Expand {
+        /// Service (file stem of api-spec/*.yaml); all services when absent.
+        service: Option<String>,
+        /// Only this operation's types and client method (requires a service).
+        #[arg(long, requires = "service")]
+        operation: Option<String>,
+        /// Print to stdout instead of writing files.
+        #[arg(long)]
+        stdout: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Extract => extract(),
+        Command::Check => check(),
+        Command::Expand {
+            service,
+            operation,
+            stdout,
+        } => expand(service, operation, stdout),
     }
 }
 
@@ -46,4 +65,67 @@ fn extract() -> ExitCode {
     }
     print!("{}", xtask::extract::summary(&outputs));
     ExitCode::SUCCESS
+}
+
+fn check() -> ExitCode {
+    let report = xtask::check::check(&xtask::workspace_root());
+    for p in &report.problems {
+        eprintln!("{p}");
+    }
+    if report.problems.is_empty() {
+        println!(
+            "api-spec: {} specs valid and up to date ({})",
+            report.checked.len(),
+            report.checked.join(", ")
+        );
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("cargo xtask check: {} problem(s)", report.problems.len());
+        ExitCode::FAILURE
+    }
+}
+
+fn expand(service: Option<String>, operation: Option<String>, stdout: bool) -> ExitCode {
+    let root = xtask::workspace_root();
+    let services = match service {
+        Some(s) => vec![s],
+        None => match xtask::expand::services(&root) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let mut failed = false;
+    for s in services {
+        match xtask::expand::expand(&root, &s, operation.as_deref()) {
+            Ok(code) if stdout => print!("{code}"),
+            Ok(code) => {
+                let path = xtask::expand::output_path(&root, &s);
+                let written = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(&path, code));
+                match written {
+                    Ok(()) => println!("{}", path.display()),
+                    Err(e) => {
+                        eprintln!("error: {}: cannot write: {e}", path.display());
+                        failed = true;
+                    }
+                }
+            }
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("{e}");
+                }
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -1,0 +1,42 @@
+//! `cargo xtask expand`: the pretty-printed code `iotcloud-codegen` generates for a service, for review.
+
+use std::path::{Path, PathBuf};
+
+/// Where one service's expansion goes: `target/expand/<service>.rs` under the workspace root.
+pub fn output_path(root: &Path, service: &str) -> PathBuf {
+    root.join("target")
+        .join("expand")
+        .join(format!("{service}.rs"))
+}
+
+/// Expands `api-spec/<service>.yaml` (or one operation of it) to pretty-printed Rust.
+/// Errors are the spec problems codegen reports, as `file:line: key: rule`.
+pub fn expand(root: &Path, service: &str, operation: Option<&str>) -> Result<String, Vec<String>> {
+    let path = Path::new("api-spec").join(format!("{service}.yaml"));
+    let text = std::fs::read_to_string(root.join(&path))
+        .map_err(|e| vec![format!("{}: cannot read: {e}", path.display())])?;
+    let loaded = iotcloud_spec::parse(&path, &text).map_err(|e| vec![e.to_string()])?;
+    let result = match operation {
+        Some(op) => iotcloud_codegen::expand_operation(&loaded, op),
+        None => iotcloud_codegen::expand(&loaded),
+    };
+    result.map_err(|errors| errors.iter().map(ToString::to_string).collect())
+}
+
+/// Service names: the stems of `api-spec/*.yaml`, sorted.
+pub fn services(root: &Path) -> Result<Vec<String>, String> {
+    let dir = root.join("api-spec");
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".yaml"))
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    Ok(names)
+}

@@ -249,45 +249,83 @@ pub fn put(map: &mut Map<String, Value>, path: &str, value: Value) {
         let Value::Object(next) = entry else { return };
         cur = next;
     }
-    let shaped = match cur.get(last) {
-        Some(template) => shape(template, value),
-        None => value,
-    };
+    let shaped = shape(cur.get(last).unwrap_or(&Value::Null), value);
     cur.insert(last.to_string(), shaped);
 }
 
-/// Shape `value` like `template` (see [`put`]).
+/// Shape `value` like `template` (see [`put`]). Times given as [`time`] markers are printed
+/// in the template's format: a number stays milliseconds, `Wed, 20-Feb-2019 02:16:09 GMT`,
+/// `2018-08-06T02:48:41.000Z` or `2018-08-06 10:48:41`.
 pub fn shape(template: &Value, value: Value) -> Value {
+    if let Some(ms) = time_marker(&value) {
+        return render_time(template, ms);
+    }
     match (template, value) {
         (Value::Object(t), Value::Object(v)) => {
             let mut out = t.clone();
             for (k, val) in v {
-                let shaped = match t.get(&k) {
-                    Some(inner) if inner.is_object() || inner.is_array() => shape(inner, val),
-                    _ => val,
-                };
+                let shaped = shape(t.get(&k).unwrap_or(&Value::Null), val);
                 out.insert(k, shaped);
             }
             Value::Object(out)
         }
-        (Value::Object(t), Value::Array(items)) if t.len() == 1 => {
-            let (key, inner) = t
-                .iter()
-                .next()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .unwrap_or_default();
+        (Value::Object(t), Value::Array(items))
+            if t.len() == 1 && t.values().all(Value::is_array) =>
+        {
             let mut out = Map::new();
-            out.insert(key, shape(&inner, Value::Array(items)));
+            for (key, inner) in t {
+                out.insert(key.clone(), shape(inner, Value::Array(items.clone())));
+            }
             Value::Object(out)
         }
-        (Value::Array(t), Value::Array(items)) => match t.first() {
-            Some(first) if first.is_object() => {
-                Value::Array(items.into_iter().map(|i| shape(first, i)).collect())
-            }
-            _ => Value::Array(items),
-        },
+        (Value::Array(t), Value::Array(items)) => {
+            let first = t.first().unwrap_or(&Value::Null);
+            Value::Array(items.into_iter().map(|i| shape(first, i)).collect())
+        }
+        (_, Value::Object(v)) => Value::Object(
+            v.into_iter()
+                .map(|(k, val)| (k, shape(&Value::Null, val)))
+                .collect(),
+        ),
+        (_, Value::Array(items)) => {
+            Value::Array(items.into_iter().map(|i| shape(&Value::Null, i)).collect())
+        }
         (_, value) => value,
     }
+}
+
+/// A time to be printed in the format the example uses there (see [`shape`]); `None` prints `""`.
+pub fn time(ms: Option<i64>) -> Value {
+    match ms {
+        Some(ms) => serde_json::json!({ "$time": ms }),
+        None => Value::String(String::new()),
+    }
+}
+
+fn time_marker(v: &Value) -> Option<i64> {
+    let m = v.as_object()?;
+    if m.len() != 1 {
+        return None;
+    }
+    m.get("$time")?.as_i64()
+}
+
+fn render_time(template: &Value, ms: i64) -> Value {
+    match template {
+        Value::Number(_) => Value::from(ms),
+        Value::String(s) if s.ends_with("GMT") => Value::String(http_date(ms)),
+        Value::String(s) if s.contains('T') && s.ends_with('Z') => Value::String(utc(ms)),
+        _ => Value::String(gmt(ms)),
+    }
+}
+
+fn http_date(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let f = time::macros::format_description!(
+        "[weekday repr:short], [day]-[month repr:short]-[year] [hour]:[minute]:[second] GMT"
+    );
+    t.format(&f).unwrap_or_default()
 }
 
 /// Build a JSON object from `(name, value)` pairs, leaving out `null`s.
@@ -338,6 +376,18 @@ mod tests {
         assert_eq!(
             Value::Object(m),
             json!({"List": {"ProductInfo": [{"ProductKey": "a", "Extra": 1}, {"ProductKey": "b", "Extra": 1}]}, "Total": 2})
+        );
+    }
+
+    #[test]
+    fn times_follow_the_example_format() {
+        let t = json!({"A": 1, "B": "Wed, 20-Feb-2019 02:16:09 GMT", "C": "2018-08-06T02:48:41.000Z", "D": "2018-08-06 10:48:41"});
+        let v = json!({"A": time(Some(1_550_628_969_000)), "B": time(Some(1_550_628_969_000)),
+            "C": time(Some(1_550_628_969_000)), "D": time(Some(1_550_628_969_000)), "E": time(None)});
+        assert_eq!(
+            shape(&t, v),
+            json!({"A": 1_550_628_969_000i64, "B": "Wed, 20-Feb-2019 02:16:09 GMT", "C": "2019-02-20T02:16:09.000Z",
+                "D": "2019-02-20 02:16:09", "E": ""})
         );
     }
 

@@ -17,11 +17,14 @@ pub fn common_parameters(section: &Section<'_>, file: &str) -> Result<Vec<Field>
         .position(|l| matches!(l.text.trim(), "示例" | "公共返回参数"))
         .unwrap_or(section.lines.len());
     let region = &section.lines[..end];
-    let table = tables(region, &[]).into_iter().next().ok_or_else(|| ExtractError {
-        file: file.to_string(),
-        line: section.heading,
-        message: "section 2.4 has no request-parameter table".into(),
-    })?;
+    let table = tables(region, &[])
+        .into_iter()
+        .next()
+        .ok_or_else(|| ExtractError {
+            file: file.to_string(),
+            line: section.heading,
+            message: "section 2.4 has no request-parameter table".into(),
+        })?;
     Ok(table
         .rows
         .iter()

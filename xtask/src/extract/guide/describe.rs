@@ -14,14 +14,15 @@ fn re(pattern: &str) -> Regex {
 static LEN_RANGE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(\d+)\s*[-~～]\s*(\d+)\s*(?:位|个字符|字符)"));
 static LEN_MAX: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:长度(?:不可|不能|不得)?超过|长度限制为|长度最大为|长度不超过)\s*(\d+)\s*(?:个)?(?:字符|位)|(\d+)\s*(?:个)?字符以内")
+    re(
+        r"(?:长度(?:不可|不能|不得)?超过|长度限制为|长度最大为|长度不超过)\s*(\d+)\s*(?:个)?(?:字符|位)|(\d+)\s*(?:个)?字符以内",
+    )
 });
-static CJK_DOUBLE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"一个(?:中文)?(?:汉字|字符)?(?:占|算)\s*(?:两|二|2)\s*(?:位|个字符|字符)?"));
-static VALUE_MAX: LazyLock<Regex> =
-    LazyLock::new(|| re(r"最大(?:值|取值)(?:是|为)?\s*(\d[\d,]*)"));
-static VALUE_MIN: LazyLock<Regex> =
-    LazyLock::new(|| re(r"最小(?:值|取值)(?:是|为)?\s*(\d[\d,]*)"));
+static CJK_DOUBLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"一个(?:中文)?(?:汉字|字符)?(?:占|算)\s*(?:两|二|2)\s*(?:位|个字符|字符)?")
+});
+static VALUE_MAX: LazyLock<Regex> = LazyLock::new(|| re(r"最大(?:值|取值)(?:是|为)?\s*(\d[\d,]*)"));
+static VALUE_MIN: LazyLock<Regex> = LazyLock::new(|| re(r"最小(?:值|取值)(?:是|为)?\s*(\d[\d,]*)"));
 static VALUE_RANGE: LazyLock<Regex> =
     LazyLock::new(|| re(r"取值范围(?:是|为)?\s*(\d[\d,]*)\s*[~～-]\s*(\d[\d,]*)"));
 static AT_MOST: LazyLock<Regex> =
@@ -31,11 +32,11 @@ static DEFAULT: LazyLock<Regex> =
     LazyLock::new(|| re(r"默认(?:值)?(?:是|为)?\s*([A-Za-z0-9_.\-]+)"));
 static ENUM_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:[•-]\s*)?([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*(?:：|:)\s*(.+)$"));
-static PAREN_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[（(]([A-Za-z][A-Za-z_ ]*[A-Za-z])[）)]"));
+static PAREN_WORD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[（(]([A-Za-z][A-Za-z_ ]*[A-Za-z])[）)]"));
 static CONDITIONAL: LazyLock<Regex> =
     LazyLock::new(|| re(r"时，?(?:该参数|此参数)?(?:必需|必传|必填|为必需参数)"));
-static REQUIRES: LazyLock<Regex> =
-    LazyLock::new(|| re(r"需同时传入\s*([A-Za-z][A-Za-z0-9]*)"));
+static REQUIRES: LazyLock<Regex> = LazyLock::new(|| re(r"需同时传入\s*([A-Za-z][A-Za-z0-9]*)"));
 
 fn num(s: &str) -> Option<u64> {
     s.replace(',', "").parse().ok()
@@ -57,7 +58,10 @@ fn sentence_at(text: &str, pos: usize) -> String {
         .map(|p| pos + p + text[pos + p..].chars().next().map_or(1, char::len_utf8))
         .unwrap_or(text.len());
     let s = text[start..end].trim().trim_start_matches('•').trim();
-    let s = s.strip_prefix("说明:").or_else(|| s.strip_prefix("说明：")).unwrap_or(s);
+    let s = s
+        .strip_prefix("说明:")
+        .or_else(|| s.strip_prefix("说明："))
+        .unwrap_or(s);
     s.trim().to_string()
 }
 
@@ -133,7 +137,9 @@ pub fn enum_values(desc: &str) -> (Vec<EnumValue>, Vec<String>) {
     let mut out: Vec<EnumValue> = Vec::new();
     let mut dups = Vec::new();
     for line in desc.lines() {
-        let Some(m) = ENUM_LINE.captures(line.trim()) else { continue };
+        let Some(m) = ENUM_LINE.captures(line.trim()) else {
+            continue;
+        };
         let value = m[1].to_string();
         let meaning = m[2].trim().to_string();
         if meaning.starts_with("//") {
@@ -217,7 +223,9 @@ pub fn rate_limit(text: &str) -> Option<RateLimit> {
     let start = m.get(0).map_or(0, |g| g.start());
     Some(RateLimit {
         per_second: n,
-        scope: text.contains("子账号共享主账号配额").then(|| "account".to_string()),
+        scope: text
+            .contains("子账号共享主账号配额")
+            .then(|| "account".to_string()),
         text: sentence_at(text, start),
     })
 }
@@ -229,10 +237,22 @@ mod tests {
     #[test]
     fn lengths_in_five_phrasings() {
         for (d, min, max) in [
-            ("由4-30位中文、英文字母组成（一个中文字符占两位）。", Some(4), Some(30)),
-            ("设备名称长度为4-32个字符，可以包含英文字母。", Some(4), Some(32)),
+            (
+                "由4-30位中文、英文字母组成（一个中文字符占两位）。",
+                Some(4),
+                Some(30),
+            ),
+            (
+                "设备名称长度为4-32个字符，可以包含英文字母。",
+                Some(4),
+                Some(32),
+            ),
             ("长度应为4~30位（一个中文字符算2位）。", Some(4), Some(30)),
-            ("长度范围 4 - 30 字符（一个中文汉字占二个字符）。", Some(4), Some(30)),
+            (
+                "长度范围 4 - 30 字符（一个中文汉字占二个字符）。",
+                Some(4),
+                Some(30),
+            ),
             ("长度在2-30字符之间。", Some(2), Some(30)),
             ("描述信息应在100字符以内。", None, Some(100)),
             ("长度不可超过128字符。", None, Some(128)),
@@ -242,42 +262,77 @@ mod tests {
         }
         let c = constraints("由4-30位组成（一个中文字符占两位）。", &TypeRef::String);
         assert_eq!(c.length_unit, Some(LengthUnit::CjkDouble));
-        let c = constraints("长度限制为100字符（一个汉字占一个字符）。", &TypeRef::String);
+        let c = constraints(
+            "长度限制为100字符（一个汉字占一个字符）。",
+            &TypeRef::String,
+        );
         assert_eq!(c.length_unit, None);
     }
 
     #[test]
     fn numbers_items_bytes() {
-        let c = constraints("每页显示的记录数，最大值是\n50。默认值是10。", &TypeRef::Integer);
+        let c = constraints(
+            "每页显示的记录数，最大值是\n50。默认值是10。",
+            &TypeRef::Integer,
+        );
         assert_eq!(c.maximum, Some(50));
         let c = constraints("取值范围是1,000 ~5,000。", &TypeRef::Integer);
         assert_eq!((c.minimum, c.maximum), (Some(1000), Some(5000)));
-        let c = constraints("最多可创建1,\n000个设备。", &TypeRef::List(Box::new(TypeRef::String)));
+        let c = constraints(
+            "最多可创建1,\n000个设备。",
+            &TypeRef::List(Box::new(TypeRef::String)),
+        );
         assert_eq!(c.max_items, Some(1000));
         let c = constraints("设置的属性总大小不超过5K。", &TypeRef::String);
         assert_eq!(c.max_bytes, Some(5120));
-        assert_eq!(default_value("最大值是50。默认值是10。", &[]), Some("10".into()));
+        assert_eq!(
+            default_value("最大值是50。默认值是10。", &[]),
+            Some("10".into())
+        );
         assert_eq!(default_value("默认值是 1。", &[]), Some("1".into()));
     }
 
     #[test]
     fn enums_requires_one_of_rates() {
-        let (e, d) = enum_values("产品版本。\n• 0：透传/自定义格式（CUSTOM_FORMAT）。\n• 1：Alink协议（ALINK_FORMAT）。");
+        let (e, d) = enum_values(
+            "产品版本。\n• 0：透传/自定义格式（CUSTOM_FORMAT）。\n• 1：Alink协议（ALINK_FORMAT）。",
+        );
         assert!(d.is_empty());
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].value, "0");
         assert_eq!(e[0].rust.as_deref(), Some("CustomFormat"));
-        let (e, _) = enum_values("• zigbee:ZigBee协议。\n• WIFI: WiFi\n• CN470：同频\n• CN470：异频");
-        assert_eq!(e.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(), ["zigbee", "WIFI", "CN470"]);
-        assert_eq!(requires("如果传入该参数，需同时传入\nProductKey。"), ["ProductKey"]);
-        let known = ["IotId".to_string(), "ProductKey".to_string(), "DeviceName".to_string()];
+        let (e, _) =
+            enum_values("• zigbee:ZigBee协议。\n• WIFI: WiFi\n• CN470：同频\n• CN470：异频");
+        assert_eq!(
+            e.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(),
+            ["zigbee", "WIFI", "CN470"]
+        );
+        assert_eq!(
+            requires("如果传入该参数，需同时传入\nProductKey。"),
+            ["ProductKey"]
+        );
+        let known = [
+            "IotId".to_string(),
+            "ProductKey".to_string(),
+            "DeviceName".to_string(),
+        ];
         let o = one_of("IotId", "设备ID。\n说明:\n如果传入该参数，则无需传入ProductKey和DeviceName。IotId作为设备唯一标识符。", &known)
             .expect("group");
-        assert_eq!(o.alternatives, vec![vec!["IotId".to_string()], vec!["ProductKey".into(), "DeviceName".into()]]);
-        let r = rate_limit("单账号的每秒请求数最大限制为50 QPS。\n子账号共享主账号配额。").expect("limit");
+        assert_eq!(
+            o.alternatives,
+            vec![
+                vec!["IotId".to_string()],
+                vec!["ProductKey".into(), "DeviceName".into()]
+            ]
+        );
+        let r = rate_limit("单账号的每秒请求数最大限制为50 QPS。\n子账号共享主账号配额。")
+            .expect("limit");
         assert_eq!(r.per_second, 50.0);
         assert_eq!(r.scope.as_deref(), Some("account"));
         assert_eq!(r.text, "单账号的每秒请求数最大限制为50 QPS。");
-        assert_eq!(rate_limit("服务器SDK每秒只可发送一条广播消息。").map(|r| r.per_second), Some(1.0));
+        assert_eq!(
+            rate_limit("服务器SDK每秒只可发送一条广播消息。").map(|r| r.per_second),
+            Some(1.0)
+        );
     }
 }

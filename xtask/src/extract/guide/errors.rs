@@ -12,7 +12,9 @@ fn group_heading(t: &str) -> bool {
 }
 
 fn is_code_fragment(t: &str) -> bool {
-    !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+    !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
 }
 
 struct Entry {
@@ -24,7 +26,11 @@ struct Entry {
 
 /// Read the catalogue: every entry in document order, duplicates merged into the first
 /// occurrence's `also_at`.
-pub fn catalogue(section: &Section<'_>, file: &str, notes: &mut Vec<Note>) -> Result<Vec<ErrorCode>, ExtractError> {
+pub fn catalogue(
+    section: &Section<'_>,
+    file: &str,
+    notes: &mut Vec<Note>,
+) -> Result<Vec<ErrorCode>, ExtractError> {
     let lines = section.lines;
     let mut group: Option<String> = None;
     let mut in_table = false;
@@ -35,7 +41,9 @@ pub fn catalogue(section: &Section<'_>, file: &str, notes: &mut Vec<Note>) -> Re
         if table_title(t).is_some() {
             group = Some(t.to_string());
             in_table = false;
-        } else if header_cols(t) == Some(2) || t.split_whitespace().collect::<Vec<_>>() == ["错误码", "描述"] {
+        } else if header_cols(t) == Some(2)
+            || t.split_whitespace().collect::<Vec<_>>() == ["错误码", "描述"]
+        {
             in_table = true;
         } else if group_heading(t) {
             group = Some(t.to_string());
@@ -58,7 +66,11 @@ pub fn catalogue(section: &Section<'_>, file: &str, notes: &mut Vec<Note>) -> Re
                 code,
                 group: group.clone(),
                 line,
-                desc: if rest.is_empty() { Vec::new() } else { vec![rest] },
+                desc: if rest.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![rest]
+                },
             });
         } else if in_table {
             if let Some(e) = entries.last_mut() {

@@ -6,7 +6,9 @@ use iotcloud_spec::{ExampleParam, RequestExample, ResponseExample, SourceRef};
 
 /// The request URL after `请求示例`: lines joined until the blank line or `返回示例`.
 pub fn request(lines: &[Line], file: &str) -> Option<RequestExample> {
-    let start = lines.iter().position(|l| l.text.trim().starts_with("http"))?;
+    let start = lines
+        .iter()
+        .position(|l| l.text.trim().starts_with("http"))?;
     let mut url = String::new();
     for l in &lines[start..] {
         let t = l.text.trim();
@@ -79,7 +81,9 @@ pub fn response_block(lines: &[Line]) -> Option<(u32, Vec<&Line>)> {
         .map(|p| p + 1)
         .unwrap_or(0);
     let rest = lines.get(after..)?;
-    let start = rest.iter().position(|l| l.text.trim_start().starts_with('{'))?;
+    let start = rest
+        .iter()
+        .position(|l| l.text.trim_start().starts_with('{'))?;
     let mut block = Vec::new();
     for l in &rest[start..] {
         let t = l.text.trim();
@@ -344,10 +348,19 @@ mod tests {
         let l = lines("请求示例\nhttps://iot.cn-shanghai.aliyuncs.com/&Action=CreateProductTags\n&ProductKey=a1\n&ProductTag.1.TagKey=first\n &Topic=%2Fa%2Fb\n&Description=Product test\n&公共请求参数\n\n返回示例");
         let r = request(&l, "f.txt").expect("url");
         assert_eq!(r.source.line, 101);
-        let got: Vec<(&str, &str)> = r.params.iter().map(|p| (p.name.as_str(), p.value.as_str())).collect();
+        let got: Vec<(&str, &str)> = r
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p.value.as_str()))
+            .collect();
         assert_eq!(
             got,
-            vec![("ProductKey", "a1"), ("ProductTag.1.TagKey", "first"), ("Topic", "/a/b"), ("Description", "Product test")]
+            vec![
+                ("ProductKey", "a1"),
+                ("ProductTag.1.TagKey", "first"),
+                ("Topic", "/a/b"),
+                ("Description", "Product test")
+            ]
         );
     }
 

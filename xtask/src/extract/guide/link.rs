@@ -41,7 +41,9 @@ pub fn refers_to(row: &Row, title: &str) -> bool {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    ["表", "见", "考", "参阅"].iter().any(|p| mentions(&desc, p, title))
+    ["表", "见", "考", "参阅"]
+        .iter()
+        .any(|p| mentions(&desc, p, title))
 }
 
 /// For each table (by index in `tables`), the `(table, row)` it belongs to; `None` for the
@@ -78,13 +80,45 @@ mod tests {
 
     #[test]
     fn references() {
-        assert!(refers_to(&row("Data", "Data", &["调用成功时返回的新建产品信息。详情参见下表", "ProductInfo。"]), "ProductInfo"));
-        assert!(refers_to(&row("List", "List", &["属性集合。详情参见下表PropertySt", "", "atusInfo。"]), "PropertyStatusInfo"));
-        assert!(refers_to(&row("Devices", "List<Device>", &["设备。"]), "Device"));
-        assert!(!refers_to(&row("Devices", "List<DeviceInfo>", &["设备。"]), "Device"));
-        assert!(refers_to(&row("Configuration", "String", &["配置。"]), "REPUBLISH Configuration"));
-        assert!(!refers_to(&row("Info", "String", &["参见下表DeviceInfo。"]), "Device"));
-        assert_eq!(struct_name("REPUBLISH Configuration"), "RepublishConfiguration");
+        assert!(refers_to(
+            &row(
+                "Data",
+                "Data",
+                &[
+                    "调用成功时返回的新建产品信息。详情参见下表",
+                    "ProductInfo。"
+                ]
+            ),
+            "ProductInfo"
+        ));
+        assert!(refers_to(
+            &row(
+                "List",
+                "List",
+                &["属性集合。详情参见下表PropertySt", "", "atusInfo。"]
+            ),
+            "PropertyStatusInfo"
+        ));
+        assert!(refers_to(
+            &row("Devices", "List<Device>", &["设备。"]),
+            "Device"
+        ));
+        assert!(!refers_to(
+            &row("Devices", "List<DeviceInfo>", &["设备。"]),
+            "Device"
+        ));
+        assert!(refers_to(
+            &row("Configuration", "String", &["配置。"]),
+            "REPUBLISH Configuration"
+        ));
+        assert!(!refers_to(
+            &row("Info", "String", &["参见下表DeviceInfo。"]),
+            "Device"
+        ));
+        assert_eq!(
+            struct_name("REPUBLISH Configuration"),
+            "RepublishConfiguration"
+        );
         assert_eq!(struct_name("schemaVals"), "SchemaVals");
         assert_eq!(struct_name("DeviceInfo"), "DeviceInfo");
     }

@@ -58,7 +58,9 @@ pub fn extract_guide(text: &str, file: &str) -> Result<GuideOutput, ExtractError
             return Err(ExtractError {
                 file: file.to_string(),
                 line: first_op,
-                message: "section `2.4 公共参数` (common parameters) not found before the operations".into(),
+                message:
+                    "section `2.4 公共参数` (common parameters) not found before the operations"
+                        .into(),
             })
         }
     };
@@ -68,7 +70,8 @@ pub fn extract_guide(text: &str, file: &str) -> Result<GuideOutput, ExtractError
             return Err(ExtractError {
                 file: file.to_string(),
                 line: first_op,
-                message: "section `2.6 错误码` (error codes) not found before the operations".into(),
+                message: "section `2.6 错误码` (error codes) not found before the operations"
+                    .into(),
             })
         }
     };

@@ -166,6 +166,9 @@ mod tests {
         let text = "a\n\"x\": 1\n\n⽂档版本：20190523 205\n\nhttps://account.console.aliyun.com/#/secure\n\n物联⽹平台 云端开发指南 /  2 云端API参考\n}\n";
         let lines = normalize(text);
         let got: Vec<(u32, &str)> = lines.iter().map(|l| (l.no, l.text.as_str())).collect();
-        assert_eq!(got, vec![(1, "a"), (2, "\"x\": 1"), (3, ""), (9, "}"), (10, "")]);
+        assert_eq!(
+            got,
+            vec![(1, "a"), (2, "\"x\": 1"), (3, ""), (9, "}"), (10, "")]
+        );
     }
 }

@@ -11,7 +11,8 @@ use super::table::{table_title, tables, Row, Table};
 use crate::extract::diag::{ExtractError, Note, NoteKind};
 use iotcloud_spec::naming::snake_case;
 use iotcloud_spec::{
-    Examples, Field, Http, Location, Operation, PageStyle, Pagination, SourceRef, StructDef, TypeRef,
+    Examples, Field, Http, Location, Operation, PageStyle, Pagination, SourceRef, StructDef,
+    TypeRef,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -22,7 +23,11 @@ pub fn api_groups(lines: &[Line]) -> BTreeMap<String, String> {
     let mut group: Option<String> = None;
     for l in lines {
         let t = l.text.trim();
-        if let Some(g) = t.strip_suffix("API").map(str::trim_end).and_then(|s| s.strip_suffix("相关")) {
+        if let Some(g) = t
+            .strip_suffix("API")
+            .map(str::trim_end)
+            .and_then(|s| s.strip_suffix("相关"))
+        {
             group = Some(g.split_whitespace().collect());
             continue;
         }
@@ -72,7 +77,12 @@ impl Ctx<'_> {
     }
 }
 
-fn make_field(row: &Row, link: Option<&str>, known: &BTreeMap<String, String>, ctx: &mut Ctx<'_>) -> Field {
+fn make_field(
+    row: &Row,
+    link: Option<&str>,
+    known: &BTreeMap<String, String>,
+    ctx: &mut Ctx<'_>,
+) -> Field {
     let desc = join_desc(&row.desc.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>());
     let printed = row.ty.trim();
     // `List<ProductTag>` naming a table that another row of the operation already uses.
@@ -83,8 +93,8 @@ fn make_field(row: &Row, link: Option<&str>, known: &BTreeMap<String, String>, c
     let link = link.or(inner.map(String::as_str));
     // A string carrying JSON whose shape has its own table (Args, Items, Configuration), or a
     // list documented as `List` but sent as a JSON string (`为JSON字符串形式`).
-    let json_with_table =
-        link.is_some() && (printed == "String" || (printed.starts_with("List") && mentions_json(&desc)));
+    let json_with_table = link.is_some()
+        && (printed == "String" || (printed.starts_with("List") && mentions_json(&desc)));
     let ty = if json_with_table {
         TypeRef::String
     } else {
@@ -96,12 +106,16 @@ fn make_field(row: &Row, link: Option<&str>, known: &BTreeMap<String, String>, c
     };
     let (enum_values, dups) = describe::enum_values(&desc);
     // `JSON` among enumeration values (DataType: JSON/BINARY) is not a JSON document.
-    let json = matches!(ty, TypeRef::String) && (json_with_table || (mentions_json(&desc) && enum_values.is_empty()));
+    let json = matches!(ty, TypeRef::String)
+        && (json_with_table || (mentions_json(&desc) && enum_values.is_empty()));
     for d in dups {
         ctx.note(
             NoteKind::Warning,
             row.line,
-            format!("{}: enumeration value `{d}` documented twice; first meaning kept", row.name),
+            format!(
+                "{}: enumeration value `{d}` documented twice; first meaning kept",
+                row.name
+            ),
         );
     }
     let constraints = describe::constraints(&desc, &ty);
@@ -245,14 +259,22 @@ pub fn build(
         file,
     );
     if request_example.is_none() {
-        ctx.note(NoteKind::Warning, p.summary.no, "no request example URL".into());
+        ctx.note(
+            NoteKind::Warning,
+            p.summary.no,
+            "no request example URL".into(),
+        );
     }
     let json = examples::response(p.examples, file, &op.name);
     let mut response_example = None;
     match json {
         Some(j) => {
             for r in &j.example.repairs {
-                ctx.note(NoteKind::Repair, j.example.source.line, format!("response example: {r}"));
+                ctx.note(
+                    NoteKind::Repair,
+                    j.example.source.line,
+                    format!("response example: {r}"),
+                );
             }
             if let Some(e) = &j.error {
                 ctx.note(
@@ -271,7 +293,11 @@ pub fn build(
             }
             response_example = Some((j.example, j.value));
         }
-        None => ctx.note(NoteKind::Warning, p.summary.no, "no JSON response example".into()),
+        None => ctx.note(
+            NoteKind::Warning,
+            p.summary.no,
+            "no JSON response example".into(),
+        ),
     }
 
     if let Some(ex) = &request_example {
@@ -291,9 +317,17 @@ pub fn build(
             || BODY_NAMES.contains(&f.name.as_str())
             || f.description.contains("Base64")
             || f.constraints.max_items.is_some_and(|n| n >= 100);
-        f.location = Some(if large { Location::Body } else { Location::Query });
+        f.location = Some(if large {
+            Location::Body
+        } else {
+            Location::Query
+        });
         if let Some(ex) = &request_example {
-            f.example = ex.params.iter().find(|p| p.name == f.name).map(|p| p.value.clone());
+            f.example = ex
+                .params
+                .iter()
+                .find(|p| p.name == f.name)
+                .map(|p| p.value.clone());
         }
     }
 
@@ -301,7 +335,10 @@ pub fn build(
         .notes
         .map(|(_, ls)| join_desc(&ls.iter().map(|l| l.text.as_str()).collect::<Vec<_>>()));
     let summary = p.summary.text.trim().to_string();
-    let rate_limit = describe::rate_limit(&format!("{summary}\n{}", notes_text.clone().unwrap_or_default()));
+    let rate_limit = describe::rate_limit(&format!(
+        "{summary}\n{}",
+        notes_text.clone().unwrap_or_default()
+    ));
     let pagination = pagination(
         &request,
         &response,
@@ -341,8 +378,16 @@ pub fn build(
 /// Lists go on the wire as `Name.N` / `Name.N.Member`; where the table's name is not what the
 /// example sends (`ProductTags` in the table, `ProductTag.1.TagKey` in the URL), the example wins,
 /// and a `String` row with a struct table sent as `Name.1.Member` is a list of that struct.
-fn wire_names_from_example(request: &mut [Field], ex: &iotcloud_spec::RequestExample, ctx: &mut Ctx<'_>) {
-    let sent = |base: &str| ex.params.iter().any(|p| p.name.starts_with(&format!("{base}.")));
+fn wire_names_from_example(
+    request: &mut [Field],
+    ex: &iotcloud_spec::RequestExample,
+    ctx: &mut Ctx<'_>,
+) {
+    let sent = |base: &str| {
+        ex.params
+            .iter()
+            .any(|p| p.name.starts_with(&format!("{base}.")))
+    };
     let line = ex.source.line;
     for f in request.iter_mut() {
         if ex.params.iter().any(|p| p.name == f.name) {
@@ -350,11 +395,18 @@ fn wire_names_from_example(request: &mut [Field], ex: &iotcloud_spec::RequestExa
         }
         if f.json && sent(&format!("{}.1", f.name)) {
             // Documented as a JSON string, sent flattened: the struct's members are indexed.
-            if let Some(s) = f.ty.struct_name().map(str::to_string).or_else(|| Some(f.name.clone())) {
+            if let Some(s) =
+                f.ty.struct_name()
+                    .map(str::to_string)
+                    .or_else(|| Some(f.name.clone()))
+            {
                 ctx.note(
                     NoteKind::Warning,
                     line,
-                    format!("{}: documented `{}`, the example sends `{}.1.*`; typed list<{s}>", f.name, f.ty, f.name),
+                    format!(
+                        "{}: documented `{}`, the example sends `{}.1.*`; typed list<{s}>",
+                        f.name, f.ty, f.name
+                    ),
                 );
                 f.ty = TypeRef::List(Box::new(TypeRef::Struct(s)));
                 f.json = false;
@@ -364,11 +416,19 @@ fn wire_names_from_example(request: &mut [Field], ex: &iotcloud_spec::RequestExa
         if !f.ty.is_list() || sent(&f.name) {
             continue;
         }
-        if let Some(single) = f.name.strip_suffix('s').filter(|s| sent(s)).map(str::to_string) {
+        if let Some(single) = f
+            .name
+            .strip_suffix('s')
+            .filter(|s| sent(s))
+            .map(str::to_string)
+        {
             ctx.note(
                 NoteKind::Warning,
                 line,
-                format!("{}: the example sends `{single}.N`; wire name {single}", f.name),
+                format!(
+                    "{}: the example sends `{single}.N`; wire name {single}",
+                    f.name
+                ),
             );
             f.doc_name = Some(f.name.clone());
             f.rust = snake_case(&single);
@@ -380,7 +440,13 @@ fn wire_names_from_example(request: &mut [Field], ex: &iotcloud_spec::RequestExa
 /// Check the fields against the example objects they describe: a value printed as an array
 /// (or as `{"Element": [...]}`) makes the field a list (with that wrapper); struct members are
 /// checked against the elements in turn.
-fn refine(fields: &mut [Field], structs: &mut [StructDef], objs: &[&Value], depth: usize, changes: &mut Vec<String>) {
+fn refine(
+    fields: &mut [Field],
+    structs: &mut [StructDef],
+    objs: &[&Value],
+    depth: usize,
+    changes: &mut Vec<String>,
+) {
     if depth > 6 || objs.is_empty() {
         return;
     }
@@ -446,7 +512,12 @@ fn refine(fields: &mut [Field], structs: &mut [StructDef], objs: &[&Value], dept
 }
 
 /// Where `key` is in the example: top level or inside `Data`.
-fn find_path(example: Option<&Value>, response: &[Field], structs: &[StructDef], keys: &[&str]) -> Option<String> {
+fn find_path(
+    example: Option<&Value>,
+    response: &[Field],
+    structs: &[StructDef],
+    keys: &[&str],
+) -> Option<String> {
     for key in keys {
         if let Some(v) = example {
             if v.get(key).is_some() {
@@ -464,7 +535,10 @@ fn find_path(example: Option<&Value>, response: &[Field], structs: &[StructDef],
         if response.iter().any(|f| f.name == *key) {
             return Some(key.to_string());
         }
-        let data = response.iter().find(|f| f.name == "Data").and_then(|f| f.ty.struct_name());
+        let data = response
+            .iter()
+            .find(|f| f.name == "Data")
+            .and_then(|f| f.ty.struct_name());
         if let Some(d) = data.and_then(|n| structs.iter().find(|s| s.name == n)) {
             if d.fields.iter().any(|f| f.name == *key) {
                 return Some(format!("Data.{key}"));
@@ -475,7 +549,12 @@ fn find_path(example: Option<&Value>, response: &[Field], structs: &[StructDef],
 }
 
 /// Pagination from the request fields, with the response paths the example actually has.
-fn pagination(request: &[Field], response: &[Field], structs: &[StructDef], example: Option<&Value>) -> Option<Pagination> {
+fn pagination(
+    request: &[Field],
+    response: &[Field],
+    structs: &[StructDef],
+    example: Option<&Value>,
+) -> Option<Pagination> {
     let has = |n: &str| request.iter().any(|f| f.name == n);
     let max_size = request
         .iter()
@@ -487,7 +566,9 @@ fn pagination(request: &[Field], response: &[Field], structs: &[StructDef], exam
             return Some(f.name.clone());
         }
         let data = response.iter().find(|f| f.name == "Data")?;
-        let s = structs.iter().find(|s| Some(s.name.as_str()) == data.ty.struct_name())?;
+        let s = structs
+            .iter()
+            .find(|s| Some(s.name.as_str()) == data.ty.struct_name())?;
         s.fields
             .iter()
             .find(|f| f.ty.is_list())

@@ -14,7 +14,9 @@ fn starts_item(t: &str) -> bool {
         .collect();
     !head.is_empty() && {
         let after = &t[head.len()..];
-        after.starts_with('：') || after.starts_with(": ") || (after.starts_with(':') && !after.starts_with("://"))
+        after.starts_with('：')
+            || after.starts_with(": ")
+            || (after.starts_with(':') && !after.starts_with("://"))
     }
 }
 
@@ -101,12 +103,16 @@ pub fn map_type(printed: &str, linked: Option<&str>) -> (TypeRef, Option<String>
         }
         return (
             TypeRef::List(Box::new(TypeRef::Object)),
-            Some(format!("type `{printed}` names no struct table of the operation; typed list<object>")),
+            Some(format!(
+                "type `{printed}` names no struct table of the operation; typed list<object>"
+            )),
         );
     }
     (
         TypeRef::Object,
-        Some(format!("type `{printed}` links to no struct table of the operation; typed object")),
+        Some(format!(
+            "type `{printed}` links to no struct table of the operation; typed object"
+        )),
     )
 }
 
@@ -116,9 +122,18 @@ mod tests {
 
     #[test]
     fn join_rules() {
-        assert_eq!(join_desc(&["要执行的操作，取值：CreateProd", "", "uct。"]), "要执行的操作，取值：CreateProduct。");
-        assert_eq!(join_desc(&["格式为YYYY-MM-DDThh", ":mm:ssZ"]), "格式为YYYY-MM-DDThh:mm:ssZ");
-        assert_eq!(join_desc(&["是一个JSON ", "String。"]), "是一个JSON String。");
+        assert_eq!(
+            join_desc(&["要执行的操作，取值：CreateProd", "", "uct。"]),
+            "要执行的操作，取值：CreateProduct。"
+        );
+        assert_eq!(
+            join_desc(&["格式为YYYY-MM-DDThh", ":mm:ssZ"]),
+            "格式为YYYY-MM-DDThh:mm:ssZ"
+        );
+        assert_eq!(
+            join_desc(&["是一个JSON ", "String。"]),
+            "是一个JSON String。"
+        );
         assert_eq!(
             join_desc(&["产品版本类型。", "• iothub_senior：高级版。", "• iothub：基础版。", "若不传入此参数，则默认为基础版。"]),
             "产品版本类型。\n• iothub_senior：高级版。\n• iothub：基础版。\n若不传入此参数，则默认为基础版。"
@@ -127,8 +142,14 @@ mod tests {
             join_desc(&["• 0：透传/自定义格", "", "式（CUSTOM_FORMAT）。"]),
             "• 0：透传/自定义格式（CUSTOM_FORMAT）。"
         );
-        assert_eq!(join_desc(&["组成。", "", "说明:", "产品名唯一。"]), "组成。\n说明:\n产品名唯一。");
-        assert_eq!(join_desc(&["取值：", "0：设备。可以", "直连。", "1：网关。"]), "取值：\n0：设备。可以直连。\n1：网关。");
+        assert_eq!(
+            join_desc(&["组成。", "", "说明:", "产品名唯一。"]),
+            "组成。\n说明:\n产品名唯一。"
+        );
+        assert_eq!(
+            join_desc(&["取值：", "0：设备。可以", "直连。", "1：网关。"]),
+            "取值：\n0：设备。可以直连。\n1：网关。"
+        );
     }
 
     #[test]
@@ -137,8 +158,14 @@ mod tests {
         assert_eq!(map_type("Obejct", None).0, TypeRef::Object);
         assert_eq!(map_type("Date", None).0, TypeRef::String);
         assert_eq!(map_type("List<String>", None).0.to_string(), "list<string>");
-        assert_eq!(map_type("List<String>", Some("ProductTag")).0.to_string(), "list<ProductTag>");
-        assert_eq!(map_type("Data", Some("ProductInfo")).0.to_string(), "ProductInfo");
+        assert_eq!(
+            map_type("List<String>", Some("ProductTag")).0.to_string(),
+            "list<ProductTag>"
+        );
+        assert_eq!(
+            map_type("Data", Some("ProductInfo")).0.to_string(),
+            "ProductInfo"
+        );
         assert!(map_type("Data", None).1.is_some());
     }
 }

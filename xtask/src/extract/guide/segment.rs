@@ -8,7 +8,6 @@ use crate::extract::diag::ExtractError;
 #[derive(Debug, Clone)]
 pub struct Section<'a> {
     pub number: u32,
-    pub title: String,
     pub heading: u32,
     pub lines: &'a [Line],
 }
@@ -59,7 +58,7 @@ fn op_heading(t: &str) -> Option<String> {
 pub fn chapter<'a>(lines: &'a [Line], file: &str) -> Result<Chapter<'a>, ExtractError> {
     #[derive(Clone)]
     enum Mark {
-        Section(u32, String),
+        Section(u32),
         Op(String),
     }
     let mut marks: Vec<(usize, Mark)> = Vec::new();
@@ -67,14 +66,14 @@ pub fn chapter<'a>(lines: &'a [Line], file: &str) -> Result<Chapter<'a>, Extract
         let t = l.text.trim();
         if let Some(name) = op_heading(t) {
             marks.push((i, Mark::Op(name)));
-        } else if let Some((n, title)) = section_heading(t) {
+        } else if let Some((n, _)) = section_heading(t) {
             // Sections are numbered upwards; the front matter cannot fake them.
             let last = marks.iter().rev().find_map(|(_, m)| match m {
-                Mark::Section(n, _) => Some(*n),
+                Mark::Section(n) => Some(*n),
                 Mark::Op(_) => None,
             });
             if !matches!(last, Some(p) if n <= p) {
-                marks.push((i, Mark::Section(n, title)));
+                marks.push((i, Mark::Section(n)));
             }
         }
     }
@@ -85,9 +84,8 @@ pub fn chapter<'a>(lines: &'a [Line], file: &str) -> Result<Chapter<'a>, Extract
         let body = &lines[i + 1..end];
         let heading = lines[*i].no;
         match mark {
-            Mark::Section(n, title) => sections.push(Section {
+            Mark::Section(n) => sections.push(Section {
                 number: *n,
-                title: title.clone(),
                 heading,
                 lines: body,
             }),
@@ -152,8 +150,8 @@ pub fn parts<'a>(op: &OpText<'a>, file: &str) -> Result<OpParts<'a>, ExtractErro
         .position(|l| !l.text.trim().is_empty())
         .ok_or_else(|| err(op.heading, "no summary line after the heading"))?;
     let summary = &lines[first];
-    let req = find(lines, first + 1, "请求参数")
-        .ok_or_else(|| err(op.heading, "no `请求参数` line"))?;
+    let req =
+        find(lines, first + 1, "请求参数").ok_or_else(|| err(op.heading, "no `请求参数` line"))?;
     let resp = find(lines, req + 1, "返回参数")
         .ok_or_else(|| err(lines[req].no, "no `返回参数` line after `请求参数`"))?;
     let ex = find(lines, resp + 1, "示例")
@@ -183,8 +181,14 @@ mod tests {
 
     #[test]
     fn headings() {
-        assert_eq!(op_heading("2.8.3 QueryDevice").as_deref(), Some("QueryDevice"));
-        assert_eq!(op_heading("2.13.2 UpdateDeviceShadow").as_deref(), Some("UpdateDeviceShadow"));
+        assert_eq!(
+            op_heading("2.8.3 QueryDevice").as_deref(),
+            Some("QueryDevice")
+        );
+        assert_eq!(
+            op_heading("2.13.2 UpdateDeviceShadow").as_deref(),
+            Some("UpdateDeviceShadow")
+        );
         assert_eq!(op_heading("2.5.1 Foo"), None);
         assert_eq!(op_heading("2.8 设备管理"), None);
         assert_eq!(section_heading("2.6 错误码"), Some((6, "错误码".into())));

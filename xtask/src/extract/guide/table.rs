@@ -39,7 +39,9 @@ pub struct Table {
 pub fn header_cols(t: &str) -> Option<u8> {
     let words: Vec<&str> = t.split_whitespace().collect();
     match words.as_slice() {
-        ["名称" | "参数", "类型", "是否必需" | "是否必须" | "是否必选", "描述"] => Some(4),
+        ["名称" | "参数", "类型", "是否必需" | "是否必须" | "是否必选", "描述"] => {
+            Some(4)
+        }
         ["名称" | "参数", "类型", "描述"] => Some(3),
         ["名称" | "参数", "描述" | "说明"] => Some(2),
         _ => None,

@@ -11,7 +11,10 @@ const FILE: &str = "aliyun-iot-cloud-development-guide.txt";
 fn doc() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../api-spec/sources/aliyun-iot-cloud-development-guide.txt");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../api-spec/sources/aliyun-iot-cloud-development-guide.txt"
+        );
         std::fs::read_to_string(path).unwrap_or_default()
     })
 }
@@ -58,19 +61,41 @@ fn operations_headings_and_groups() {
             let (num, name) = l.split_once(' ')?;
             let parts: Vec<&str> = num.split('.').collect();
             let sec: u32 = parts.get(1)?.parse().ok()?;
-            (parts.len() == 3 && parts[0] == "2" && (7..=13).contains(&sec)).then(|| (i as u32 + 1, name.to_string()))
+            (parts.len() == 3 && parts[0] == "2" && (7..=13).contains(&sec))
+                .then(|| (i as u32 + 1, name.to_string()))
         })
         .collect();
-    let got: Vec<(u32, String)> = ops.iter().map(|o| (o.source.line, o.name.clone())).collect();
+    let got: Vec<(u32, String)> = ops
+        .iter()
+        .map(|o| (o.source.line, o.name.clone()))
+        .collect();
     assert_eq!(got, headings);
     let mut groups = std::collections::BTreeMap::new();
     for o in ops {
-        *groups.entry(o.group.clone().unwrap_or_default()).or_insert(0) += 1;
-        assert!(o.summary.starts_with("调用该接口"), "{}: {}", o.name, o.summary);
+        *groups
+            .entry(o.group.clone().unwrap_or_default())
+            .or_insert(0) += 1;
+        assert!(
+            o.summary.starts_with("调用该接口"),
+            "{}: {}",
+            o.name,
+            o.summary
+        );
         assert_eq!(o.rust, iotcloud_spec::naming::snake_case(&o.name));
-        assert_eq!((o.http.method.as_str(), o.http.path.as_str()), ("POST", "/"));
+        assert_eq!(
+            (o.http.method.as_str(), o.http.path.as_str()),
+            ("POST", "/")
+        );
     }
-    let expect = [("产品管理", 10), ("设备管理", 40), ("分组管理", 13), ("规则引擎", 12), ("Topic管理", 8), ("消息通信", 3), ("设备影子", 2)];
+    let expect = [
+        ("产品管理", 10),
+        ("设备管理", 40),
+        ("分组管理", 13),
+        ("规则引擎", 12),
+        ("Topic管理", 8),
+        ("消息通信", 3),
+        ("设备影子", 2),
+    ];
     for (g, n) in expect {
         assert_eq!(groups.get(g), Some(&n), "{g}");
     }
@@ -79,7 +104,10 @@ fn operations_headings_and_groups() {
 #[test]
 fn no_radicals_survive() {
     let yaml = serde_yaml::to_string(&out().operations).unwrap_or_default();
-    let bad: Vec<char> = yaml.chars().filter(|c| ('\u{2E80}'..='\u{2FDF}').contains(c)).collect();
+    let bad: Vec<char> = yaml
+        .chars()
+        .filter(|c| ('\u{2E80}'..='\u{2FDF}').contains(c))
+        .collect();
     assert!(bad.is_empty(), "{bad:?}");
     assert!(yaml.contains("调用该接口"));
 }
@@ -91,10 +119,17 @@ fn request_rows_and_flags() {
     // 350 top-level request rows, 88 of them `Action` (219 是, 131 否).
     assert_eq!(rows.len(), 262);
     assert_eq!(rows.iter().filter(|f| f.required).count(), 131);
-    assert!(rows.iter().all(|f| f.name != "Action" && !f.name.starts_with("公共")));
+    assert!(rows
+        .iter()
+        .all(|f| f.name != "Action" && !f.name.starts_with("公共")));
     assert!(rows.iter().all(|f| f.location.is_some()));
     // Type census over all rows (pseudo and Configuration rows excluded): 98 Integer, 96 Boolean, 53 Long.
-    let census = |t: &TypeRef| ops.iter().flat_map(all_fields).filter(|f| f.ty == *t).count();
+    let census = |t: &TypeRef| {
+        ops.iter()
+            .flat_map(all_fields)
+            .filter(|f| f.ty == *t)
+            .count()
+    };
     assert_eq!(census(&TypeRef::Integer), 98);
     assert_eq!(census(&TypeRef::Boolean), 96);
     assert_eq!(census(&TypeRef::Long), 53);
@@ -105,18 +140,36 @@ fn wrapped_cells() {
     let cp = op("CreateProduct");
     assert!(cp.request.iter().any(|f| f.name == "AliyunCommodityCode"));
     let b = op("BatchAddDeviceGroupRelations");
-    for n in ["ValidDeviceCount", "SuccessAddedDeviceCount", "ExceedMaxGroupDeviceCount", "AlreadyRelatedGroupDeviceCount"] {
+    for n in [
+        "ValidDeviceCount",
+        "SuccessAddedDeviceCount",
+        "ExceedMaxGroupDeviceCount",
+        "AlreadyRelatedGroupDeviceCount",
+    ] {
         field(&b.response, n);
     }
     // Glued `ProductKeyString 否` (L3581).
-    assert_eq!(field(&op("DisableThing").request, "ProductKey").ty, TypeRef::String);
+    assert_eq!(
+        field(&op("DisableThing").request, "ProductKey").ty,
+        TypeRef::String
+    );
     // `Data ProductTop`/``/`icInfo` (L8240) and the example's bare array.
     let d = field(&op("QueryProductTopic").response, "Data");
     assert_eq!(d.ty.to_string(), "list<ProductTopicInfo>");
     // `RuleAction`/`List`/``/`RuleActionInfo …` (L9485).
-    assert_eq!(field(&op("ListRuleActions").response, "RuleActionList").ty.to_string(), "list<RuleActionInfo>");
+    assert_eq!(
+        field(&op("ListRuleActions").response, "RuleActionList")
+            .ty
+            .to_string(),
+        "list<RuleActionInfo>"
+    );
     // `JoinPermis`/`sions`/``/`List<`/`JoinPermission`/`>` (L6648).
-    assert_eq!(field(&op("QueryLoRaJoinPermissions").response, "JoinPermissions").ty.to_string(), "list<JoinPermission>");
+    assert_eq!(
+        field(&op("QueryLoRaJoinPermissions").response, "JoinPermissions")
+            .ty
+            .to_string(),
+        "list<JoinPermission>"
+    );
     let action = "要执行的操作";
     assert!(!cp.request.iter().any(|f| f.description.contains(action)));
 }
@@ -146,48 +199,117 @@ fn struct_tables_all_linked() {
     let data = field(&qd.response, "Data");
     assert_eq!(data.ty.to_string(), "list<DeviceInfo>");
     assert_eq!(data.wrapper.as_deref(), Some("DeviceInfo"));
-    assert_eq!(field(&op("CreateProduct").response, "Data").ty.to_string(), "ProductInfo");
+    assert_eq!(
+        field(&op("CreateProduct").response, "Data").ty.to_string(),
+        "ProductInfo"
+    );
 }
 
 #[test]
 fn examples_all_present_and_parse() {
     for o in &out().operations {
-        let req = o.examples.request.as_ref().unwrap_or_else(|| panic!("{}: no URL", o.name));
-        assert!(req.url.contains(&format!("Action={}", o.name)), "{}: {}", o.name, req.url);
+        let req = o
+            .examples
+            .request
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no URL", o.name));
+        assert!(
+            req.url.contains(&format!("Action={}", o.name)),
+            "{}: {}",
+            o.name,
+            req.url
+        );
         assert!(req.params.iter().all(|p| p.name != "Action"));
-        let resp = o.examples.response.as_ref().unwrap_or_else(|| panic!("{}: no JSON", o.name));
-        let v: serde_json::Value = serde_json::from_str(&resp.json).unwrap_or_else(|e| panic!("{}: {e}", o.name));
+        let resp = o
+            .examples
+            .response
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no JSON", o.name));
+        let v: serde_json::Value =
+            serde_json::from_str(&resp.json).unwrap_or_else(|e| panic!("{}: {e}", o.name));
         assert!(v.get("RequestId").is_some(), "{}", o.name);
     }
-    let repairs = out().notes.iter().filter(|n| n.kind == NoteKind::Repair).count();
+    let repairs = out()
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Repair)
+        .count();
     assert!(repairs >= 28, "{repairs}");
     // L2007 `&Description=Product test` kept as printed; L4345 `1516538300303L` too.
-    let cp = op("CreateProduct").examples.request.as_ref().map(|r| r.params.clone()).unwrap_or_default();
-    assert_eq!(cp.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["AliyunCommodityCode", "DataFormat", "Description", "NodeType", "ProductName", "ProtocolType"]);
+    let cp = op("CreateProduct")
+        .examples
+        .request
+        .as_ref()
+        .map(|r| r.params.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        cp.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        [
+            "AliyunCommodityCode",
+            "DataFormat",
+            "Description",
+            "NodeType",
+            "ProductName",
+            "ProtocolType"
+        ]
+    );
 }
 
 #[test]
 fn error_catalogue() {
     let e = &out().errors;
     assert_eq!(e.len(), 206);
-    assert_eq!(e.iter().map(|c| c.also_at.len()).sum::<usize>() + e.len(), 212);
-    let nt = e.iter().find(|c| c.code == "iot.messagebroker.NullTopicName").expect("code");
+    assert_eq!(
+        e.iter().map(|c| c.also_at.len()).sum::<usize>() + e.len(),
+        212
+    );
+    let nt = e
+        .iter()
+        .find(|c| c.code == "iot.messagebroker.NullTopicName")
+        .expect("code");
     assert_eq!(nt.also_at.len(), 2);
-    assert_eq!(e.iter().filter(|c| c.code.starts_with("iot.messageborker.")).count(), 2);
+    assert_eq!(
+        e.iter()
+            .filter(|c| c.code.starts_with("iot.messageborker."))
+            .count(),
+        2
+    );
     assert!(e.iter().any(|c| c.code.contains("Incorrent")));
-    let wrapped = e.iter().find(|c| c.code == "iot.common.QueryDevicePropertyActionError").expect("wrapped code");
+    let wrapped = e
+        .iter()
+        .find(|c| c.code == "iot.common.QueryDevicePropertyActionError")
+        .expect("wrapped code");
     assert_eq!(wrapped.source.line, 1023);
     assert_eq!(e[0].group.as_deref(), Some("系统错误码"));
-    assert!(e.iter().all(|c| !c.description.is_empty() && !c.code.contains(' ')));
-    assert!(e.iter().any(|c| c.group.as_deref().is_some_and(|g| g.starts_with("表 2-2: 目标为DATAHUB"))));
+    assert!(e
+        .iter()
+        .all(|c| !c.description.is_empty() && !c.code.contains(' ')));
+    assert!(e.iter().any(|c| c
+        .group
+        .as_deref()
+        .is_some_and(|g| g.starts_with("表 2-2: 目标为DATAHUB"))));
 }
 
 #[test]
 fn common_parameters_table() {
-    let names: Vec<&str> = out().common_parameters.iter().map(|f| f.name.as_str()).collect();
+    let names: Vec<&str> = out()
+        .common_parameters
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
     assert_eq!(
         names,
-        ["Format", "Version", "AccessKeyId", "Signature", "SignatureMethod", "Timestamp", "SignatureVersion", "SignatureNonce", "RegionId"]
+        [
+            "Format",
+            "Version",
+            "AccessKeyId",
+            "Signature",
+            "SignatureMethod",
+            "Timestamp",
+            "SignatureVersion",
+            "SignatureNonce",
+            "RegionId"
+        ]
     );
     let ts = field(&out().common_parameters, "Timestamp");
     assert!(ts.description.contains("YYYY-MM-DDThh:mm:ssZ"));
@@ -196,21 +318,51 @@ fn common_parameters_table() {
 #[test]
 fn prose_facts() {
     let ops = &out().operations;
-    let paged: Vec<&str> = ops.iter().filter(|o| o.pagination.is_some()).map(|o| o.name.as_str()).collect();
+    let paged: Vec<&str> = ops
+        .iter()
+        .filter(|o| o.pagination.is_some())
+        .map(|o| o.name.as_str())
+        .collect();
     assert_eq!(paged.len(), 15, "{paged:?}");
     let gt = op("GetThingTopo").pagination.as_ref().expect("paged");
     assert_eq!((gt.style, gt.max_size), (PageStyle::PageNo, Some(50)));
     let lr = op("ListRule").pagination.as_ref().expect("paged");
     assert_eq!(lr.max_size, Some(100));
-    let limited: Vec<&str> = ops.iter().filter(|o| o.rate_limit.is_some()).map(|o| o.name.as_str()).collect();
-    assert_eq!(limited, ["QueryProduct", "UpdateProduct", "InvokeThingsService", "SetDevicesProperty", "PubBroadcast"]);
-    let requires: usize = ops.iter().flat_map(all_fields).filter(|f| !f.requires.is_empty()).count();
+    let limited: Vec<&str> = ops
+        .iter()
+        .filter(|o| o.rate_limit.is_some())
+        .map(|o| o.name.as_str())
+        .collect();
+    assert_eq!(
+        limited,
+        [
+            "QueryProduct",
+            "UpdateProduct",
+            "InvokeThingsService",
+            "SetDevicesProperty",
+            "PubBroadcast"
+        ]
+    );
+    let requires: usize = ops
+        .iter()
+        .flat_map(all_fields)
+        .filter(|f| !f.requires.is_empty())
+        .count();
     assert_eq!(requires, 52);
     let one_of = ops.iter().filter(|o| !o.one_of.is_empty()).count();
-    assert_eq!(one_of, 24, "top-level IotId rows (the other two are struct members)");
+    assert_eq!(
+        one_of, 24,
+        "top-level IotId rows (the other two are struct members)"
+    );
     let pn = field(&op("CreateProduct").request, "ProductName");
-    assert_eq!((pn.constraints.min_length, pn.constraints.max_length), (Some(4), Some(30)));
-    assert_eq!(pn.constraints.length_unit, Some(iotcloud_spec::LengthUnit::CjkDouble));
+    assert_eq!(
+        (pn.constraints.min_length, pn.constraints.max_length),
+        (Some(4), Some(30))
+    );
+    assert_eq!(
+        pn.constraints.length_unit,
+        Some(iotcloud_spec::LengthUnit::CjkDouble)
+    );
     let nt = field(&op("CreateProduct").request, "NetType");
     assert_eq!(nt.enum_values.len(), 5);
     let tags = field(&op("CreateProductTags").request, "ProductTag");
@@ -228,16 +380,28 @@ fn deterministic() {
 
 #[test]
 fn errors_not_panics_on_bad_input() {
-    for text in ["", "   \n\n", "2.7.1 CreateProduct\n", "garbage\u{2F64}\r\n\u{0}"] {
+    for text in [
+        "",
+        "   \n\n",
+        "2.7.1 CreateProduct\n",
+        "garbage\u{2F64}\r\n\u{0}",
+    ] {
         let r = extract_guide(text, FILE);
         assert!(r.is_err(), "{text:?}");
     }
-    let e = extract_guide("2.7 产品管理\n2.7.1 CreateProduct\n调用该接口新建产品。\n", FILE).expect_err("no 2.4");
+    let e = extract_guide(
+        "2.7 产品管理\n2.7.1 CreateProduct\n调用该接口新建产品。\n",
+        FILE,
+    )
+    .expect_err("no 2.4");
     assert!(e.line == 2 && e.message.contains("2.4"), "{e}");
     let mini = "2.4 公共参数\n名称 类型 是否必需 描述\nFormat String 否 格式。\n2.6 错误码\n系统错误码\n错误码 描述\n\
                 iot.system.SystemException 系统异常。\n2.7 产品管理\n2.7.1 CreateProduct\n调用该接口新建产品。\n请求参数\n";
     let e = extract_guide(mini, FILE).expect_err("no response table");
-    assert!(e.line == 11 && e.message.contains("CreateProduct") && e.message.contains("返回参数"), "{e}");
+    assert!(
+        e.line == 11 && e.message.contains("CreateProduct") && e.message.contains("返回参数"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -249,7 +413,12 @@ fn truncations_and_line_drops_never_panic() {
         let _ = extract_guide(&lines[..cut].join("\n"), FILE);
     }
     for drop in (1800..lines.len()).step_by(89) {
-        let text: Vec<&str> = lines.iter().enumerate().filter(|(i, _)| *i != drop).map(|(_, l)| *l).collect();
+        let text: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != drop)
+            .map(|(_, l)| *l)
+            .collect();
         let _ = extract_guide(&text.join("\n"), FILE);
     }
 }
@@ -286,10 +455,34 @@ mod property {
 #[ignore]
 fn dump() {
     let o = out();
-    std::fs::write("/tmp/guide_ops.yaml", serde_yaml::to_string(&o.operations).unwrap_or_default()).ok();
-    std::fs::write("/tmp/guide_errors.yaml", serde_yaml::to_string(&o.errors).unwrap_or_default()).ok();
-    std::fs::write("/tmp/guide_common.yaml", serde_yaml::to_string(&o.common_parameters).unwrap_or_default()).ok();
-    let notes: Vec<String> = o.notes.iter().map(|n| format!("{:?} {} [{}] {}", n.kind, n.line, n.operation.clone().unwrap_or_default(), n.message)).collect();
+    std::fs::write(
+        "/tmp/guide_ops.yaml",
+        serde_yaml::to_string(&o.operations).unwrap_or_default(),
+    )
+    .ok();
+    std::fs::write(
+        "/tmp/guide_errors.yaml",
+        serde_yaml::to_string(&o.errors).unwrap_or_default(),
+    )
+    .ok();
+    std::fs::write(
+        "/tmp/guide_common.yaml",
+        serde_yaml::to_string(&o.common_parameters).unwrap_or_default(),
+    )
+    .ok();
+    let notes: Vec<String> = o
+        .notes
+        .iter()
+        .map(|n| {
+            format!(
+                "{:?} {} [{}] {}",
+                n.kind,
+                n.line,
+                n.operation.clone().unwrap_or_default(),
+                n.message
+            )
+        })
+        .collect();
     std::fs::write("/tmp/guide_notes.txt", notes.join("\n")).ok();
 }
 
@@ -297,34 +490,66 @@ fn dump() {
 /// response examples decode into the documented fields they were written against.
 #[test]
 fn overrides_apply() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../api-spec/overrides/aliyun-iot.yaml");
-    let list = crate::overrides::load(std::path::Path::new(path), "api-spec/overrides/aliyun-iot.yaml")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../api-spec/overrides/aliyun-iot.yaml"
+    );
+    let list = crate::overrides::load(
+        std::path::Path::new(path),
+        "api-spec/overrides/aliyun-iot.yaml",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let mut spec = iotcloud_spec::ServiceSpec {
         service: crate::extract::services::aliyun_iot("2018-01-20".into(), None),
         common_parameters: out().common_parameters.clone(),
         errors: out().errors.clone(),
         operations: out().operations.clone(),
     };
-    let applied = crate::overrides::apply(&mut spec, "aliyun-iot.yaml", &list)
-        .unwrap_or_else(|e| panic!("{}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")));
+    let applied =
+        crate::overrides::apply(&mut spec, "aliyun-iot.yaml", &list).unwrap_or_else(|e| {
+            panic!(
+                "{}",
+                e.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        });
     assert_eq!(applied, list.len());
-    let find = |name: &str| spec.operations.iter().find(|o| o.name == name).expect("operation");
-    assert!(find("BatchAddDeviceGroupRelations").response.iter().any(|f| f.name == "ExceedTenGroupDeviceCount"));
+    let find = |name: &str| {
+        spec.operations
+            .iter()
+            .find(|o| o.name == name)
+            .expect("operation")
+    };
+    assert!(find("BatchAddDeviceGroupRelations")
+        .response
+        .iter()
+        .any(|f| f.name == "ExceedTenGroupDeviceCount"));
     // Every pagination path of every operation names a documented field after the overrides.
     for o in &spec.operations {
         let Some(p) = &o.pagination else { continue };
-        for path in [&p.response_page, &p.response_total, &p.response_page_count, &p.response_has_next, &p.response_cursor]
-            .into_iter()
-            .flatten()
-            .chain(std::iter::once(&p.items))
+        for path in [
+            &p.response_page,
+            &p.response_total,
+            &p.response_page_count,
+            &p.response_has_next,
+            &p.response_cursor,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(std::iter::once(&p.items))
         {
             let mut fields = &o.response;
             let mut ok = true;
             for seg in path.split('.') {
                 match fields.iter().find(|f| f.name == seg) {
                     Some(f) => {
-                        fields = match f.ty.struct_name().and_then(|s| o.structs.iter().find(|d| d.name == s)) {
+                        fields = match f
+                            .ty
+                            .struct_name()
+                            .and_then(|s| o.structs.iter().find(|d| d.name == s))
+                        {
                             Some(d) => &d.fields,
                             None => fields,
                         }
@@ -332,7 +557,11 @@ fn overrides_apply() {
                     None => ok = false,
                 }
             }
-            assert!(ok, "{}: pagination path {path} names no documented field", o.name);
+            assert!(
+                ok,
+                "{}: pagination path {path} names no documented field",
+                o.name
+            );
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::exit::{self, Failure};
 use crate::output::{self, Style};
 use crate::pages::{self, PageSource};
 use crate::settings::{self, Settings};
-use crate::{emulator, operation, sign, spec_docs};
+use crate::{demo, emulator, operation, sign, spec_docs};
 
 /// The whole command tree: one subcommand per service with one per operation, plus the tools.
 pub fn root(services: &[Service]) -> Command {
@@ -32,7 +32,7 @@ pub fn root(services: &[Service]) -> Command {
         .args(settings::args());
     for s in services {
         let mut cmd = Command::new(s.name)
-            .about(s.about)
+            .about(s.about())
             .subcommand_required(true)
             .arg_required_else_help(true)
             .after_long_help(exit::HELP);
@@ -41,7 +41,9 @@ pub fn root(services: &[Service]) -> Command {
         }
         root = root.subcommand(cmd);
     }
-    root.subcommand(sign::command()).subcommand(emulator::command())
+    root.subcommand(sign::command())
+        .subcommand(emulator::command())
+        .subcommand(demo::command())
 }
 
 /// Runs the command line `args` (program name first) and returns the exit code.
@@ -57,6 +59,7 @@ pub async fn run(args: Vec<OsString>) -> u8 {
     let result = match matches.subcommand() {
         Some(("sign", m)) => sign::run(m),
         Some(("emulator", m)) => emulator::run(m).await,
+        Some(("demo", m)) => demo::run(m).await,
         Some((name, m)) => match services.iter().find(|s| s.name == name) {
             Some(service) => run_operation(service, m).await,
             None => Err(Failure::Usage(format!("unknown command {name}"))),

@@ -1,30 +1,53 @@
 //! The services the CLI offers: each one's `OPERATIONS` and `dispatch`, straight from the SDK.
+//! This list of three modules is the only hand-written part; operations and parameters are the SDK's.
 
 pub use iotcloud_runtime::meta::{Location, OperationMeta, ParamMeta};
-use iotcloud_runtime::{Error, ErrorCode, ErrorKind};
+use iotcloud_runtime::{Error, ErrorCode, ErrorKind, Handle};
 use serde_json::Value;
 
 use crate::exit::Failure;
 use crate::settings::Settings;
+use crate::spec_docs;
 
 /// One service of the SDK.
 #[derive(Debug)]
 pub struct Service {
     /// The subcommand name, the spec's service name (`aliyun-iot`).
     pub name: &'static str,
-    /// One line for `--help`.
-    pub about: &'static str,
     /// Every operation, in spec order.
     pub operations: &'static [&'static OperationMeta],
 }
 
+impl Service {
+    /// One line for `--help`: the spec's title.
+    pub fn about(&self) -> &'static str {
+        spec_docs::service_title(self.name).unwrap_or(self.name)
+    }
+}
+
 /// Every service.
 pub fn services() -> Vec<Service> {
-    vec![Service {
-        name: "aliyun-iot",
-        about: "Alibaba Cloud IoT Platform (Iot 2018-01-20)",
-        operations: crate::shim::OPERATIONS,
-    }]
+    vec![
+        Service { name: "aliyun-iot", operations: iotcloud::aliyun::iot::OPERATIONS },
+        Service { name: "aliyun-mqtt", operations: iotcloud::aliyun::mqtt::OPERATIONS },
+        Service { name: "huawei-oceanconnect", operations: iotcloud::huawei::oceanconnect::OPERATIONS },
+    ]
+}
+
+/// Calls `dispatch` of one SDK module and maps its error.
+macro_rules! call {
+    ($module:path, $handle:expr, $operation:expr, $params:expr, $dry_run:expr) => {{
+        use $module as svc;
+        let client = svc::Client::from_handle($handle);
+        match svc::dispatch(&client, $operation, $params, $dry_run).await {
+            Ok(v) => Ok(v),
+            Err(svc::DispatchError::Call(e)) => Err(failure($operation, e)),
+            Err(svc::DispatchError::Params { operation, message }) => {
+                Err(Failure::Validation(vec![format!("{operation}: {message}")]))
+            }
+            Err(e) => Err(Failure::Other(e.to_string())),
+        }
+    }};
 }
 
 /// Runs `operation` of `service` with a JSON request keyed by wire names.
@@ -35,9 +58,15 @@ pub async fn dispatch(
     params: Value,
     dry_run: bool,
 ) -> Result<Value, Failure> {
-    let _config = settings.config()?;
-    let _ = (service, operation, dry_run);
-    Ok(params)
+    let handle = Handle::new(settings.config()?).map_err(|e| failure(operation, e))?;
+    match service {
+        "aliyun-iot" => call!(iotcloud::aliyun::iot, handle, operation, params, dry_run),
+        "aliyun-mqtt" => call!(iotcloud::aliyun::mqtt, handle, operation, params, dry_run),
+        "huawei-oceanconnect" => {
+            call!(iotcloud::huawei::oceanconnect, handle, operation, params, dry_run)
+        }
+        other => Err(Failure::Usage(format!("unknown service {other}"))),
+    }
 }
 
 /// Maps an SDK error onto the CLI's failure classes (and so its exit code).

@@ -3,13 +3,13 @@
 
 mod app;
 mod catalog;
+mod demo;
 mod emulator;
 mod exit;
 mod operation;
 mod output;
 mod pages;
 mod settings;
-mod shim;
 mod sign;
 mod spec_docs;
 mod types;

@@ -71,12 +71,12 @@ pub fn resolve(loaded: &LoadedSpec) -> Result<Model<'_>, Vec<SpecError>> {
                 format!("duplicate operation name `{}`", op.name),
             );
         }
-        if !is_identifier(&op.rust) || iotcloud_spec::naming::is_rust_keyword(&op.rust) {
+        if !is_identifier(&op.rust) || op.rust.starts_with(|c: char| c.is_ascii_uppercase()) {
             cx.err(
                 Some(&op.name),
                 None,
                 format!("{key}.rust"),
-                format!("`{}` is not a usable Rust method name", op.rust),
+                format!("`{}` is not a snake_case Rust method name", op.rust),
             );
         } else if !methods.insert(op.rust.as_str()) {
             cx.err(
@@ -349,7 +349,7 @@ fn resolve_fields<'a>(
         let Some(ty) = resolve_type(cx, fcx, f, &f.ty, &fkey, owner) else {
             continue;
         };
-        if request && f.json && ty != Ty::String {
+        if f.json && f.ty != TypeRef::String {
             cx.err(
                 Some(opname),
                 Some(&f.name),

@@ -1,1 +1,63 @@
-//! Work in progress.
+//! # iotcloud
+//!
+//! A Rust SDK for IoT cloud platform APIs, generated from the vendors' documentation
+//! (`api-spec/*.yaml`). Each service module is one `iotcloud_macros::generate!` call plus the
+//! few hand-written constructors a service needs:
+//!
+//! | module | service | feature |
+//! |---|---|---|
+//! | [`aliyun::iot`] | Alibaba Cloud IoT Platform (`Iot` 2018-01-20) | `aliyun-iot` |
+//! | [`aliyun::mqtt`] | Alibaba Cloud MQTT (`OnsMqtt` 2020-04-20) | `aliyun-mqtt` |
+//! | [`huawei::oceanconnect`] | Huawei OceanConnect (`iocm` v1.1.0) | `huawei-oceanconnect` |
+//!
+//! All features are on by default; a feature only adds or removes its module, never changes
+//! a type's shape.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), iotcloud::aliyun::iot::Error> {
+//! use futures::TryStreamExt;
+//! let client = iotcloud::aliyun::iot::Client::from_env().await?;
+//! let product = client.query_product().product_key("a1FlqIQ****").send().await?;
+//! let mut devices = client.query_device().product_key("a1FlqIQ****").into_paginator().items();
+//! while let Some(device) = devices.try_next().await? {
+//!     println!("{:?}", device.device_name);
+//! }
+//! # let _ = product;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every service module has the same shape: `Client` (one method per operation returning a
+//! fluent builder), `types` (requests, builders, responses, enums), `Error` and `ErrorCode`,
+//! `OPERATIONS` (metadata) and `dispatch` (call by name with JSON, used by the CLI).
+//!
+//! Publishing note: the specs are read from `../../api-spec/` at compile time, which a
+//! crates.io package cannot reach; a release would copy `api-spec/*.yaml` into this crate
+//! (and point the `generate!` calls at the copy) as part of packaging.
+
+mod builder;
+
+pub use builder::ClientBuilder;
+pub use iotcloud_runtime::{
+    credentials, Config, ConfigBuilder, Credentials, ErrorKind, OceanConnectConfig, Paginator,
+    PreparedRequest, ProvideCredentials, RateLimitConfig, RetryConfig, Timeouts, ValidationError,
+    Violation,
+};
+
+/// The runtime crate, for everything not re-exported here.
+pub use iotcloud_runtime as runtime;
+
+/// Alibaba Cloud services.
+#[cfg(any(feature = "aliyun-iot", feature = "aliyun-mqtt"))]
+pub mod aliyun {
+    #[cfg(feature = "aliyun-iot")]
+    pub mod iot;
+    #[cfg(feature = "aliyun-mqtt")]
+    pub mod mqtt;
+}
+
+/// Huawei services.
+#[cfg(feature = "huawei-oceanconnect")]
+pub mod huawei {
+    pub mod oceanconnect;
+}

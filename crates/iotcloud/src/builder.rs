@@ -1,0 +1,140 @@
+//! `Client::builder()`: configuration setters, then `build()` gives the service's client.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use iotcloud_runtime::{
+    Clock, ConfigBuilder, Credentials, ErrorCode, Handle, NonceSource, OceanConnectConfig,
+    ProvideCredentials, RateLimitConfig, RetryConfig, Timeouts,
+};
+
+/// A service client that can be made from a runtime handle (every generated `Client`).
+pub trait FromHandle: Sized {
+    /// The service's error-code enum.
+    type Code: ErrorCode;
+    /// Wraps the handle.
+    fn from_handle(handle: Handle) -> Self;
+}
+
+/// Builds a service `Client`: `iot::Client::builder().region("cn-shanghai").build()?`.
+/// Unset settings keep the runtime's defaults (default credentials chain, retries and
+/// rate limiting on).
+#[must_use]
+pub struct ClientBuilder<C> {
+    config: ConfigBuilder,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> std::fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder").finish_non_exhaustive()
+    }
+}
+
+impl<C: FromHandle> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+macro_rules! forward {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, $($arg: $ty),*) -> Self {
+                self.config = self.config.$name($($arg),*);
+                self
+            }
+        )*
+    };
+}
+
+impl<C: FromHandle> ClientBuilder<C> {
+    /// A builder with the runtime's defaults.
+    pub fn new() -> Self {
+        ClientBuilder {
+            config: iotcloud_runtime::Config::builder(),
+            client: PhantomData,
+        }
+    }
+
+    forward! {
+        /// The region (`cn-shanghai`), used in the Alibaba endpoints.
+        region(region: impl Into<String>);
+        /// Takes the region from `ALIBABA_CLOUD_REGION_ID` unless one is set.
+        region_from_env();
+        /// An endpoint override, scheme included (`http://127.0.0.1:8080` for the emulator).
+        endpoint(url: impl Into<String>);
+        /// Explicit Alibaba credentials.
+        credentials(credentials: Credentials);
+        /// An AccessKey pair.
+        access_key(access_key_id: impl Into<String>, secret: impl Into<String>);
+        /// A credentials provider instead of the default chain.
+        credentials_provider(provider: impl ProvideCredentials);
+        /// OceanConnect base URL, application id and secret.
+        oceanconnect(settings: OceanConnectConfig);
+        /// An extra trusted root certificate (PEM), for private OceanConnect deployments.
+        add_root_ca_pem(pem: impl Into<Vec<u8>>);
+        /// A client certificate and key (PEM) for mutual TLS.
+        client_identity_pem(cert_pem: impl Into<Vec<u8>>, key_pem: impl Into<String>);
+        /// All timeouts at once.
+        timeouts(timeouts: Timeouts);
+        /// Connect timeout.
+        connect_timeout(d: Duration);
+        /// Per-attempt timeout.
+        attempt_timeout(d: Duration);
+        /// Whole-operation timeout (all attempts), `None` for none.
+        operation_timeout(d: Option<Duration>);
+        /// Retry policy.
+        retry(retry: RetryConfig);
+        /// Client-side rate limiting.
+        rate_limit(rate_limit: RateLimitConfig);
+        /// The clock used for timestamps and token expiry (fixed clocks for tests).
+        clock(clock: Arc<dyn Clock>);
+        /// The nonce source for `SignatureNonce` (fixed nonces for tests).
+        nonce(nonce: Arc<dyn NonceSource>);
+        /// Appended to the `User-Agent`.
+        user_agent_suffix(suffix: impl Into<String>);
+    }
+
+    /// Any other runtime setting.
+    pub fn config(mut self, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Self {
+        self.config = f(self.config);
+        self
+    }
+
+    /// The client; fails only on unusable TLS material.
+    pub fn build(self) -> Result<C, iotcloud_runtime::Error<C::Code>> {
+        Handle::new(self.config.build())
+            .map(C::from_handle)
+            .map_err(|e| e.with_code_type())
+    }
+}
+
+/// The constructors every service client has: `new`, `builder`, `from_env` is per service.
+macro_rules! client_constructors {
+    () => {
+        impl $crate::builder::FromHandle for Client {
+            type Code = ErrorCode;
+            fn from_handle(handle: ::iotcloud_runtime::Handle) -> Self {
+                Client::from_handle(handle)
+            }
+        }
+
+        impl Client {
+            /// A client for `config`; fails only on unusable TLS material.
+            pub fn new(config: ::iotcloud_runtime::Config) -> Result<Self, Error> {
+                ::iotcloud_runtime::Handle::new(config)
+                    .map(Client::from_handle)
+                    .map_err(|e| e.with_code_type())
+            }
+
+            /// A builder of the configuration.
+            pub fn builder() -> $crate::ClientBuilder<Client> {
+                $crate::ClientBuilder::new()
+            }
+        }
+    };
+}
+pub(crate) use client_constructors;

@@ -116,8 +116,8 @@ impl<'a> Chapter<'a> {
 /// The fixed parts of one operation.
 #[derive(Debug, Clone)]
 pub struct OpParts<'a> {
-    /// The `调用该接口…` line.
-    pub summary: &'a Line,
+    /// The `调用该接口…` sentence (wrapped lines joined) and its first line.
+    pub summary: Line,
     /// Notes block heading (`限制说明`, ...) and its lines.
     pub notes: Option<(&'a Line, &'a [Line])>,
     /// Lines after `请求参数` up to `返回参数`.
@@ -149,14 +149,28 @@ pub fn parts<'a>(op: &OpText<'a>, file: &str) -> Result<OpParts<'a>, ExtractErro
         .iter()
         .position(|l| !l.text.trim().is_empty())
         .ok_or_else(|| err(op.heading, "no summary line after the heading"))?;
-    let summary = &lines[first];
+    // The sentence can wrap (QueryTopicRouteTable L8468, CreateRuleAction L8675).
+    let mut text = lines[first].text.trim().to_string();
+    let mut last = first;
+    while !text.ends_with('。') && last + 1 < lines.len() && last < first + 4 {
+        let next = lines[last + 1].text.trim();
+        if next == "请求参数" || NOTE_HEADINGS.contains(&next) {
+            break;
+        }
+        text.push_str(next);
+        last += 1;
+    }
+    let summary = Line {
+        no: lines[first].no,
+        text,
+    };
     let req =
-        find(lines, first + 1, "请求参数").ok_or_else(|| err(op.heading, "no `请求参数` line"))?;
+        find(lines, last + 1, "请求参数").ok_or_else(|| err(op.heading, "no `请求参数` line"))?;
     let resp = find(lines, req + 1, "返回参数")
         .ok_or_else(|| err(lines[req].no, "no `返回参数` line after `请求参数`"))?;
     let ex = find(lines, resp + 1, "示例")
         .ok_or_else(|| err(lines[resp].no, "no `示例` line after `返回参数`"))?;
-    let between = &lines[first + 1..req];
+    let between = &lines[last + 1..req];
     let notes = between
         .iter()
         .position(|l| !l.text.trim().is_empty())

@@ -70,6 +70,8 @@ fn operations_headings_and_groups() {
         .map(|o| (o.source.line, o.name.clone()))
         .collect();
     assert_eq!(got, headings);
+    // Notes blocks: 20 限制说明, 5 接口说明, 4 说明, 3 使用限制, 2 使用说明.
+    assert_eq!(ops.iter().filter(|o| o.description.is_some()).count(), 34);
     let mut groups = std::collections::BTreeMap::new();
     for o in ops {
         *groups

@@ -53,7 +53,7 @@ pub fn emit_enum(e: &EnumModel<'_>) -> TokenStream {
         pub enum #name {
             #(#variants)*
             /// A value not documented when this SDK was generated, kept verbatim.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
 
         impl #name {
@@ -79,7 +79,7 @@ pub fn emit_enum(e: &EnumModel<'_>) -> TokenStream {
             }
         }
 
-        impl ::std::convert::From<&str> for #name {
+        impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 <Self as super::__support::WireEnum>::from_wire(value)
             }
@@ -98,13 +98,13 @@ pub fn emit_enum(e: &EnumModel<'_>) -> TokenStream {
         }
 
         impl ::iotcloud_runtime::export::serde::Serialize for #name {
-            fn serialize<S: ::iotcloud_runtime::export::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::iotcloud_runtime::export::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 super::__support::ser_enum(self, s)
             }
         }
 
         impl<'de> ::iotcloud_runtime::export::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 super::__support::de_enum(d)
             }
         }
@@ -158,7 +158,7 @@ pub fn emit_error_codes(service_title: &str, errors: &[ErrorVariant<'_>]) -> Tok
         pub enum ErrorCode {
             #(#variants)*
             /// A code not in the documented catalogue, kept verbatim.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
 
         impl ::iotcloud_runtime::ErrorCode for ErrorCode {

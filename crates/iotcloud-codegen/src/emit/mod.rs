@@ -180,13 +180,13 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
         #[non_exhaustive]
         pub enum DispatchError {
             /// No operation has this wire name.
-            UnknownOperation(::std::string::String),
+            UnknownOperation(String),
             /// The JSON parameters do not fit the operation's request.
             Params {
                 /// Operation wire name.
                 operation: &'static str,
                 /// What is wrong, from the decoder.
-                message: ::std::string::String,
+                message: String,
             },
             /// The call failed (validation, transport, or the service's answer).
             Call(Error),
@@ -195,7 +195,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
                 /// Operation wire name.
                 operation: &'static str,
                 /// The encoder's message.
-                message: ::std::string::String,
+                message: String,
             },
         }
 
@@ -211,7 +211,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
         }
 
         impl ::std::error::Error for DispatchError {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     DispatchError::Call(e) => Some(e),
                     _ => None,
@@ -227,7 +227,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
             operation: &str,
             params: ::iotcloud_runtime::export::serde_json::Value,
             dry_run: bool,
-        ) -> ::std::result::Result<::iotcloud_runtime::export::serde_json::Value, DispatchError> {
+        ) -> Result<::iotcloud_runtime::export::serde_json::Value, DispatchError> {
             match operation {
                 #(#arms)*
                 other => Err(DispatchError::UnknownOperation(other.to_string())),

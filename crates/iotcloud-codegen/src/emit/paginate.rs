@@ -10,7 +10,7 @@ use crate::model::{FieldPath, OpModel, PageModel, Ty};
 
 /// `Option<&Parent>` of the last step of a path, starting at `output`.
 fn parent_chain(path: &FieldPath) -> TokenStream {
-    let mut expr = quote!(::std::option::Option::Some(output));
+    let mut expr = quote!(Some(output));
     for step in &path.steps[..path.steps.len() - 1] {
         let ident = &step.ident;
         expr = if step.boxed {
@@ -35,7 +35,7 @@ fn scalar(path: &FieldPath) -> TokenStream {
 fn opt_scalar(path: &Option<FieldPath>) -> TokenStream {
     match path {
         Some(p) => scalar(p),
-        None => quote!(::std::option::Option::None),
+        None => quote!(None),
     }
 }
 
@@ -53,7 +53,7 @@ fn item_count(path: &FieldPath) -> TokenStream {
 fn take_items(path: &FieldPath) -> TokenStream {
     let mut steps = path.steps.iter();
     let Some(first) = steps.next() else {
-        return quote!(::std::vec::Vec::new());
+        return quote!(Vec::new());
     };
     let first_ident = &first.ident;
     if path.steps.len() == 1 {
@@ -107,7 +107,7 @@ pub fn emit_paginated(op: &OpModel<'_>, p: &PageModel) -> TokenStream {
             let page_count = opt_scalar(&p.response_page_count);
             let next = from_i64(quote!(current + 1), &p.page_ty);
             quote! {
-                fn next_request(&self, output: &#resp) -> ::std::option::Option<Self> {
+                fn next_request(&self, output: &#resp) -> Option<Self> {
                     let current = #current.unwrap_or(1);
                     let size = #requested #default;
                     let items = #count;
@@ -119,7 +119,7 @@ pub fn emit_paginated(op: &OpModel<'_>, p: &PageModel) -> TokenStream {
                     Some(next)
                 }
 
-                fn cursor(&self) -> ::std::string::String {
+                fn cursor(&self) -> String {
                     #current.unwrap_or(1).to_string()
                 }
             }
@@ -137,7 +137,7 @@ pub fn emit_paginated(op: &OpModel<'_>, p: &PageModel) -> TokenStream {
                 .unwrap_or_else(|| quote!(None));
             let next = from_i64(quote!(cursor), &p.page_ty);
             quote! {
-                fn next_request(&self, output: &#resp) -> ::std::option::Option<Self> {
+                fn next_request(&self, output: &#resp) -> Option<Self> {
                     if #has_next != Some(true) || #count == 0 {
                         return None;
                     }
@@ -151,7 +151,7 @@ pub fn emit_paginated(op: &OpModel<'_>, p: &PageModel) -> TokenStream {
                     Some(next)
                 }
 
-                fn cursor(&self) -> ::std::string::String {
+                fn cursor(&self) -> String {
                     self.#page.map(|v| v.to_string()).unwrap_or_default()
                 }
             }
@@ -163,7 +163,7 @@ pub fn emit_paginated(op: &OpModel<'_>, p: &PageModel) -> TokenStream {
 
             #body
 
-            fn into_items(output: #resp) -> ::std::vec::Vec<#item> {
+            fn into_items(output: #resp) -> Vec<#item> {
                 #take
             }
         }

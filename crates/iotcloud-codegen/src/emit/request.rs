@@ -42,12 +42,12 @@ fn setter_pair(f: &FieldModel<'_>, target: TokenStream) -> TokenStream {
             #summary
             ///
             /// Appends one item; call again for more.
-            pub fn #ident(mut self, item: impl ::std::convert::Into<#elem>) -> Self {
+            pub fn #ident(mut self, item: impl Into<#elem>) -> Self {
                 #target.#ident.push(item.into());
                 self
             }
             #[doc = concat!(" Replaces the whole list (`None` clears it); see [`Self::", #plain, "`].")]
-            pub fn #set(mut self, items: ::std::option::Option<::std::vec::Vec<#elem>>) -> Self {
+            pub fn #set(mut self, items: Option<Vec<#elem>>) -> Self {
                 #target.#ident = items.unwrap_or_default();
                 self
             }
@@ -55,13 +55,13 @@ fn setter_pair(f: &FieldModel<'_>, target: TokenStream) -> TokenStream {
     } else {
         let ty = field_type(f);
         let wrap = if f.boxed {
-            quote!(::std::boxed::Box::new(value.into()))
+            quote!(Box::new(value.into()))
         } else {
             quote!(value.into())
         };
         quote! {
             #summary
-            pub fn #ident(mut self, value: impl ::std::convert::Into<#elem>) -> Self {
+            pub fn #ident(mut self, value: impl Into<#elem>) -> Self {
                 #target.#ident = Some(#wrap);
                 self
             }
@@ -140,12 +140,12 @@ fn emit_builder(op: &OpModel<'_>) -> TokenStream {
             }
 
             #[doc = #send_doc]
-            pub async fn send(self) -> ::std::result::Result<#resp, super::Error> {
+            pub async fn send(self) -> Result<#resp, super::Error> {
                 self.client.handle().call(&self.request).await
             }
 
             /// The exact signed request `send` would make (for dry runs); nothing is sent.
-            pub async fn prepare(self) -> ::std::result::Result<::iotcloud_runtime::PreparedRequest, super::Error> {
+            pub async fn prepare(self) -> Result<::iotcloud_runtime::PreparedRequest, super::Error> {
                 self.client.handle().prepare(&self.request).await
             }
 
@@ -211,7 +211,7 @@ fn emit_operation(op: &OpModel<'_>, protocol: Protocol) -> TokenStream {
                 params: &[#(#params)*],
             };
 
-            fn validate(&self) -> ::std::result::Result<(), ::iotcloud_runtime::ValidationError> {
+            fn validate(&self) -> Result<(), ::iotcloud_runtime::ValidationError> {
                 #[allow(unused_mut)]
                 let mut c = super::__support::Checker::new(#name);
                 #checks
@@ -292,7 +292,7 @@ fn field_checks(f: &FieldModel<'_>, nested: bool) -> TokenStream {
             Ty::I32 if !f.ty.is_list() => out.extend(quote!(c.range(#name, self.#ident.map(i64::from), #min, #max);)),
             Ty::I64 if !f.ty.is_list() => out.extend(quote!(c.range(#name, self.#ident, #min, #max);)),
             Ty::I64 => out.extend(quote!(c.each_range(#name, &self.#ident, #min, #max);)),
-            Ty::I32 => out.extend(quote!(c.each_range(#name, &self.#ident.iter().map(|v| i64::from(*v)).collect::<::std::vec::Vec<_>>(), #min, #max);)),
+            Ty::I32 => out.extend(quote!(c.each_range(#name, &self.#ident.iter().map(|v| i64::from(*v)).collect::<Vec<_>>(), #min, #max);)),
             _ => {}
         }
     }

@@ -12,14 +12,14 @@ pub fn support_module() -> TokenStream {
         mod __support {
             use ::std::borrow::Cow;
 
-            pub(crate) type Pairs = ::std::vec::Vec<(Cow<'static, str>, ::std::string::String)>;
+            pub(crate) type Pairs = Vec<(Cow<'static, str>, String)>;
 
             /// A value that flattens into RPC parameters (`Name`, `Name.1`, `Name.1.Field`).
             pub(crate) trait ToParam {
                 fn put(&self, name: Cow<'static, str>, out: &mut Pairs);
             }
 
-            impl ToParam for ::std::string::String {
+            impl ToParam for String {
                 fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
                     out.push((name, self.clone()));
                 }
@@ -53,20 +53,20 @@ pub fn support_module() -> TokenStream {
                     out.push((name, text));
                 }
             }
-            impl<T: ToParam> ToParam for ::std::option::Option<T> {
+            impl<T: ToParam> ToParam for Option<T> {
                 fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
                     if let Some(v) = self {
                         v.put(name, out);
                     }
                 }
             }
-            impl<T: ToParam> ToParam for ::std::boxed::Box<T> {
+            impl<T: ToParam> ToParam for Box<T> {
                 fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
                     (**self).put(name, out);
                 }
             }
             /// Lists are flattened with 1-based indexes.
-            impl<T: ToParam> ToParam for ::std::vec::Vec<T> {
+            impl<T: ToParam> ToParam for Vec<T> {
                 fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
                     for (i, item) in self.iter().enumerate() {
                         item.put(Cow::Owned(format!("{}.{}", name, i + 1)), out);
@@ -89,17 +89,17 @@ pub fn support_module() -> TokenStream {
             }
 
             /// The text of a single value (REST path segments and headers).
-            pub(crate) fn text<T: ToParam>(value: &T) -> ::std::string::String {
+            pub(crate) fn text<T: ToParam>(value: &T) -> String {
                 let mut pairs = Pairs::new();
                 value.put(Cow::Borrowed(""), &mut pairs);
-                pairs.into_iter().map(|(_, v)| v).collect::<::std::vec::Vec<_>>().join(",")
+                pairs.into_iter().map(|(_, v)| v).collect::<Vec<_>>().join(",")
             }
 
             /// Adds a REST JSON body member when the value is set.
             pub(crate) fn json<T: ::iotcloud_runtime::export::serde::Serialize>(
-                body: &mut ::iotcloud_runtime::export::serde_json::Map<::std::string::String, ::iotcloud_runtime::export::serde_json::Value>,
+                body: &mut ::iotcloud_runtime::export::serde_json::Map<String, ::iotcloud_runtime::export::serde_json::Value>,
                 name: &str,
-                value: &::std::option::Option<T>,
+                value: &Option<T>,
             ) {
                 if let Some(v) = value {
                     if let Ok(v) = ::iotcloud_runtime::export::serde_json::to_value(v) {
@@ -110,7 +110,7 @@ pub fn support_module() -> TokenStream {
 
             /// Adds a REST JSON body list member when it is not empty.
             pub(crate) fn json_list<T: ::iotcloud_runtime::export::serde::Serialize>(
-                body: &mut ::iotcloud_runtime::export::serde_json::Map<::std::string::String, ::iotcloud_runtime::export::serde_json::Value>,
+                body: &mut ::iotcloud_runtime::export::serde_json::Map<String, ::iotcloud_runtime::export::serde_json::Value>,
                 name: &str,
                 value: &[T],
             ) {
@@ -129,7 +129,7 @@ pub fn support_module() -> TokenStream {
                 fn as_wire(&self) -> &str;
             }
 
-            pub(crate) fn ser_enum<E: WireEnum, S: ::iotcloud_runtime::export::serde::Serializer>(value: &E, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            pub(crate) fn ser_enum<E: WireEnum, S: ::iotcloud_runtime::export::serde::Serializer>(value: &E, s: S) -> Result<S::Ok, S::Error> {
                 let wire = value.as_wire();
                 if E::NUMERIC {
                     if let Ok(n) = wire.parse::<i64>() {
@@ -139,7 +139,7 @@ pub fn support_module() -> TokenStream {
                 s.serialize_str(wire)
             }
 
-            pub(crate) fn de_enum<'de, E: WireEnum, D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<E, D::Error> {
+            pub(crate) fn de_enum<'de, E: WireEnum, D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(d: D) -> Result<E, D::Error> {
                 match ::iotcloud_runtime::de::string(d)? {
                     Some(text) => Ok(E::from_wire(text.trim())),
                     None => Err(<D::Error as ::iotcloud_runtime::export::serde::de::Error>::custom("expected an enumeration value, found null")),
@@ -148,42 +148,42 @@ pub fn support_module() -> TokenStream {
 
             /// A scalar decoded leniently (numbers as strings and strings as numbers).
             pub(crate) trait Scalar: Sized {
-                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error>;
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> Result<Option<Self>, ::iotcloud_runtime::export::serde_json::Error>;
             }
-            impl Scalar for ::std::string::String {
-                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
+            impl Scalar for String {
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> Result<Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
                     ::iotcloud_runtime::de::string(v)
                 }
             }
             impl Scalar for i32 {
-                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> Result<Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
                     ::iotcloud_runtime::de::i32(v)
                 }
             }
             impl Scalar for i64 {
-                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> Result<Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
                     ::iotcloud_runtime::de::i64(v)
                 }
             }
             impl Scalar for f64 {
-                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> Result<Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
                     ::iotcloud_runtime::de::f64(v)
                 }
             }
             impl Scalar for bool {
-                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> ::std::result::Result<::std::option::Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
+                fn decode(v: ::iotcloud_runtime::export::serde_json::Value) -> Result<Option<Self>, ::iotcloud_runtime::export::serde_json::Error> {
                     ::iotcloud_runtime::de::bool(v)
                 }
             }
 
             /// A list of lenient scalars, bare or in a one-key wrapper object; `null` items are skipped.
-            pub(crate) fn scalar_list<'de, D, T>(d: D) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
+            pub(crate) fn scalar_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
             where
                 D: ::iotcloud_runtime::export::serde::Deserializer<'de>,
                 T: Scalar,
             {
-                let items: ::std::vec::Vec<::iotcloud_runtime::export::serde_json::Value> = ::iotcloud_runtime::de::wrapped_list(d)?;
-                let mut out = ::std::vec::Vec::with_capacity(items.len());
+                let items: Vec<::iotcloud_runtime::export::serde_json::Value> = ::iotcloud_runtime::de::wrapped_list(d)?;
+                let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     if let Some(v) = T::decode(item).map_err(<D::Error as ::iotcloud_runtime::export::serde::de::Error>::custom)? {
                         out.push(v);
@@ -195,7 +195,7 @@ pub fn support_module() -> TokenStream {
             /// `Debug` of a secret: whether it is set, never its value.
             pub(crate) struct Redacted<'a, T>(pub(crate) &'a T);
 
-            impl<T> ::std::fmt::Debug for Redacted<'_, ::std::option::Option<T>> {
+            impl<T> ::std::fmt::Debug for Redacted<'_, Option<T>> {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     match self.0 {
                         Some(_) => f.write_str("Some(\"<redacted>\")"),
@@ -204,7 +204,7 @@ pub fn support_module() -> TokenStream {
                 }
             }
 
-            impl<T> ::std::fmt::Debug for Redacted<'_, ::std::vec::Vec<T>> {
+            impl<T> ::std::fmt::Debug for Redacted<'_, Vec<T>> {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     write!(f, "[<redacted>; {}]", self.0.len())
                 }
@@ -214,10 +214,10 @@ pub fn support_module() -> TokenStream {
             /// decides when sent, else the total, else whether the page was full.
             pub(crate) fn more_pages(
                 current: i64,
-                size: ::std::option::Option<i64>,
+                size: Option<i64>,
                 items: usize,
-                total: ::std::option::Option<i64>,
-                page_count: ::std::option::Option<i64>,
+                total: Option<i64>,
+                page_count: Option<i64>,
             ) -> bool {
                 let items = items as i64;
                 if items == 0 {
@@ -264,7 +264,7 @@ pub fn support_module() -> TokenStream {
                     Checker { op, err: ::iotcloud_runtime::ValidationError::new() }
                 }
 
-                fn push(&mut self, name: &str, rule: ::std::string::String) {
+                fn push(&mut self, name: &str, rule: String) {
                     self.err.push(self.op, name, rule);
                 }
 
@@ -274,7 +274,7 @@ pub fn support_module() -> TokenStream {
                     }
                 }
 
-                pub(crate) fn length(&mut self, name: &str, value: ::std::option::Option<&str>, min: ::std::option::Option<u64>, max: ::std::option::Option<u64>, unit: Unit) {
+                pub(crate) fn length(&mut self, name: &str, value: Option<&str>, min: Option<u64>, max: Option<u64>, unit: Unit) {
                     let Some(value) = value else { return };
                     let n = length(value, unit);
                     let what = match unit {
@@ -293,13 +293,13 @@ pub fn support_module() -> TokenStream {
                     }
                 }
 
-                pub(crate) fn each_length(&mut self, name: &str, values: &[::std::string::String], min: ::std::option::Option<u64>, max: ::std::option::Option<u64>, unit: Unit) {
+                pub(crate) fn each_length(&mut self, name: &str, values: &[String], min: Option<u64>, max: Option<u64>, unit: Unit) {
                     for (i, v) in values.iter().enumerate() {
                         self.length(&format!("{name}.{}", i + 1), Some(v), min, max, unit);
                     }
                 }
 
-                pub(crate) fn bytes(&mut self, name: &str, value: ::std::option::Option<&str>, max: u64) {
+                pub(crate) fn bytes(&mut self, name: &str, value: Option<&str>, max: u64) {
                     if let Some(value) = value {
                         let n = value.len() as u64;
                         if n > max {
@@ -308,7 +308,7 @@ pub fn support_module() -> TokenStream {
                     }
                 }
 
-                pub(crate) fn range(&mut self, name: &str, value: ::std::option::Option<i64>, min: ::std::option::Option<i64>, max: ::std::option::Option<i64>) {
+                pub(crate) fn range(&mut self, name: &str, value: Option<i64>, min: Option<i64>, max: Option<i64>) {
                     let Some(value) = value else { return };
                     if let Some(min) = min {
                         if value < min {
@@ -322,7 +322,7 @@ pub fn support_module() -> TokenStream {
                     }
                 }
 
-                pub(crate) fn range_f64(&mut self, name: &str, value: ::std::option::Option<f64>, min: ::std::option::Option<i64>, max: ::std::option::Option<i64>) {
+                pub(crate) fn range_f64(&mut self, name: &str, value: Option<f64>, min: Option<i64>, max: Option<i64>) {
                     let Some(value) = value else { return };
                     if let Some(min) = min {
                         if value < min as f64 {
@@ -336,13 +336,13 @@ pub fn support_module() -> TokenStream {
                     }
                 }
 
-                pub(crate) fn each_range(&mut self, name: &str, values: &[i64], min: ::std::option::Option<i64>, max: ::std::option::Option<i64>) {
+                pub(crate) fn each_range(&mut self, name: &str, values: &[i64], min: Option<i64>, max: Option<i64>) {
                     for (i, v) in values.iter().enumerate() {
                         self.range(&format!("{name}.{}", i + 1), Some(*v), min, max);
                     }
                 }
 
-                pub(crate) fn items(&mut self, name: &str, count: usize, min: ::std::option::Option<u64>, max: ::std::option::Option<u64>) {
+                pub(crate) fn items(&mut self, name: &str, count: usize, min: Option<u64>, max: Option<u64>) {
                     let n = count as u64;
                     // An empty list is "not given": `required` reports it when it matters.
                     if n == 0 {
@@ -374,9 +374,9 @@ pub fn support_module() -> TokenStream {
 
                 /// Exactly one (or at most one) alternative; a chosen alternative must be complete.
                 pub(crate) fn one_of(&mut self, alternatives: &[&[(&str, bool)]], required: bool) {
-                    let describe = |alt: &[(&str, bool)]| alt.iter().map(|(n, _)| *n).collect::<::std::vec::Vec<_>>().join("+");
-                    let all = alternatives.iter().map(|a| describe(a)).collect::<::std::vec::Vec<_>>().join(" or ");
-                    let chosen: ::std::vec::Vec<&&[(&str, bool)]> = alternatives.iter().filter(|a| a.iter().any(|(_, g)| *g)).collect();
+                    let describe = |alt: &[(&str, bool)]| alt.iter().map(|(n, _)| *n).collect::<Vec<_>>().join("+");
+                    let all = alternatives.iter().map(|a| describe(a)).collect::<Vec<_>>().join(" or ");
+                    let chosen: Vec<&&[(&str, bool)]> = alternatives.iter().filter(|a| a.iter().any(|(_, g)| *g)).collect();
                     match chosen.len() {
                         0 if required => {
                             let first = alternatives.first().and_then(|a| a.first()).map(|(n, _)| *n).unwrap_or("");
@@ -395,14 +395,14 @@ pub fn support_module() -> TokenStream {
                             }
                         }
                         _ => {
-                            let given = chosen.iter().map(|a| describe(a)).collect::<::std::vec::Vec<_>>().join(" and ");
+                            let given = chosen.iter().map(|a| describe(a)).collect::<Vec<_>>().join(" and ");
                             let first = chosen[0].iter().find(|(_, g)| *g).map(|(n, _)| *n).unwrap_or("");
                             self.push(first, format!("conflicts: give only one of {all} (got {given})"));
                         }
                     }
                 }
 
-                pub(crate) fn finish(self) -> ::std::result::Result<(), ::iotcloud_runtime::ValidationError> {
+                pub(crate) fn finish(self) -> Result<(), ::iotcloud_runtime::ValidationError> {
                     self.err.into_result()
                 }
             }
@@ -418,13 +418,13 @@ pub fn support_module() -> TokenStream {
                 }
             }
 
-            pub(crate) fn check_one<T: Check>(c: &mut Checker, name: &str, item: &::std::option::Option<T>) {
+            pub(crate) fn check_one<T: Check>(c: &mut Checker, name: &str, item: &Option<T>) {
                 if let Some(item) = item {
                     item.check(c, name);
                 }
             }
 
-            impl<T: Check> Check for ::std::boxed::Box<T> {
+            impl<T: Check> Check for Box<T> {
                 fn check(&self, c: &mut Checker, prefix: &str) {
                     (**self).check(c, prefix);
                 }
@@ -436,7 +436,7 @@ pub fn support_module() -> TokenStream {
                 handle: &::iotcloud_runtime::Handle,
                 params: ::iotcloud_runtime::export::serde_json::Value,
                 dry_run: bool,
-            ) -> ::std::result::Result<::iotcloud_runtime::export::serde_json::Value, super::DispatchError>
+            ) -> Result<::iotcloud_runtime::export::serde_json::Value, super::DispatchError>
             where
                 O: ::iotcloud_runtime::Operation<Service = super::Service> + ::iotcloud_runtime::export::serde::de::DeserializeOwned,
                 O::Output: ::iotcloud_runtime::export::serde::Serialize,
@@ -449,7 +449,7 @@ pub fn support_module() -> TokenStream {
                 })?;
                 if dry_run {
                     let prepared = handle.prepare(&op).await.map_err(super::DispatchError::Call)?;
-                    let headers: ::iotcloud_runtime::export::serde_json::Map<::std::string::String, ::iotcloud_runtime::export::serde_json::Value> = prepared
+                    let headers: ::iotcloud_runtime::export::serde_json::Map<String, ::iotcloud_runtime::export::serde_json::Value> = prepared
                         .redacted_headers()
                         .into_iter()
                         .map(|(k, v)| (k, ::iotcloud_runtime::export::serde_json::Value::String(v)))

@@ -10,7 +10,7 @@ use crate::model::{FieldModel, Ty};
 /// The element type of a field (no `Option`/`Vec`).
 pub fn ty_tokens(ty: &Ty) -> TokenStream {
     match ty {
-        Ty::String => quote!(::std::string::String),
+        Ty::String => quote!(String),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
         Ty::Bool => quote!(bool),
@@ -20,7 +20,7 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
         Ty::Struct(ident) => quote!(#ident),
         Ty::List(inner) => {
             let inner = ty_tokens(inner);
-            quote!(::std::vec::Vec<#inner>)
+            quote!(Vec<#inner>)
         }
     }
 }
@@ -31,9 +31,9 @@ pub fn field_type(f: &FieldModel<'_>) -> TokenStream {
     if f.ty.is_list() {
         inner
     } else if f.boxed {
-        quote!(::std::option::Option<::std::boxed::Box<#inner>>)
+        quote!(Option<Box<#inner>>)
     } else {
-        quote!(::std::option::Option<#inner>)
+        quote!(Option<#inner>)
     }
 }
 
@@ -55,9 +55,9 @@ fn serde_attr(f: &FieldModel<'_>) -> TokenStream {
         Ty::Json | Ty::Enum { .. } | Ty::Struct(_) => None,
     };
     let skip = if f.ty.is_list() {
-        "::std::vec::Vec::is_empty"
+        "Vec::is_empty"
     } else {
-        "::std::option::Option::is_none"
+        "Option::is_none"
     };
     match with {
         Some(with) => {

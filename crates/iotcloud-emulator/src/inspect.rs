@@ -39,11 +39,12 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
-    let body = || -> Result<Value, Response> {
+    let body = || -> Result<Value, Box<Response>> {
         if req.body.is_empty() {
             return Ok(Value::Null);
         }
-        serde_json::from_slice(&req.body).map_err(|e| bad(format!("the body is not JSON: {e}")))
+        serde_json::from_slice(&req.body)
+            .map_err(|e| Box::new(bad(format!("the body is not JSON: {e}"))))
     };
     match (req.method.clone(), path.as_str()) {
         (Method::GET, "/_emulator/messages") => {
@@ -53,8 +54,8 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
             let list: Vec<Value> = state
                 .messages
                 .iter()
-                .filter(|m| kind.as_ref().map_or(true, |k| &m.kind == k))
-                .filter(|m| pk.as_ref().map_or(true, |p| &m.product_key == p))
+                .filter(|m| kind.as_ref().is_none_or(|k| &m.kind == k))
+                .filter(|m| pk.as_ref().is_none_or(|p| &m.product_key == p))
                 .map(|m| serde_json::to_value(m).unwrap_or(Value::Null))
                 .collect();
             reply(200, json!({ "messages": list }))
@@ -69,7 +70,7 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
         (Method::PUT | Method::POST, "/_emulator/faults") => {
             let value = match body() {
                 Ok(v) => v,
-                Err(r) => return r,
+                Err(r) => return *r,
             };
             let list = match value {
                 Value::Object(mut m) => m.remove("faults").unwrap_or(Value::Null),
@@ -94,7 +95,7 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
         (Method::POST, "/_emulator/devices/status") => {
             let v = match body() {
                 Ok(v) => v,
-                Err(r) => return r,
+                Err(r) => return *r,
             };
             let status = v
                 .get("Status")
@@ -131,7 +132,7 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
         (Method::POST, "/_emulator/devices/properties") => {
             let v = match body() {
                 Ok(v) => v,
-                Err(r) => return r,
+                Err(r) => return *r,
             };
             let Some(items) = v.get("Items").and_then(Value::as_object).cloned() else {
                 return bad("Items must be a JSON object of identifier -> value");
@@ -160,7 +161,7 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
         (Method::POST, "/_emulator/oceanconnect/devices") => {
             let v = match body() {
                 Ok(v) => v,
-                Err(r) => return r,
+                Err(r) => return *r,
             };
             let Some(device_id) = v
                 .get("deviceId")

@@ -57,7 +57,7 @@ fn error_response(service: Option<&ServiceSpec>, e: &OcError) -> Response {
         .and_then(|s| {
             s.errors
                 .iter()
-                .find(|c| c.code == e.code && c.http_status.map_or(true, |h| h == e.status))
+                .find(|c| c.code == e.code && c.http_status.is_none_or(|h| h == e.status))
         })
         .or_else(|| service.and_then(|s| s.error(e.code)))
         .and_then(|c| c.message.clone().or_else(|| Some(c.description.clone())));

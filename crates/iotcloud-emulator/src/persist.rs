@@ -73,8 +73,10 @@ mod tests {
         let p = Persister::new(dir.path()).map_err(|e| e.to_string());
         let Ok(p) = p else { panic!("{p:?}") };
         assert_eq!(p.load(), Ok(State::default()));
-        let mut state = State::default();
-        state.next_id = 42;
+        let state = State {
+            next_id: 42,
+            ..State::default()
+        };
         let bytes = serde_json::to_vec(&state).unwrap_or_default();
         assert!(p.write(&bytes).is_ok());
         assert_eq!(p.load().map(|s| s.next_id), Ok(42));

@@ -129,7 +129,7 @@ async fn answer(app: &App, req: &Incoming, request_id: &str, host: &str) -> Answ
         }
     }
     for name in ["Action", "Version"] {
-        if params.get(name).map_or(true, |v| v.is_empty()) {
+        if params.get(name).is_none_or(|v| v.is_empty()) {
             return Answer::Fail(Failure::missing(name), None);
         }
     }

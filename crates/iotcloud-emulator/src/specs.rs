@@ -10,6 +10,9 @@ const IOT: &str = include_str!("../../../api-spec/aliyun-iot.yaml");
 const MQTT: &str = include_str!("../../../api-spec/aliyun-mqtt.yaml");
 const OCEANCONNECT: &str = include_str!("../../../api-spec/huawei-oceanconnect.yaml");
 
+/// A matched REST operation: its service, the operation and the path variables.
+pub type RestMatch = (Arc<ServiceSpec>, Operation, Vec<(String, String)>);
+
 /// The parsed specs the server answers from.
 #[derive(Debug, Clone)]
 pub struct Specs {
@@ -51,11 +54,7 @@ impl Specs {
     }
 
     /// The REST operation whose method and path template match, with the path variables.
-    pub fn rest_operation(
-        &self,
-        method: &str,
-        path: &str,
-    ) -> Option<(Arc<ServiceSpec>, Operation, Vec<(String, String)>)> {
+    pub fn rest_operation(&self, method: &str, path: &str) -> Option<RestMatch> {
         for service in self.rest() {
             for op in &service.operations {
                 if !op.http.method.eq_ignore_ascii_case(method) {

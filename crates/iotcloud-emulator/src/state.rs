@@ -197,7 +197,7 @@ pub struct State {
 
 impl State {
     /// A new unique number.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_number(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
     }
@@ -207,7 +207,7 @@ impl State {
     /// are unique by construction.
     pub fn new_id(&mut self, prefix: &str, len: usize) -> String {
         const LETTERS: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
-        let n = self.next();
+        let n = self.next_number();
         let digits = n.to_string();
         // Multiply by an odd constant (a bijection mod 2^64) so ids do not look sequential.
         let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);

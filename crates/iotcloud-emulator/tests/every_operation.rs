@@ -73,7 +73,7 @@ async fn run_service(file: &str) -> Vec<String> {
             if let Value::Object(m) = &mut want {
                 m.entry("Success").or_insert(Value::Bool(true));
             }
-            if body["RequestId"].as_str().map_or(true, str::is_empty) {
+            if body["RequestId"].as_str().is_none_or(str::is_empty) {
                 problems.push(format!("{}: no RequestId", op.name));
             }
             let got = without_request_id(&body);

@@ -39,7 +39,7 @@ impl Verifier<'_> {
         nonces: &mut NonceCache,
     ) -> Result<(), Failure> {
         for name in REQUIRED_COMMON {
-            if params.get(name).map_or(true, |v| v.is_empty()) {
+            if params.get(name).is_none_or(|v| v.is_empty()) {
                 return Err(Failure::missing(name));
             }
         }

@@ -384,7 +384,7 @@ fn batch_check(ctx: &mut Ctx) -> Outcome {
     let ok = names
         .iter()
         .all(|n| valid_name(n) && !name_taken(ctx.state, &pk, n));
-    let apply_id = ctx.state.next() as i64;
+    let apply_id = ctx.state.next_number() as i64;
     let status = if ok { "CHECK_SUCCESS" } else { "CHECK_FAILED" };
     ctx.state.applications.insert(
         apply_id,
@@ -444,7 +444,7 @@ fn batch_register(ctx: &mut Ctx) -> Outcome {
             format!("must be between 1 and 1000 (got {count})"),
         ));
     }
-    let apply_id = ctx.state.next() as i64;
+    let apply_id = ctx.state.next_number() as i64;
     let names: Vec<String> = (0..count).map(|_| ctx.state.new_id("", 20)).collect();
     ctx.state.applications.insert(
         apply_id,
@@ -669,7 +669,7 @@ fn add_topo(ctx: &mut Ctx) -> Outcome {
             d.gateway = Some(gw.clone());
         }
     }
-    let message_id = ctx.state.next().to_string();
+    let message_id = ctx.state.next_number().to_string();
     Ok(ctx.respond("Data", json!({ "MessageId": message_id })))
 }
 
@@ -708,7 +708,7 @@ fn statistics(ctx: &mut Ctx) -> Outcome {
         .state
         .devices
         .values()
-        .filter(|d| pk.as_ref().map_or(true, |p| &d.product_key == p))
+        .filter(|d| pk.as_ref().is_none_or(|p| &d.product_key == p))
         .collect();
     let online = devices.iter().filter(|d| d.status == "ONLINE").count();
     let active = devices.iter().filter(|d| d.status != "UNACTIVE").count();

@@ -43,7 +43,7 @@ pub const HANDLERS: &[Handler] = &[
 ];
 
 fn new_message_id(ctx: &mut Ctx) -> i64 {
-    889_455_942_124_000_000 + ctx.state.next() as i64
+    889_455_942_124_000_000 + ctx.state.next_number() as i64
 }
 
 fn is_base64(text: &str) -> bool {

@@ -262,10 +262,9 @@ fn update_tags(ctx: &mut Ctx) -> Outcome {
     let mut invalid = Vec::new();
     if let Some(p) = ctx.state.products.get_mut(&key) {
         for (k, v) in tags {
-            if p.tags.contains_key(&k) {
-                p.tags.insert(k, v);
-            } else {
-                invalid.push(json!({"TagKey": k, "TagValue": v}));
+            match p.tags.get_mut(&k) {
+                Some(value) => *value = v,
+                None => invalid.push(json!({"TagKey": k, "TagValue": v})),
             }
         }
     }

@@ -92,7 +92,7 @@ fn items(ctx: &Ctx) -> Result<Map<String, Value>, Failure> {
 }
 
 fn message_id(ctx: &mut Ctx) -> String {
-    (1_000_000_000 + ctx.state.next()).to_string()
+    (1_000_000_000 + ctx.state.next_number()).to_string()
 }
 
 fn set(ctx: &mut Ctx) -> Outcome {

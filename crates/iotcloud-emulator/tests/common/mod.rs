@@ -193,10 +193,10 @@ fn fits(field: &Field, ty: &TypeRef, v: &str) -> bool {
     typed
         && (!field.json || serde_json::from_str::<Value>(v).is_ok())
         && (field.enum_values.is_empty() || field.enum_values.iter().any(|e| e.value == v))
-        && c.max_length.map_or(true, |m| v.chars().count() as u64 <= m)
-        && c.min_length.map_or(true, |m| v.chars().count() as u64 >= m)
-        && c.minimum.zip(n).map_or(true, |(m, n)| n >= m as f64)
-        && c.maximum.zip(n).map_or(true, |(m, n)| n <= m as f64)
+        && c.max_length.is_none_or(|m| v.chars().count() as u64 <= m)
+        && c.min_length.is_none_or(|m| v.chars().count() as u64 >= m)
+        && c.minimum.zip(n).is_none_or(|(m, n)| n >= m as f64)
+        && c.maximum.zip(n).is_none_or(|(m, n)| n <= m as f64)
 }
 
 fn synth(field: &Field, ty: &TypeRef) -> String {

@@ -19,7 +19,9 @@ fn main() {
     for name in SPECS {
         let path = root.join("api-spec").join(format!("{name}.yaml"));
         println!("cargo:rerun-if-changed={}", path.display());
-        let Some(spec) = load(&path, name) else { continue };
+        let Some(spec) = load(&path, name) else {
+            continue;
+        };
         let info = &spec.service;
         let title = format!("{} ({} {})", info.title, info.product, info.api_version);
         let _ = writeln!(titles, "    ({}, {}),", lit(&info.name), lit(&title));
@@ -116,7 +118,10 @@ fn write_param(out: &mut String, field: &Field, members: &[Field]) {
         .collect();
     let mut rules = constraint_text(&field.constraints);
     if !field.requires.is_empty() {
-        rules.push(format!("must be given together with {}", field.requires.join(", ")));
+        rules.push(format!(
+            "must be given together with {}",
+            field.requires.join(", ")
+        ));
     }
     let _ = writeln!(
         out,

@@ -53,7 +53,11 @@ pub async fn run(args: Vec<OsString>) -> u8 {
         Ok(m) => m,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { exit::USAGE } else { exit::OK };
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
         }
     };
     let result = match matches.subcommand() {
@@ -77,7 +81,10 @@ pub async fn run(args: Vec<OsString>) -> u8 {
 
 async fn run_operation(service: &Service, m: &ArgMatches) -> Result<(), Failure> {
     let Some((name, m)) = m.subcommand() else {
-        return Err(Failure::Usage(format!("{} needs an operation", service.name)));
+        return Err(Failure::Usage(format!(
+            "{} needs an operation",
+            service.name
+        )));
     };
     let op: &'static OperationMeta = service
         .operations
@@ -95,8 +102,21 @@ async fn run_operation(service: &Service, m: &ArgMatches) -> Result<(), Failure>
     if settings.all_pages {
         let paging = spec_docs::operation(service.name, op.name)
             .and_then(|d| d.paging.as_ref())
-            .ok_or_else(|| Failure::Usage(format!("{name} is not paginated: --all-pages does not apply")))?;
-        let source = Caller { settings: &settings, service: service.name, operation: op.name };
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "{name} is not paginated: --all-pages does not apply"
+                ))
+            })?;
+        let mut request = request;
+        // Fewer round trips: the documented largest page unless the user chose a size.
+        if let (Some(max), Some(obj)) = (paging.max_size, request.as_object_mut()) {
+            obj.entry(paging.request_size).or_insert(Value::from(max));
+        }
+        let source = Caller {
+            settings: &settings,
+            service: service.name,
+            operation: op.name,
+        };
         pages::run(&source, paging, request, style).await?;
         return Ok(());
     }

@@ -28,9 +28,18 @@ impl Service {
 /// Every service.
 pub fn services() -> Vec<Service> {
     vec![
-        Service { name: "aliyun-iot", operations: iotcloud::aliyun::iot::OPERATIONS },
-        Service { name: "aliyun-mqtt", operations: iotcloud::aliyun::mqtt::OPERATIONS },
-        Service { name: "huawei-oceanconnect", operations: iotcloud::huawei::oceanconnect::OPERATIONS },
+        Service {
+            name: "aliyun-iot",
+            operations: iotcloud::aliyun::iot::OPERATIONS,
+        },
+        Service {
+            name: "aliyun-mqtt",
+            operations: iotcloud::aliyun::mqtt::OPERATIONS,
+        },
+        Service {
+            name: "huawei-oceanconnect",
+            operations: iotcloud::huawei::oceanconnect::OPERATIONS,
+        },
     ]
 }
 
@@ -63,7 +72,13 @@ pub async fn dispatch(
         "aliyun-iot" => call!(iotcloud::aliyun::iot, handle, operation, params, dry_run),
         "aliyun-mqtt" => call!(iotcloud::aliyun::mqtt, handle, operation, params, dry_run),
         "huawei-oceanconnect" => {
-            call!(iotcloud::huawei::oceanconnect, handle, operation, params, dry_run)
+            call!(
+                iotcloud::huawei::oceanconnect,
+                handle,
+                operation,
+                params,
+                dry_run
+            )
         }
         other => Err(Failure::Usage(format!("unknown service {other}"))),
     }

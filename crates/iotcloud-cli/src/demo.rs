@@ -39,12 +39,15 @@ pub async fn run(_m: &ArgMatches) -> Result<(), Failure> {
     let key = creds
         .access_key()
         .ok_or_else(|| Failure::Other("the emulator has no demo access key".into()))?;
-    let app = creds
-        .oceanconnect_app()
-        .ok_or_else(|| Failure::Other("the emulator has no demo OceanConnect application".into()))?;
+    let app = creds.oceanconnect_app().ok_or_else(|| {
+        Failure::Other("the emulator has no demo OceanConnect application".into())
+    })?;
     println!("iotcloud demo: the SDK against a local emulator, over real HTTP");
     println!("  emulator   {url}");
-    println!("  access key {} (demo credentials; nothing leaves this machine)\n", key.id);
+    println!(
+        "  access key {} (demo credentials; nothing leaves this machine)\n",
+        key.id
+    );
 
     let config = Config::builder()
         .region("cn-shanghai")
@@ -72,7 +75,9 @@ pub async fn run(_m: &ArgMatches) -> Result<(), Failure> {
     say(format!("product demo-thermostat, ProductKey {pk}"));
 
     step(2, "Register devices", "RegisterDevice");
-    let names: Vec<String> = (1..=DEVICES).map(|i| format!("thermostat-{i:02}")).collect();
+    let names: Vec<String> = (1..=DEVICES)
+        .map(|i| format!("thermostat-{i:02}"))
+        .collect();
     for name in &names {
         let device = iot
             .register_device()
@@ -83,10 +88,16 @@ pub async fn run(_m: &ArgMatches) -> Result<(), Failure> {
             .map_err(|e| fail("RegisterDevice", e))?;
         if name == &names[0] {
             let iot_id = device.data.and_then(|d| d.iot_id).unwrap_or_default();
-            say(format!("{name} has IotId {iot_id} (its DeviceSecret is never printed)"));
+            say(format!(
+                "{name} has IotId {iot_id} (its DeviceSecret is never printed)"
+            ));
         }
     }
-    say(format!("{DEVICES} devices: {} … {}", names[0], names[DEVICES - 1]));
+    say(format!(
+        "{DEVICES} devices: {} … {}",
+        names[0],
+        names[DEVICES - 1]
+    ));
 
     let first = &names[0];
     step(3, "Set a property", "SetDeviceProperty");
@@ -164,10 +175,20 @@ pub async fn run(_m: &ArgMatches) -> Result<(), Failure> {
     say(format!("{seen} devices in {page_no} pages of {PAGE_SIZE}"));
 
     step(7, "A validation error: nothing is sent", "QueryDevice");
-    match iot.query_device().product_key(&pk).page_size(80).send().await {
+    match iot
+        .query_device()
+        .product_key(&pk)
+        .page_size(80)
+        .send()
+        .await
+    {
         Err(e) if e.kind() == ErrorKind::Validation => say(format!("rejected before sending: {e}")),
         Err(e) => return Err(fail("QueryDevice", e)),
-        Ok(_) => return Err(Failure::Other("QueryDevice accepted PageSize 80 (the documented maximum is 50)".into())),
+        Ok(_) => {
+            return Err(Failure::Other(
+                "QueryDevice accepted PageSize 80 (the documented maximum is 50)".into(),
+            ))
+        }
     }
 
     step(8, "A service error", "QueryDeviceDetail");
@@ -184,10 +205,18 @@ pub async fn run(_m: &ArgMatches) -> Result<(), Failure> {
             say(format!("request id {}", e.request_id().unwrap_or("(none)")));
         }
         Err(e) => return Err(fail("QueryDeviceDetail", e)),
-        Ok(_) => return Err(Failure::Other("QueryDeviceDetail found a device that was never registered".into())),
+        Ok(_) => {
+            return Err(Failure::Other(
+                "QueryDeviceDetail found a device that was never registered".into(),
+            ))
+        }
     }
 
-    step(9, "Alibaba Cloud MQTT: revoke a device credential", "UnRegisterDeviceCredential");
+    step(
+        9,
+        "Alibaba Cloud MQTT: revoke a device credential",
+        "UnRegisterDeviceCredential",
+    );
     let mqtt = mqtt::Client::from_handle(handle.clone());
     let revoked = mqtt
         .un_register_device_credential()
@@ -196,9 +225,16 @@ pub async fn run(_m: &ArgMatches) -> Result<(), Failure> {
         .send()
         .await
         .map_err(|e| fail("UnRegisterDeviceCredential", e))?;
-    say(format!("revoked (RequestId {})", revoked.request_id.unwrap_or_default()));
+    say(format!(
+        "revoked (RequestId {})",
+        revoked.request_id.unwrap_or_default()
+    ));
 
-    step(10, "Huawei OceanConnect: refresh a device key", "RefreshDeviceKey");
+    step(
+        10,
+        "Huawei OceanConnect: refresh a device key",
+        "RefreshDeviceKey",
+    );
     let oc = oceanconnect::Client::from_handle(handle);
     let refreshed = oc
         .refresh_device_key()
@@ -215,7 +251,10 @@ pub async fn run(_m: &ArgMatches) -> Result<(), Failure> {
     ));
 
     emulator.shutdown().await;
-    println!("\nDone in {:.1} s. Next: `iotcloud --help`, `iotcloud emulator`.", started.elapsed().as_secs_f64());
+    println!(
+        "\nDone in {:.1} s. Next: `iotcloud --help`, `iotcloud emulator`.",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

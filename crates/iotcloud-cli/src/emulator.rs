@@ -65,7 +65,8 @@ pub async fn run(m: &ArgMatches) -> Result<(), Failure> {
         builder = builder.data_dir(dir);
     }
     for text in m.get_many::<String>("fault").into_iter().flatten() {
-        let rule = FaultRule::parse(text).map_err(|e| Failure::Usage(format!("--fault {text}: {e}")))?;
+        let rule =
+            FaultRule::parse(text).map_err(|e| Failure::Usage(format!("--fault {text}: {e}")))?;
         builder = builder.fault(rule);
     }
     let emulator = builder
@@ -76,12 +77,21 @@ pub async fn run(m: &ArgMatches) -> Result<(), Failure> {
     println!("iotcloud emulator listening on {url} (Ctrl-C stops it)");
     let creds = emulator.credentials();
     if let Some(key) = creds.access_key() {
-        println!("  Alibaba IoT and MQTT: {url}/  AccessKeyId {}  AccessKeySecret {} (demo values)", key.id, key.secret);
-        println!("  try: ALIBABA_CLOUD_ACCESS_KEY_ID={} ALIBABA_CLOUD_ACCESS_KEY_SECRET={} \\", key.id, key.secret);
+        println!(
+            "  Alibaba IoT and MQTT: {url}/  AccessKeyId {}  AccessKeySecret {} (demo values)",
+            key.id, key.secret
+        );
+        println!(
+            "  try: ALIBABA_CLOUD_ACCESS_KEY_ID={} ALIBABA_CLOUD_ACCESS_KEY_SECRET={} \\",
+            key.id, key.secret
+        );
         println!("         iotcloud --endpoint {url} aliyun-iot query-product-list --current-page 1 --page-size 10");
     }
     if let Some(app) = creds.oceanconnect_app() {
-        println!("  Huawei OceanConnect: {url}/iocm/...  appId {}  secret {} (demo values)", app.app_id, app.secret);
+        println!(
+            "  Huawei OceanConnect: {url}/iocm/...  appId {}  secret {} (demo values)",
+            app.app_id, app.secret
+        );
         println!("  demo device: {}", iotcloud_emulator::DEMO_OC_DEVICE_ID);
     }
     tokio::signal::ctrl_c()

@@ -84,7 +84,11 @@ impl fmt::Display for Failure {
                 write!(f, "error: {operation} failed")?;
                 write!(f, "\n  code:       {}", code.as_deref().unwrap_or("(none)"))?;
                 write!(f, "\n  message:    {message}")?;
-                write!(f, "\n  request id: {}", request_id.as_deref().unwrap_or("(none)"))?;
+                write!(
+                    f,
+                    "\n  request id: {}",
+                    request_id.as_deref().unwrap_or("(none)")
+                )?;
                 if let Some(s) = http_status {
                     write!(f, "\n  http:       {s}")?;
                 }

@@ -16,8 +16,19 @@ use crate::types::{self, Ty};
 const INPUT_JSON: &str = "input-json";
 /// Names taken by global flags; a parameter with one of them gets a `-param` suffix.
 pub const RESERVED: &[&str] = &[
-    "help", INPUT_JSON, "region", "endpoint", "profile", "access-key-id", "output", "dry-run",
-    "all-pages", "oc-app-id", "oc-ca-file", "oc-client-cert", "oc-client-key",
+    "help",
+    INPUT_JSON,
+    "region",
+    "endpoint",
+    "profile",
+    "access-key-id",
+    "output",
+    "dry-run",
+    "all-pages",
+    "oc-app-id",
+    "oc-ca-file",
+    "oc-client-cert",
+    "oc-client-key",
 ];
 
 /// The subcommand name of an operation: `QueryDevice` -> `query-device`.
@@ -39,7 +50,10 @@ pub fn flag_name(p: &ParamMeta) -> String {
 /// The clap command of one operation.
 pub fn command(service: &str, op: &'static OperationMeta) -> Command {
     let doc = spec_docs::operation(service, op.name);
-    let summary = doc.map(|d| d.summary).filter(|s| !s.is_empty()).unwrap_or(op.name);
+    let summary = doc
+        .map(|d| d.summary)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(op.name);
     let mut cmd = Command::new(command_name(op))
         .about(summary.to_string())
         .long_about(long_about(op, doc))
@@ -75,12 +89,7 @@ fn long_about(op: &OperationMeta, doc: Option<&OpDoc>) -> String {
     let service = op.service;
     text.push_str(&format!(
         "Wire: {} {} `{}` ({} {}, {})",
-        op.method,
-        op.path,
-        op.name,
-        service.product,
-        service.api_version,
-        service.name
+        op.method, op.path, op.name, service.product, service.api_version, service.name
     ));
     if let Some(limit) = op.rate_limit_per_second {
         text.push_str(&format!("\nRate limit: {limit} requests per second"));
@@ -91,6 +100,12 @@ fn long_about(op: &OperationMeta, doc: Option<&OpDoc>) -> String {
             PageStyle::TimeCursor => format!("by a time cursor in {}", p.request_page),
         };
         text.push_str(&format!("\nPaginated {how}: --all-pages prints every page"));
+        if let Some(max) = p.max_size {
+            text.push_str(&format!(
+                " ({} defaults to the documented maximum, {max})",
+                p.request_size
+            ));
+        }
     }
     text
 }
@@ -152,7 +167,11 @@ fn param_arg(p: &'static ParamMeta, doc: Option<&'static ParamDoc>) -> Arg {
     let mut arg = Arg::new(p.wire)
         .long(flag_name(p))
         .value_name(ty.value_name())
-        .help(if p.required { format!("{short} [required]") } else { short })
+        .help(if p.required {
+            format!("{short} [required]")
+        } else {
+            short
+        })
         .long_help(long);
     arg = match ty {
         Ty::List(_) => arg.action(ArgAction::Append),
@@ -177,14 +196,20 @@ fn first_sentence(text: &str) -> String {
 
 /// The JSON request of an operation: `--input-json` first, then every given flag, keyed by wire names.
 /// A required parameter given neither way is a usage error.
-pub fn request(service: &str, op: &'static OperationMeta, m: &ArgMatches) -> Result<Value, Failure> {
+pub fn request(
+    service: &str,
+    op: &'static OperationMeta,
+    m: &ArgMatches,
+) -> Result<Value, Failure> {
     let doc = spec_docs::operation(service, op.name);
     let mut obj = match m.get_one::<String>(INPUT_JSON) {
         Some(src) => read_input_json(src)?,
         None => Map::new(),
     };
     for p in op.params {
-        let Some(values) = m.get_many::<String>(p.wire) else { continue };
+        let Some(mut values) = m.get_many::<String>(p.wire) else {
+            continue;
+        };
         let ty = Ty::parse(p.ty);
         let members = doc
             .and_then(|d| d.param(p.wire))
@@ -206,7 +231,7 @@ pub fn request(service: &str, op: &'static OperationMeta, m: &ArgMatches) -> Res
                 }
                 Value::Array(items)
             }
-            _ => match values.last() {
+            _ => match values.next_back() {
                 Some(v) => convert(v)?,
                 None => continue,
             },

@@ -36,7 +36,10 @@ pub async fn run(
     let mut pages = 0u64;
     let mut items = 0u64;
     loop {
-        let position = request.get(paging.request_page).map(Value::to_string).unwrap_or_default();
+        let position = request
+            .get(paging.request_page)
+            .map(Value::to_string)
+            .unwrap_or_default();
         if !seen.insert(position) {
             break; // The service repeated a cursor: stop rather than loop forever.
         }
@@ -81,7 +84,10 @@ pub fn next_request(paging: &Paging, request: &Value, answer: &Value) -> Option<
             if count == 0 {
                 return None;
             }
-            let current = request.get(paging.request_page).and_then(as_i64).unwrap_or(1);
+            let current = request
+                .get(paging.request_page)
+                .and_then(as_i64)
+                .unwrap_or(1);
             if let Some(page_count) = lookup_i64(answer, paging.response_page_count) {
                 if current >= page_count {
                     return None;
@@ -119,7 +125,10 @@ fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
         match cur {
             Value::Object(map) => {
                 let want = normalize(seg);
-                cur = map.iter().find(|(k, _)| normalize(k) == want).map(|(_, v)| v)?;
+                cur = map
+                    .iter()
+                    .find(|(k, _)| normalize(k) == want)
+                    .map(|(_, v)| v)?;
             }
             Value::Array(_) => return Some(cur),
             _ => return None,
@@ -129,7 +138,10 @@ fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
 }
 
 fn normalize(s: &str) -> String {
-    s.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn lookup_i64(value: &Value, path: Option<&str>) -> Option<i64> {
@@ -182,11 +194,18 @@ mod tests {
     #[test]
     fn page_numbers_stop_at_page_count() {
         let req = json!({"ProductKey": "pk", "PageSize": 2});
-        let page1 = json!({"Page": 1, "PageCount": 2, "Total": 3, "Data": {"DeviceInfo": [{}, {}]}});
+        let page1 =
+            json!({"Page": 1, "PageCount": 2, "Total": 3, "Data": {"DeviceInfo": [{}, {}]}});
         let next = next_request(&QUERY_DEVICE, &req, &page1);
-        assert_eq!(next, Some(json!({"ProductKey": "pk", "PageSize": 2, "CurrentPage": 2})));
+        assert_eq!(
+            next,
+            Some(json!({"ProductKey": "pk", "PageSize": 2, "CurrentPage": 2}))
+        );
         let page2 = json!({"Page": 2, "PageCount": 2, "Total": 3, "Data": [{}]});
-        assert_eq!(next_request(&QUERY_DEVICE, &json!({"CurrentPage": 2}), &page2), None);
+        assert_eq!(
+            next_request(&QUERY_DEVICE, &json!({"CurrentPage": 2}), &page2),
+            None
+        );
     }
 
     #[test]

@@ -10,7 +10,11 @@ use crate::exit::Failure;
 
 /// The global flags, valid before or after the subcommand.
 pub fn args() -> Vec<Arg> {
-    let global = |a: Arg| a.global(true).hide_env_values(true).help_heading("Global options");
+    let global = |a: Arg| {
+        a.global(true)
+            .hide_env_values(true)
+            .help_heading("Global options")
+    };
     vec![
         global(
             Arg::new("region")
@@ -128,14 +132,25 @@ impl Settings {
             oc_ca_file: s("oc-ca-file"),
             oc_client: s("oc-client-cert").zip(s("oc-client-key")),
             output: s("output"),
-            dry_run: m.try_get_one::<bool>("dry-run").ok().flatten().copied().unwrap_or(false),
-            all_pages: m.try_get_one::<bool>("all-pages").ok().flatten().copied().unwrap_or(false),
+            dry_run: m
+                .try_get_one::<bool>("dry-run")
+                .ok()
+                .flatten()
+                .copied()
+                .unwrap_or(false),
+            all_pages: m
+                .try_get_one::<bool>("all-pages")
+                .ok()
+                .flatten()
+                .copied()
+                .unwrap_or(false),
         }
     }
 
     /// The runtime configuration these settings describe.
     pub fn config(&self) -> Result<Config, Failure> {
-        let mut b = Config::builder().user_agent_suffix(format!("iotcloud-cli/{}", env!("CARGO_PKG_VERSION")));
+        let mut b = Config::builder()
+            .user_agent_suffix(format!("iotcloud-cli/{}", env!("CARGO_PKG_VERSION")));
         if let Some(r) = &self.region {
             b = b.region(r);
         }
@@ -155,9 +170,13 @@ impl Settings {
             b = b.credentials_provider(DefaultChain::builder().env(Env::from_vars(vars)).build());
         }
         if let Some(app_id) = &self.oc_app_id {
-            let base = self.oc_base_url.as_ref().or(self.endpoint.as_ref()).ok_or_else(|| {
-                Failure::Usage("--oc-app-id needs --oc-base-url (or --endpoint)".into())
-            })?;
+            let base = self
+                .oc_base_url
+                .as_ref()
+                .or(self.endpoint.as_ref())
+                .ok_or_else(|| {
+                    Failure::Usage("--oc-app-id needs --oc-base-url (or --endpoint)".into())
+                })?;
             let secret = env_var("OCEANCONNECT_SECRET").ok_or_else(|| {
                 Failure::Transport("--oc-app-id needs its secret in OCEANCONNECT_SECRET".into())
             })?;
@@ -167,8 +186,9 @@ impl Settings {
             b = b.add_root_ca_pem(read(ca, "--oc-ca-file")?);
         }
         if let Some((cert, key)) = &self.oc_client {
-            let key = String::from_utf8(read(key, "--oc-client-key")?)
-                .map_err(|_| Failure::Usage(format!("--oc-client-key {key}: not a PEM text file")))?;
+            let key = String::from_utf8(read(key, "--oc-client-key")?).map_err(|_| {
+                Failure::Usage(format!("--oc-client-key {key}: not a PEM text file"))
+            })?;
             b = b.client_identity_pem(read(cert, "--oc-client-cert")?, key);
         }
         Ok(b.build())

@@ -72,17 +72,26 @@ pub fn run(m: &ArgMatches) -> Result<(), Failure> {
         params.push((k.to_string(), v.to_string()));
     }
     if params.is_empty() {
-        return Err(Failure::Usage("give the request's parameters as KEY=VALUE or --query".into()));
+        return Err(Failure::Usage(
+            "give the request's parameters as KEY=VALUE or --query".into(),
+        ));
     }
     let secret = std::env::var(var)
         .ok()
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| Failure::Transport(format!("no AccessKeySecret: environment variable {var} is not set")))?;
+        .ok_or_else(|| {
+            Failure::Transport(format!(
+                "no AccessKeySecret: environment variable {var} is not set"
+            ))
+        })?;
     let signed = signer::sign(&method, &params, &secret);
     println!("canonical query: {}", signed.canonical_query);
     println!("string to sign:  {}", signed.string_to_sign);
     println!("signature:       {}", signed.signature);
-    println!("url-encoded:     Signature={}", signer::percent_encode(&signed.signature));
+    println!(
+        "url-encoded:     Signature={}",
+        signer::percent_encode(&signed.signature)
+    );
     Ok(())
 }
 

@@ -103,5 +103,8 @@ impl OpDoc {
 
 /// The spec's title of `service` (`Alibaba Cloud IoT Platform (Iot 2018-01-20)`).
 pub fn service_title(service: &str) -> Option<&'static str> {
-    SERVICE_TITLES.iter().find(|(n, _)| *n == service).map(|(_, t)| *t)
+    SERVICE_TITLES
+        .iter()
+        .find(|(n, _)| *n == service)
+        .map(|(_, t)| *t)
 }

@@ -87,7 +87,8 @@ pub fn convert(ty: &Ty, text: &str, members: &[MemberDoc]) -> Result<Value, Stri
 fn convert_struct(name: &str, text: &str, members: &[MemberDoc]) -> Result<Value, String> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
-        return serde_json::from_str(text).map_err(|e| format!("expected a JSON object ({name}): {e}"));
+        return serde_json::from_str(text)
+            .map_err(|e| format!("expected a JSON object ({name}): {e}"));
     }
     let pairs: Vec<(&str, &str)> = text
         .split(',')
@@ -107,8 +108,14 @@ fn convert_struct(name: &str, text: &str, members: &[MemberDoc]) -> Result<Value
         }
         _ if pairs.len() == 1 && members.len() == 2 => {
             let (k, v) = pairs[0];
-            obj.insert(members[0].wire.to_string(), convert(&Ty::parse(members[0].ty), k, &[])?);
-            obj.insert(members[1].wire.to_string(), convert(&Ty::parse(members[1].ty), v, &[])?);
+            obj.insert(
+                members[0].wire.to_string(),
+                convert(&Ty::parse(members[0].ty), k, &[])?,
+            );
+            obj.insert(
+                members[1].wire.to_string(),
+                convert(&Ty::parse(members[1].ty), v, &[])?,
+            );
         }
         _ if members.is_empty() => {
             // The spec's member list was not available at build time: pass names as written.
@@ -144,13 +151,26 @@ mod tests {
     use serde_json::json;
 
     const TAG: &[MemberDoc] = &[
-        MemberDoc { wire: "TagKey", ty: "string", required: true, description: "" },
-        MemberDoc { wire: "TagValue", ty: "string", required: true, description: "" },
+        MemberDoc {
+            wire: "TagKey",
+            ty: "string",
+            required: true,
+            description: "",
+        },
+        MemberDoc {
+            wire: "TagValue",
+            ty: "string",
+            required: true,
+            description: "",
+        },
     ];
 
     #[test]
     fn types_parse() {
-        assert_eq!(Ty::parse("list<Tag>"), Ty::List(Box::new(Ty::Struct("Tag".into()))));
+        assert_eq!(
+            Ty::parse("list<Tag>"),
+            Ty::List(Box::new(Ty::Struct("Tag".into())))
+        );
         assert_eq!(Ty::parse("long"), Ty::Integer);
     }
 
@@ -159,8 +179,14 @@ mod tests {
         let t = Ty::Struct("ProductTag".into());
         let expect = json!({"TagKey": "room", "TagValue": "kitchen"});
         assert_eq!(convert(&t, "room=kitchen", TAG).ok(), Some(expect.clone()));
-        assert_eq!(convert(&t, "tag-key=room,TagValue=kitchen", TAG).ok(), Some(expect.clone()));
-        assert_eq!(convert(&t, r#"{"TagKey":"room","TagValue":"kitchen"}"#, TAG).ok(), Some(expect));
+        assert_eq!(
+            convert(&t, "tag-key=room,TagValue=kitchen", TAG).ok(),
+            Some(expect.clone())
+        );
+        assert_eq!(
+            convert(&t, r#"{"TagKey":"room","TagValue":"kitchen"}"#, TAG).ok(),
+            Some(expect)
+        );
         assert!(convert(&t, "a=b,c=d", TAG).is_err());
         assert!(convert(&t, "nokey", TAG).is_err());
     }

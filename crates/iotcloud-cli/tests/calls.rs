@@ -8,7 +8,16 @@ use serde_json::Value;
 
 fn create_product(lab: &Lab, name: &str) -> String {
     let out = lab
-        .run(&["aliyun-iot", "create-product", "--product-name", name, "--node-type", "0", "--data-format", "1"])
+        .run(&[
+            "aliyun-iot",
+            "create-product",
+            "--product-name",
+            name,
+            "--node-type",
+            "0",
+            "--data-format",
+            "1",
+        ])
         .json();
     let key = out
         .pointer("/ProductKey")
@@ -23,7 +32,11 @@ fn device_names(page: &Value) -> Vec<String> {
     let data = page.get("Data").unwrap_or(&Value::Null);
     let list = data.get("DeviceInfo").unwrap_or(data);
     list.as_array()
-        .map(|a| a.iter().filter_map(|d| d["DeviceName"].as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|d| d["DeviceName"].as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -31,9 +44,18 @@ fn device_names(page: &Value) -> Vec<String> {
 async fn aliyun_iot_create_then_query_product() {
     let lab = Lab::start().await;
     let key = create_product(&lab, "cli-thermostat");
-    let out = lab.run(&["aliyun-iot", "query-product", "--product-key", &key]).json();
-    assert_eq!(out.pointer("/Data/ProductName").and_then(Value::as_str), Some("cli-thermostat"), "{out}");
-    assert_eq!(out.pointer("/Data/ProductKey").and_then(Value::as_str), Some(key.as_str()));
+    let out = lab
+        .run(&["aliyun-iot", "query-product", "--product-key", &key])
+        .json();
+    assert_eq!(
+        out.pointer("/Data/ProductName").and_then(Value::as_str),
+        Some("cli-thermostat"),
+        "{out}"
+    );
+    assert_eq!(
+        out.pointer("/Data/ProductKey").and_then(Value::as_str),
+        Some(key.as_str())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -49,7 +71,12 @@ async fn aliyun_mqtt_unregister_device_credential() {
             "post-cn-0pp12gl0000",
         ])
         .json();
-    assert!(out.get("RequestId").and_then(Value::as_str).is_some_and(|r| !r.is_empty()), "{out}");
+    assert!(
+        out.get("RequestId")
+            .and_then(Value::as_str)
+            .is_some_and(|r| !r.is_empty()),
+        "{out}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -69,8 +96,16 @@ async fn huawei_oceanconnect_refresh_device_key() {
             "300",
         ])
         .json();
-    assert_eq!(out.get("verifyCode").and_then(Value::as_str), Some("cli-node-0001"), "{out}");
-    assert_eq!(out.get("timeout").and_then(Value::as_i64), Some(300), "{out}");
+    assert_eq!(
+        out.get("verifyCode").and_then(Value::as_str),
+        Some("cli-node-0001"),
+        "{out}"
+    );
+    assert_eq!(
+        out.get("timeout").and_then(Value::as_i64),
+        Some(300),
+        "{out}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -79,9 +114,25 @@ async fn all_pages_streams_every_page() {
     let key = create_product(&lab, "cli-pages");
     let registered: Vec<String> = (1..=7).map(|i| format!("cli-device-{i:02}")).collect();
     for name in &registered {
-        lab.run(&["aliyun-iot", "register-device", "--product-key", &key, "--device-name", name]).json();
+        lab.run(&[
+            "aliyun-iot",
+            "register-device",
+            "--product-key",
+            &key,
+            "--device-name",
+            name,
+        ])
+        .json();
     }
-    let run = lab.run(&["aliyun-iot", "query-device", "--product-key", &key, "--page-size", "3", "--all-pages"]);
+    let run = lab.run(&[
+        "aliyun-iot",
+        "query-device",
+        "--product-key",
+        &key,
+        "--page-size",
+        "3",
+        "--all-pages",
+    ]);
     let pages = run.json_lines();
     assert_eq!(pages.len(), 3, "7 devices at 3 per page: {}", run.stdout);
     let sizes: Vec<usize> = pages.iter().map(|p| device_names(p).len()).collect();
@@ -89,34 +140,72 @@ async fn all_pages_streams_every_page() {
     let mut seen: Vec<String> = pages.iter().flat_map(device_names).collect();
     seen.sort();
     assert_eq!(seen, registered);
-    assert!(run.stderr.is_empty(), "no progress indicator when stderr is not a terminal: {}", run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "no progress indicator when stderr is not a terminal: {}",
+        run.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn all_pages_on_an_unpaginated_operation_is_a_usage_error() {
     let lab = Lab::start().await;
-    let run = lab.run(&["aliyun-iot", "query-product", "--product-key", "pk", "--all-pages"]);
+    let run = lab.run(&[
+        "aliyun-iot",
+        "query-product",
+        "--product-key",
+        "pk",
+        "--all-pages",
+    ]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn exit_2_on_usage_errors() {
     let lab = Lab::start().await;
-    let unknown = lab.run(&["aliyun-iot", "query-device", "--product-key", "pk", "--no-such-flag"]);
+    let unknown = lab.run(&[
+        "aliyun-iot",
+        "query-device",
+        "--product-key",
+        "pk",
+        "--no-such-flag",
+    ]);
     assert_eq!(unknown.code, Some(2), "{}", unknown.stderr);
     let missing = lab.run(&["aliyun-iot", "query-device"]);
     assert_eq!(missing.code, Some(2));
-    assert!(missing.stderr.contains("--product-key"), "{}", missing.stderr);
-    let not_a_number = lab.run(&["aliyun-iot", "query-device", "--product-key", "pk", "--page-size", "ten"]);
+    assert!(
+        missing.stderr.contains("--product-key"),
+        "{}",
+        missing.stderr
+    );
+    let not_a_number = lab.run(&[
+        "aliyun-iot",
+        "query-device",
+        "--product-key",
+        "pk",
+        "--page-size",
+        "ten",
+    ]);
     assert_eq!(not_a_number.code, Some(2));
-    assert!(not_a_number.stderr.contains("--page-size"), "{}", not_a_number.stderr);
+    assert!(
+        not_a_number.stderr.contains("--page-size"),
+        "{}",
+        not_a_number.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn exit_3_on_a_documented_constraint() {
     let lab = Lab::start().await;
     // The guide: PageSize of QueryDevice "最大值是50".
-    let run = lab.run(&["aliyun-iot", "query-device", "--product-key", "pk", "--page-size", "80"]);
+    let run = lab.run(&[
+        "aliyun-iot",
+        "query-device",
+        "--product-key",
+        "pk",
+        "--page-size",
+        "80",
+    ]);
     assert_eq!(run.code, Some(3), "{}", run.stderr);
     assert!(run.stderr.contains("PageSize"), "{}", run.stderr);
     assert!(run.stdout.is_empty());
@@ -126,16 +215,31 @@ async fn exit_3_on_a_documented_constraint() {
 async fn exit_4_on_a_service_error_with_code_and_request_id() {
     let lab = Lab::start().await;
     let key = create_product(&lab, "cli-errors");
-    let run = lab.run(&["aliyun-iot", "query-device-detail", "--product-key", &key, "--device-name", "nobody-here"]);
+    let run = lab.run(&[
+        "aliyun-iot",
+        "query-device-detail",
+        "--product-key",
+        &key,
+        "--device-name",
+        "nobody-here",
+    ]);
     assert_eq!(run.code, Some(4), "{}", run.stderr);
-    assert!(run.stderr.contains("iot.device.NotExistedDevice"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("iot.device.NotExistedDevice"),
+        "{}",
+        run.stderr
+    );
     let request_id = run
         .stderr
         .lines()
         .find_map(|l| l.trim().strip_prefix("request id:"))
         .map(str::trim)
         .unwrap_or_default();
-    assert!(!request_id.is_empty() && request_id != "(none)", "{}", run.stderr);
+    assert!(
+        !request_id.is_empty() && request_id != "(none)",
+        "{}",
+        run.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -151,7 +255,10 @@ async fn exit_4_on_a_wrong_secret() {
     assert_eq!(run.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("SignatureDoesNotMatch"), "{stderr}");
-    assert!(!stderr.contains("not-the-secret"), "the secret is never printed: {stderr}");
+    assert!(
+        !stderr.contains("not-the-secret"),
+        "the secret is never printed: {stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -162,16 +269,33 @@ async fn exit_5_without_credentials_or_without_a_server() {
         .args(["aliyun-iot", "query-product", "--product-key", "pk"])
         .output()
         .expect("runs");
-    assert_eq!(no_credentials.status.code(), Some(5), "{}", String::from_utf8_lossy(&no_credentials.stderr));
+    assert_eq!(
+        no_credentials.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&no_credentials.stderr)
+    );
 
     // A port that was just free: nothing listens there.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
     let no_server = bare()
         .env("ALIBABA_CLOUD_ACCESS_KEY_ID", &lab.key_id)
         .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", &lab.key_secret)
-        .args(["--endpoint", &format!("http://{closed}"), "--region", "cn-shanghai"])
+        .args([
+            "--endpoint",
+            &format!("http://{closed}"),
+            "--region",
+            "cn-shanghai",
+        ])
         .args(["aliyun-iot", "query-product", "--product-key", "pk"])
         .output()
         .expect("runs");
-    assert_eq!(no_server.status.code(), Some(5), "{}", String::from_utf8_lossy(&no_server.stderr));
+    assert_eq!(
+        no_server.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&no_server.stderr)
+    );
 }

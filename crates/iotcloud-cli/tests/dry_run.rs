@@ -12,19 +12,36 @@ use sha1::Sha1;
 fn dry_run(args: &[&str]) -> Value {
     let out = common::bare()
         .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "testsecret")
-        .args(["--endpoint", "http://127.0.0.1:9", "--region", "cn-shanghai", "--access-key-id", "testid"])
+        .args([
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--region",
+            "cn-shanghai",
+            "--access-key-id",
+            "testid",
+        ])
         .args(args)
         .args(["--dry-run", "--output", "pretty"])
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!stdout.contains("testsecret"), "the secret is never printed");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !stdout.contains("testsecret"),
+        "the secret is never printed"
+    );
     serde_json::from_str(&stdout).expect("dry-run prints JSON")
 }
 
 fn decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn pairs(encoded: &str) -> Vec<(String, String)> {
@@ -42,7 +59,9 @@ fn pairs(encoded: &str) -> Vec<(String, String)> {
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -50,7 +69,16 @@ fn encode(s: &str) -> String {
 
 #[test]
 fn query_device_dry_run() {
-    let req = dry_run(&["aliyun-iot", "query-device", "--product-key", "a1FlqIQ0000", "--page-size", "10", "--current-page", "2"]);
+    let req = dry_run(&[
+        "aliyun-iot",
+        "query-device",
+        "--product-key",
+        "a1FlqIQ0000",
+        "--page-size",
+        "10",
+        "--current-page",
+        "2",
+    ]);
     let url = req["url"].as_str().expect("url");
     let body = req["body"].as_str().unwrap_or("");
     let (_, query) = url.split_once('?').unwrap_or((url, ""));
@@ -58,17 +86,37 @@ fn query_device_dry_run() {
     params.extend(pairs(body));
 
     // Independent signature check (guide section 2.5).
-    let signature = params.iter().find(|(k, _)| k == "Signature").map(|(_, v)| v.clone()).expect("signed");
-    let mut unsigned: Vec<(String, String)> = params.iter().filter(|(k, _)| k != "Signature").cloned().collect();
+    let signature = params
+        .iter()
+        .find(|(k, _)| k == "Signature")
+        .map(|(_, v)| v.clone())
+        .expect("signed");
+    let mut unsigned: Vec<(String, String)> = params
+        .iter()
+        .filter(|(k, _)| k != "Signature")
+        .cloned()
+        .collect();
     unsigned.sort();
-    let canonical: Vec<String> = unsigned.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
-    let string_to_sign = format!("{}&%2F&{}", req["method"].as_str().unwrap_or(""), encode(&canonical.join("&")));
+    let canonical: Vec<String> = unsigned
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    let string_to_sign = format!(
+        "{}&%2F&{}",
+        req["method"].as_str().unwrap_or(""),
+        encode(&canonical.join("&"))
+    );
     let mut mac = Hmac::<Sha1>::new_from_slice(b"testsecret&").expect("any key length");
     mac.update(string_to_sign.as_bytes());
     let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
     assert_eq!(signature, expected);
 
-    let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     assert_eq!(get("Action"), Some("QueryDevice"));
     assert_eq!(get("ProductKey"), Some("a1FlqIQ0000"));
     assert_eq!(get("AccessKeyId"), Some("testid"));

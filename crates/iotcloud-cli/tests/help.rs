@@ -4,7 +4,11 @@
 mod common;
 
 fn help(args: &[&str]) -> String {
-    let out = common::bare().args(args).arg("--help").output().expect("runs");
+    let out = common::bare()
+        .args(args)
+        .arg("--help")
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -22,8 +26,14 @@ fn query_device_help() {
 fn create_product_help_shows_enumeration_meanings() {
     let text = help(&["aliyun-iot", "create-product"]);
     // The guide's NodeType: 0 设备, 1 网关.
-    let node_type = text.split("--node-type").nth(1).expect("a --node-type flag");
-    assert!(node_type.contains("0: ") && node_type.contains("1: "), "{node_type}");
+    let node_type = text
+        .split("--node-type")
+        .nth(1)
+        .expect("a --node-type flag");
+    assert!(
+        node_type.contains("0: ") && node_type.contains("1: "),
+        "{node_type}"
+    );
     assert!(text.contains("--product-name <TEXT>"));
 }
 
@@ -34,7 +44,9 @@ fn every_operation_of_the_spec_is_a_subcommand() {
         ("aliyun-mqtt", "aliyun-mqtt.yaml"),
         ("huawei-oceanconnect", "huawei-oceanconnect.yaml"),
     ] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../api-spec").join(spec);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../api-spec")
+            .join(spec);
         let yaml = std::fs::read_to_string(&path).expect("spec file");
         // Top-level `- name:` items of the `operations:` list.
         let names: Vec<&str> = yaml
@@ -48,7 +60,10 @@ fn every_operation_of_the_spec_is_a_subcommand() {
         let listing = help(&[service]);
         for name in names {
             let kebab: String = kebab(name);
-            assert!(listing.contains(&format!("  {kebab} ")), "{service}: no subcommand {kebab} for {name}");
+            assert!(
+                listing.contains(&format!("  {kebab} ")),
+                "{service}: no subcommand {kebab} for {name}"
+            );
         }
     }
 }
@@ -62,7 +77,10 @@ fn kebab(name: &str) -> String {
         if c.is_ascii_uppercase() && i > 0 {
             let prev = chars[i - 1];
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower) {
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
                 out.push('-');
             }
         }

@@ -49,15 +49,27 @@ fn worked_example_from_key_value_pairs() {
         .args(PARAMS)
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(field(&stdout, "string to sign:"), STRING_TO_SIGN);
     assert_eq!(field(&stdout, "signature:"), SIGNATURE);
-    assert_eq!(field(&stdout, "url-encoded:"), "Signature=Y9eWn4nF8QPh3c4zAFkM%2Fk%2Fu7eA%3D");
+    assert_eq!(
+        field(&stdout, "url-encoded:"),
+        "Signature=Y9eWn4nF8QPh3c4zAFkM%2Fk%2Fu7eA%3D"
+    );
     // The canonical query is the string-to-sign's third part, decoded once.
     let canonical = field(&stdout, "canonical query:");
-    assert!(canonical.starts_with("AccessKeyId=testid&Action=Pub&Format=XML&MessageContent=aGVsbG93b3JsZA%3D&"));
-    assert!(!stdout.contains("testsecret"), "the secret is never printed");
+    assert!(canonical
+        .starts_with("AccessKeyId=testid&Action=Pub&Format=XML&MessageContent=aGVsbG93b3JsZA%3D&"));
+    assert!(
+        !stdout.contains("testsecret"),
+        "the secret is never printed"
+    );
 }
 
 #[test]
@@ -66,10 +78,23 @@ fn worked_example_from_the_documents_url_and_a_custom_secret_variable() {
     let url = "http://iot.cn-shanghai.aliyuncs.com/?MessageContent=aGVsbG93b3JsZA%3D&Action=Pub&Timestamp=2017-10-02T09%3A39%3A41Z&SignatureVersion=1.0&ServiceCode=iot&Format=XML&Qos=0&SignatureNonce=0715a395-aedf-4a41-bab7-746b43d38d88&Version=2017-04-20&AccessKeyId=testid&SignatureMethod=HMAC-SHA1&RegionId=cn-shanghai&ProductKey=12345abcdeZ&TopicFullName=%2FproductKey%2Ftestdevice%2Fget";
     let out = iotcloud()
         .env("MY_SECRET", "testsecret")
-        .args(["sign", "--method", "get", "--secret-env", "MY_SECRET", "--query", url])
+        .args([
+            "sign",
+            "--method",
+            "get",
+            "--secret-env",
+            "MY_SECRET",
+            "--query",
+            url,
+        ])
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(field(&stdout, "string to sign:"), STRING_TO_SIGN);
     assert_eq!(field(&stdout, "signature:"), SIGNATURE);
@@ -90,7 +115,10 @@ fn post_changes_the_signature() {
 
 #[test]
 fn missing_secret_is_a_credentials_error() {
-    let out = iotcloud().args(["sign", "Action=Pub"]).output().expect("runs");
+    let out = iotcloud()
+        .args(["sign", "Action=Pub"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ALIBABA_CLOUD_ACCESS_KEY_SECRET"));
 }

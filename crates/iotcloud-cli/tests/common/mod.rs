@@ -17,7 +17,11 @@ pub struct Lab {
 
 impl Lab {
     pub async fn start() -> Lab {
-        let emulator = Emulator::builder().throttling(false).start().await.expect("emulator starts");
+        let emulator = Emulator::builder()
+            .throttling(false)
+            .start()
+            .await
+            .expect("emulator starts");
         let url = emulator.base_url().to_string();
         let creds = emulator.credentials();
         let key = creds.access_key().expect("demo access key");
@@ -38,7 +42,14 @@ impl Lab {
         cmd.env("ALIBABA_CLOUD_ACCESS_KEY_ID", &self.key_id)
             .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", &self.key_secret)
             .env("OCEANCONNECT_SECRET", &self.app_secret)
-            .args(["--endpoint", &self.url, "--region", "cn-shanghai", "--output", "json"])
+            .args([
+                "--endpoint",
+                &self.url,
+                "--region",
+                "cn-shanghai",
+                "--output",
+                "json",
+            ])
             .args(args);
         Run::from(cmd.output().expect("iotcloud runs"))
     }
@@ -61,9 +72,12 @@ pub fn bare() -> assert_cmd::Command {
     ] {
         cmd.env_remove(var);
     }
-    cmd.env("HOME", std::env::temp_dir().join("iotcloud-cli-tests-no-home"))
-        .env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
-        .env("COLUMNS", "100");
+    cmd.env(
+        "HOME",
+        std::env::temp_dir().join("iotcloud-cli-tests-no-home"),
+    )
+    .env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+    .env("COLUMNS", "100");
     cmd
 }
 
@@ -87,8 +101,15 @@ impl From<Output> for Run {
 impl Run {
     /// Asserts exit 0 and parses stdout as one JSON document.
     pub fn json(&self) -> serde_json::Value {
-        assert_eq!(self.code, Some(0), "stderr: {}\nstdout: {}", self.stderr, self.stdout);
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+        assert_eq!(
+            self.code,
+            Some(0),
+            "stderr: {}\nstdout: {}",
+            self.stderr,
+            self.stdout
+        );
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
 
     /// Every line of stdout as a JSON document.

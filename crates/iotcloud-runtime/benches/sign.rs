@@ -1,1 +1,67 @@
-fn main(){}
+//! Signing the typical 12-parameter QueryDeviceDetail request, next to a floor that only
+//! computes HMAC-SHA1 + base64 over the same string-to-sign.
+//!
+//! `cargo bench -p iotcloud-runtime --bench sign`
+
+use base64::Engine as _;
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use hmac::{Hmac, Mac};
+use iotcloud_runtime::signer::{self, Placement, SigningKey};
+
+const SECRET: &str = "lfb8KQ2fRZ7xT1eN3YvW9cHs0JmUaPgD";
+
+fn params() -> [(&'static str, &'static str, Placement); 12] {
+    [
+        ("Format", "JSON", Placement::Query),
+        ("Version", "2018-01-20", Placement::Query),
+        ("AccessKeyId", "LTAI5tQ9xPq3Wm7Ke2Rz8Yb4", Placement::Query),
+        ("SignatureMethod", "HMAC-SHA1", Placement::Query),
+        ("SignatureVersion", "1.0", Placement::Query),
+        (
+            "SignatureNonce",
+            "3f5b1c2e-8d4a-4e6f-9b7c-0a1d2e3f4a5b",
+            Placement::Query,
+        ),
+        ("Timestamp", "2026-11-22T01:02:03Z", Placement::Query),
+        ("RegionId", "cn-shanghai", Placement::Query),
+        ("Action", "QueryDeviceDetail", Placement::Query),
+        ("ProductKey", "a1FlqIQ8xYz", Placement::Query),
+        ("DeviceName", "light-01", Placement::Query),
+        ("IotInstanceId", "iot-cn-0pp1n8t4x0e", Placement::Query),
+    ]
+}
+
+fn bench(c: &mut Criterion) {
+    let params = params();
+    let key = SigningKey::new(SECRET);
+    let sts = signer::sign_rpc("POST", &params, &key).string_to_sign;
+    eprintln!("string-to-sign: {} bytes", sts.len());
+
+    let mut g = c.benchmark_group("sign");
+    g.bench_function("floor_hmac_sha1_base64", |b| {
+        b.iter(|| {
+            let mut mac =
+                Hmac::<sha1::Sha1>::new_from_slice(format!("{}&", black_box(SECRET)).as_bytes())
+                    .unwrap();
+            mac.update(black_box(sts.as_bytes()));
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+        })
+    });
+    g.bench_function("sign_rpc_query_device_detail", |b| {
+        b.iter(|| signer::sign_rpc("POST", black_box(&params), black_box(&key)))
+    });
+    g.bench_function("sign_rpc_query_device_detail_with_key_setup", |b| {
+        b.iter(|| {
+            let key = SigningKey::new(black_box(SECRET));
+            signer::sign_rpc("POST", black_box(&params), &key)
+        })
+    });
+    let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v, _)| (*k, *v)).collect();
+    g.bench_function("debug_api_sign_canonical_sts_signature", |b| {
+        b.iter(|| signer::sign("POST", black_box(&pairs), black_box(SECRET)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

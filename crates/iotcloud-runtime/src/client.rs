@@ -46,18 +46,21 @@ struct Attempt {
     token: Option<AccessToken>,
 }
 
-fn secrets<'a>(credentials: &'a Option<Credentials>, token: &'a Option<AccessToken>) -> Vec<&'a str> {
-        let mut s = Vec::new();
-        if let Some(c) = credentials {
-            s.push(c.access_key_secret());
-            if let Some(t) = c.security_token() {
-                s.push(t);
-            }
+fn secrets<'a>(
+    credentials: &'a Option<Credentials>,
+    token: &'a Option<AccessToken>,
+) -> Vec<&'a str> {
+    let mut s = Vec::new();
+    if let Some(c) = credentials {
+        s.push(c.access_key_secret());
+        if let Some(t) = c.security_token() {
+            s.push(t);
         }
-        if let Some(t) = token {
-            s.push(t.secret());
-        }
-        s
+    }
+    if let Some(t) = token {
+        s.push(t.secret());
+    }
+    s
 }
 
 impl Handle {
@@ -65,12 +68,11 @@ impl Handle {
     /// rate limiter, retry budget). Fails on unusable TLS material.
     pub fn new(config: Config) -> Result<Handle, Error<RawCode>> {
         let transport = Transport::build(&config).map_err(|m| {
-            let mut i = Inner::new(ErrorKind::Transport, m);
+            let mut i = Inner::boxed(ErrorKind::Transport, m);
             i.retryable = false;
             Error::from_inner(i)
         })?;
-        let credentials =
-            Cached::new(config.credentials.clone()).with_clock(config.clock.clone());
+        let credentials = Cached::new(config.credentials.clone()).with_clock(config.clock.clone());
         let tokens = config.oceanconnect.as_ref().map(|oc| {
             TokenManager::new(
                 transport.clone(),
@@ -129,10 +131,13 @@ impl Handle {
         let started = Instant::now();
         let fut = self.run::<O>(op, meta);
         let result = match self.inner.config.timeouts.operation {
-            Some(limit) => match tokio::time::timeout(limit, fut).instrument(span.clone()).await {
+            Some(limit) => match tokio::time::timeout(limit, fut)
+                .instrument(span.clone())
+                .await
+            {
                 Ok(r) => r,
                 Err(_) => {
-                    let mut i = Inner::new(
+                    let mut i = Inner::boxed(
                         ErrorKind::Timeout,
                         "the operation did not finish in time (all attempts and backoff)",
                     );
@@ -168,26 +173,30 @@ impl Handle {
         Paginator::new(self.clone(), first)
     }
 
-    fn base_url(&self, meta: &OperationMeta) -> Result<String, Inner> {
+    fn base_url(&self, meta: &OperationMeta) -> Result<String, Box<Inner>> {
         let cfg = &self.inner.config;
         let over = cfg.endpoint.as_deref().or(match meta.service.protocol {
             Protocol::Rest => cfg.oceanconnect.as_ref().map(|o| o.base_url.as_str()),
             Protocol::Rpc => None,
         });
         endpoint::resolve(meta.service, cfg.region.as_deref(), over).map_err(|m| {
-            let mut i = Inner::new(ErrorKind::Validation, m);
+            let mut i = Inner::boxed(ErrorKind::Validation, m);
             i.operation = Some(meta.name);
             i
         })
     }
 
-    async fn build_attempt(&self, meta: &OperationMeta, parts: &RequestParts) -> Result<Attempt, Inner> {
+    async fn build_attempt(
+        &self,
+        meta: &OperationMeta,
+        parts: &RequestParts,
+    ) -> Result<Attempt, Box<Inner>> {
         let base = self.base_url(meta)?;
         let cfg = &self.inner.config;
         match (meta.service.protocol, meta.service.auth) {
             (Protocol::Rpc, _) | (_, AuthScheme::AcsHmacSha1) => {
                 let creds = self.inner.credentials.get().await.map_err(|e| {
-                    let mut i = Inner::new(ErrorKind::Credentials, e.to_string());
+                    let mut i = Inner::boxed(ErrorKind::Credentials, e.to_string());
                     i.operation = Some(meta.name);
                     i
                 })?;
@@ -212,7 +221,7 @@ impl Handle {
             (Protocol::Rest, AuthScheme::OceanConnectBearer) => {
                 let token = if meta.authenticated {
                     let tm = self.inner.tokens.as_ref().ok_or_else(|| {
-                        let mut i = Inner::new(
+                        let mut i = Inner::boxed(
                             ErrorKind::Credentials,
                             "OceanConnect is not configured (app id, secret, base URL)",
                         );
@@ -234,7 +243,7 @@ impl Handle {
                     .unwrap_or("");
                 let auth = token.as_ref().map(|t| (app_id, t.secret()));
                 let request = rest::build(meta, &base, parts, auth).map_err(|m| {
-                    let mut i = Inner::new(ErrorKind::Validation, m);
+                    let mut i = Inner::boxed(ErrorKind::Validation, m);
                     i.operation = Some(meta.name);
                     i
                 })?;
@@ -276,7 +285,7 @@ impl Handle {
                         "transport failure after the request may have been sent",
                     ),
                 };
-                let mut inner = Inner::new(kind, e.message());
+                let mut inner = Inner::boxed(kind, e.message());
                 if let Some(t) = timeout {
                     inner.timeout = Some((t, Some(self.inner.config.timeouts.connect)));
                 }
@@ -290,7 +299,7 @@ impl Handle {
                 })
             }
             Err(_) => {
-                let mut inner = Inner::new(ErrorKind::Timeout, "no complete answer in time");
+                let mut inner = Inner::boxed(ErrorKind::Timeout, "no complete answer in time");
                 inner.timeout = Some((TimeoutKind::Attempt, Some(limit)));
                 Err(Failure {
                     inner,
@@ -304,7 +313,11 @@ impl Handle {
         }
     }
 
-    async fn run<O: Operation>(&self, op: &O, meta: &'static OperationMeta) -> Result<O::Output, Inner> {
+    async fn run<O: Operation>(
+        &self,
+        op: &O,
+        meta: &'static OperationMeta,
+    ) -> Result<O::Output, Box<Inner>> {
         let mut parts = RequestParts::default();
         op.write_request(&mut parts);
         let retry = &self.inner.config.retry;
@@ -400,10 +413,14 @@ fn decode<O: Operation>(
     request_id: Option<String>,
     meta: &'static OperationMeta,
     attempt: u32,
-) -> Result<O::Output, Inner> {
-    let body: &[u8] = if resp.body.is_empty() { b"{}" } else { &resp.body };
+) -> Result<O::Output, Box<Inner>> {
+    let body: &[u8] = if resp.body.is_empty() {
+        b"{}"
+    } else {
+        &resp.body
+    };
     serde_json::from_slice::<O::Output>(body).map_err(|e| {
-        let mut i = Inner::new(
+        let mut i = Inner::boxed(
             ErrorKind::Decode,
             format!(
                 "cannot decode the {} answer: {}",

@@ -223,7 +223,11 @@ impl ConfigBuilder {
     }
 
     /// A client certificate chain and private key (PEM) for mutual TLS.
-    pub fn client_identity_pem(mut self, cert_pem: impl Into<Vec<u8>>, key_pem: impl Into<String>) -> Self {
+    pub fn client_identity_pem(
+        mut self,
+        cert_pem: impl Into<Vec<u8>>,
+        key_pem: impl Into<String>,
+    ) -> Self {
         self.tls.client_identity = Some((cert_pem.into(), Secret::new(key_pem.into())));
         self
     }

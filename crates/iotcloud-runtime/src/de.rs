@@ -281,7 +281,10 @@ fn list_from_value<T: DeserializeOwned>(v: serde_json::Value) -> Result<Vec<T>, 
         Value::Array(items) => items.into_iter().map(serde_json::from_value).collect(),
         Value::Object(map) if map.is_empty() => Ok(Vec::new()),
         Value::Object(map) if map.len() == 1 => {
-            let (_, inner) = map.into_iter().next().unwrap_or((String::new(), Value::Null));
+            let (_, inner) = map
+                .into_iter()
+                .next()
+                .unwrap_or((String::new(), Value::Null));
             match inner {
                 Value::Array(items) => items.into_iter().map(serde_json::from_value).collect(),
                 Value::Null => Ok(Vec::new()),

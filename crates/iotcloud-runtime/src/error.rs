@@ -187,21 +187,18 @@ pub struct Error<C = RawCode> {
 }
 
 impl<C: ErrorCode> Error<C> {
-    pub(crate) fn from_inner(inner: Inner) -> Self {
+    pub(crate) fn from_inner(inner: Box<Inner>) -> Self {
         let code = inner.code.as_deref().map(C::from_code);
-        Error {
-            inner: Box::new(inner),
-            code,
-        }
+        Error { inner, code }
     }
 
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self::from_inner(Inner::new(kind, message))
+        Self::from_inner(Inner::boxed(kind, message))
     }
 
     /// A validation error (nothing was sent).
     pub fn validation(operation: &'static str, err: ValidationError) -> Self {
-        let mut inner = Inner::new(ErrorKind::Validation, err.to_string());
+        let mut inner = Inner::boxed(ErrorKind::Validation, err.to_string());
         inner.operation = Some(operation);
         inner.validation = Some(err);
         Self::from_inner(inner)
@@ -270,16 +267,19 @@ impl<C: ErrorCode> Error<C> {
     /// The same error with another code type (e.g. to surface a token-manager error as a
     /// service error).
     pub fn with_code_type<D: ErrorCode>(self) -> Error<D> {
-        Error::from_inner(*self.inner)
+        Error::from_inner(self.inner)
     }
 
-    pub(crate) fn into_inner(self) -> Inner {
-        *self.inner
+    pub(crate) fn into_inner(self) -> Box<Inner> {
+        self.inner
     }
-
 }
 
 impl Inner {
+    pub(crate) fn boxed(kind: ErrorKind, message: impl Into<String>) -> Box<Self> {
+        Box::new(Self::new(kind, message))
+    }
+
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Inner {
             kind,

@@ -18,8 +18,8 @@
 
 #![warn(missing_docs)]
 
-pub mod clock;
 mod client;
+pub mod clock;
 pub mod config;
 pub mod credentials;
 pub mod de;

@@ -214,12 +214,16 @@ impl TokenManager {
         crate::endpoint::normalize(&self.config.base_url).map_err(Error::credentials)
     }
 
-    async fn exchange(&self, req: PreparedRequest, what: &str) -> Result<AccessToken, Error<RawCode>> {
+    async fn exchange(
+        &self,
+        req: PreparedRequest,
+        what: &str,
+    ) -> Result<AccessToken, Error<RawCode>> {
         let secrets = [self.config.secret.expose()];
         let resp = match tokio::time::timeout(self.timeout, self.transport.send(req)).await {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
-                let mut i = Inner::new(
+                let mut i = Inner::boxed(
                     ErrorKind::Credentials,
                     format!("OceanConnect {what} failed: {}", e.message()),
                 );
@@ -227,7 +231,7 @@ impl TokenManager {
                 return Err(Error::from_inner(i));
             }
             Err(_) => {
-                let mut i = Inner::new(
+                let mut i = Inner::boxed(
                     ErrorKind::Timeout,
                     format!("OceanConnect {what} got no answer in time"),
                 );
@@ -247,7 +251,7 @@ impl TokenManager {
             return Err(Error::from_inner(i));
         }
         let a: TokenAnswer = serde_json::from_slice(&resp.body).map_err(|e| {
-            let mut i = Inner::new(
+            let mut i = Inner::boxed(
                 ErrorKind::Decode,
                 format!(
                     "OceanConnect {what} answer unreadable: {}",
@@ -258,7 +262,7 @@ impl TokenManager {
             Error::from_inner(i)
         })?;
         let Some(access) = a.access_token.filter(|t| !t.is_empty()) else {
-            let mut i = Inner::new(
+            let mut i = Inner::boxed(
                 ErrorKind::Credentials,
                 format!("OceanConnect {what} answer has no accessToken"),
             );

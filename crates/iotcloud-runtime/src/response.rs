@@ -25,7 +25,7 @@ pub(crate) enum RetryClass {
 /// A failed attempt.
 #[derive(Debug)]
 pub(crate) struct Failure {
-    pub(crate) inner: Inner,
+    pub(crate) inner: Box<Inner>,
     pub(crate) class: RetryClass,
     pub(crate) retry_after: Option<Duration>,
     /// OceanConnect: the token was rejected (401 / `1010005`).
@@ -115,16 +115,18 @@ pub(crate) fn check_rpc(
             if ok_status {
                 "the service reported \"Success\": false without a message".to_string()
             } else {
-                format!("HTTP {status} without an error code: {}", snippet(&resp.body, secrets))
+                format!(
+                    "HTTP {status} without an error code: {}",
+                    snippet(&resp.body, secrets)
+                )
             }
         });
     if code.as_deref() == Some("SignatureDoesNotMatch") {
         message = diagnose_signature(&message, string_to_sign, secrets);
     }
     let message = redact::scrub(&message, secrets);
-    let throttled = code.as_deref().is_some_and(retry::is_throttling_code)
-        || status == 429
-        || status == 503;
+    let throttled =
+        code.as_deref().is_some_and(retry::is_throttling_code) || status == 429 || status == 503;
     let class = if throttled || code.as_deref() == Some("SignatureNonceUsed") {
         RetryClass::Always
     } else if status >= 500 {
@@ -132,7 +134,7 @@ pub(crate) fn check_rpc(
     } else {
         RetryClass::Never
     };
-    let mut inner = Inner::new(
+    let mut inner = Inner::boxed(
         if throttled {
             ErrorKind::Throttled
         } else {
@@ -174,12 +176,14 @@ pub(crate) fn check_rest(resp: &HttpResponse, secrets: &[&str]) -> Result<(), Fa
         .or(probe.message)
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| {
-            format!("HTTP {status} without an error description: {}", snippet(&resp.body, secrets))
+            format!(
+                "HTTP {status} without an error description: {}",
+                snippet(&resp.body, secrets)
+            )
         });
     let message = redact::scrub(&message, secrets);
-    let throttled = code.as_deref().is_some_and(retry::is_throttling_code)
-        || status == 429
-        || status == 503;
+    let throttled =
+        code.as_deref().is_some_and(retry::is_throttling_code) || status == 429 || status == 503;
     let reauth = status == 401 || code.as_deref() == Some("1010005");
     let class = if throttled {
         RetryClass::Always
@@ -188,7 +192,7 @@ pub(crate) fn check_rest(resp: &HttpResponse, secrets: &[&str]) -> Result<(), Fa
     } else {
         RetryClass::Never
     };
-    let mut inner = Inner::new(
+    let mut inner = Inner::boxed(
         if throttled {
             ErrorKind::Throttled
         } else {

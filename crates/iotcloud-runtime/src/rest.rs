@@ -36,7 +36,11 @@ pub(crate) fn build(
     }
     url.push_str(rest);
     for (i, (k, v)) in parts.query.iter().enumerate() {
-        url.push(if i == 0 && !url.contains('?') { '?' } else { '&' });
+        url.push(if i == 0 && !url.contains('?') {
+            '?'
+        } else {
+            '&'
+        });
         percent_encode_into(k, &mut url);
         url.push('=');
         percent_encode_into(v, &mut url);

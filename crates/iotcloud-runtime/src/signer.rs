@@ -99,7 +99,13 @@ pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Strin
     let mut order: Vec<usize> = (0..params.len())
         .filter(|&i| params[i].0.as_ref() != "Signature")
         .collect();
-    order.sort_by(|&a, &b| params[a].0.as_ref().as_bytes().cmp(params[b].0.as_ref().as_bytes()));
+    order.sort_by(|&a, &b| {
+        params[a]
+            .0
+            .as_ref()
+            .as_bytes()
+            .cmp(params[b].0.as_ref().as_bytes())
+    });
     let mut out = String::with_capacity(
         params
             .iter()
@@ -266,7 +272,12 @@ pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningK
         spans.push((start as u32, enc.len() as u32));
     }
     let mut order: Vec<u32> = (0..params.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| params[a as usize].0.as_bytes().cmp(params[b as usize].0.as_bytes()));
+    order.sort_unstable_by(|&a, &b| {
+        params[a as usize]
+            .0
+            .as_bytes()
+            .cmp(params[b as usize].0.as_bytes())
+    });
 
     // String-to-sign straight from the encoded pairs, without materialising the canonical query.
     let mut sts = String::with_capacity(method.len() + 5 + enc.len() + enc.len() / 3 + 16);
@@ -315,8 +326,8 @@ pub fn format_timestamp(t: SystemTime) -> String {
         Ok(d) => d.as_secs() as i64,
         Err(_) => 0,
     };
-    let dt = time::OffsetDateTime::from_unix_timestamp(secs)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let dt =
+        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let (y, m, d) = (dt.year(), dt.month() as u8, dt.day());
     let (hh, mm, ss) = (dt.hour(), dt.minute(), dt.second());
     format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")

@@ -105,7 +105,10 @@ fn record_request(req: &PreparedRequest) -> RecordedRequest {
 fn split_url(url: &str) -> (&str, &str) {
     let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
     let rest = &url[after_scheme..];
-    let path_start = rest.find('/').map(|i| after_scheme + i).unwrap_or(url.len());
+    let path_start = rest
+        .find('/')
+        .map(|i| after_scheme + i)
+        .unwrap_or(url.len());
     let full = &url[path_start..];
     match full.split_once('?') {
         Some((p, q)) => (if p.is_empty() { "/" } else { p }, q),
@@ -233,7 +236,10 @@ impl Replayer {
         }
         let mut headers = HeaderMap::new();
         for (k, v) in &ex.response.headers {
-            if let (Ok(k), Ok(v)) = (HeaderName::try_from(k.as_str()), HeaderValue::try_from(v.as_str())) {
+            if let (Ok(k), Ok(v)) = (
+                HeaderName::try_from(k.as_str()),
+                HeaderValue::try_from(v.as_str()),
+            ) {
                 headers.append(k, v);
             }
         }

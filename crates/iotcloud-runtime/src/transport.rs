@@ -96,12 +96,11 @@ pub(crate) async fn send_reqwest(
     client: &reqwest::Client,
     req: PreparedRequest,
 ) -> Result<HttpResponse, SendError> {
-    let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| {
-        SendError::NotSent {
+    let method =
+        reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| SendError::NotSent {
             message: format!("invalid HTTP method {:?}", req.method),
             connect_timeout: false,
-        }
-    })?;
+        })?;
     let mut rb = client.request(method, req.url.as_str());
     for (k, v) in &req.headers {
         rb = rb.header(k.as_str(), v.as_str());
@@ -113,7 +112,10 @@ pub(crate) async fn send_reqwest(
     let status = resp.status().as_u16();
     let headers = std::mem::take(resp.headers_mut());
     let body = resp.bytes().await.map_err(|e| SendError::Failed {
-        message: format!("reading the answer failed: {}", error_chain(&e.without_url())),
+        message: format!(
+            "reading the answer failed: {}",
+            error_chain(&e.without_url())
+        ),
     })?;
     Ok(HttpResponse {
         status,

@@ -34,7 +34,10 @@ async fn success_is_decoded_and_request_is_signed_post() {
     let s = &seen[0];
     assert_eq!(s.method, "POST");
     assert_eq!(s.path, "/");
-    assert!(verify(s, "testsecret"), "signature must verify independently");
+    assert!(
+        verify(s, "testsecret"),
+        "signature must verify independently"
+    );
     let p = params_of(s);
     assert_eq!(param(&p, "Action"), Some("QueryDeviceDetail"));
     assert_eq!(param(&p, "Format"), Some("JSON"));
@@ -53,7 +56,14 @@ async fn success_is_decoded_and_request_is_signed_post() {
 
 #[tokio::test]
 async fn body_parameters_travel_form_encoded_and_are_signed() {
-    let (base, st) = start_server(vec![Answer::json(200, r#"{"RequestId":"R","MessageId":889455942124347329}"#)], None).await;
+    let (base, st) = start_server(
+        vec![Answer::json(
+            200,
+            r#"{"RequestId":"R","MessageId":889455942124347329}"#,
+        )],
+        None,
+    )
+    .await;
     let h = handle_for(&base);
     let out = h
         .call(&Pub {
@@ -71,7 +81,10 @@ async fn body_parameters_travel_form_encoded_and_are_signed() {
     );
     assert!(s.body.starts_with("MessageContent="));
     assert!(!s.query.contains("MessageContent"));
-    assert_eq!(param(&params_of(s), "MessageContent"), Some("aGVsbG8gd29ybGQ=+/ 中文"));
+    assert_eq!(
+        param(&params_of(s), "MessageContent"),
+        Some("aGVsbG8gd29ybGQ=+/ 中文")
+    );
     assert!(verify(s, "testsecret"));
 }
 
@@ -79,7 +92,11 @@ async fn body_parameters_travel_form_encoded_and_are_signed() {
 async fn sts_token_is_sent_and_signed() {
     let (base, st) = start_server(vec![], None).await;
     let h = handle_with(&base, |b| {
-        b.credentials(Credentials::new("stsid", "stssecret", Some("tok/en+=".into())))
+        b.credentials(Credentials::new(
+            "stsid",
+            "stssecret",
+            Some("tok/en+=".into()),
+        ))
     });
     h.call(&qdd()).await.unwrap();
     let s = &st.seen()[0];
@@ -121,19 +138,30 @@ async fn gateway_error_keeps_unknown_codes_verbatim() {
     )
     .await;
     let err = handle_for(&base).call(&qdd()).await.unwrap_err();
-    assert_eq!(err.code(), Some(&IotCode::Unknown("InvalidParameter.Weird".into())));
+    assert_eq!(
+        err.code(),
+        Some(&IotCode::Unknown("InvalidParameter.Weird".into()))
+    );
     assert_eq!(err.code_str(), Some("InvalidParameter.Weird"));
     assert_eq!(err.http_status(), Some(400));
     assert_eq!(st.count(), 1, "client errors are not retried");
-    assert!(err.to_string().starts_with("InvalidParameter.Weird: bad (request id G1"));
+    assert!(err
+        .to_string()
+        .starts_with("InvalidParameter.Weird: bad (request id G1"));
 }
 
 #[tokio::test]
 async fn throttling_is_retried_with_fresh_nonce_and_timestamp() {
     let (base, st) = start_server(
         vec![
-            Answer::json(400, r#"{"RequestId":"T1","Code":"Throttling","Message":"slow down"}"#),
-            Answer::json(429, r#"{"RequestId":"T2","Code":"Throttling.User","Message":"slow down"}"#),
+            Answer::json(
+                400,
+                r#"{"RequestId":"T1","Code":"Throttling","Message":"slow down"}"#,
+            ),
+            Answer::json(
+                429,
+                r#"{"RequestId":"T2","Code":"Throttling.User","Message":"slow down"}"#,
+            ),
         ],
         Some(Answer::json(200, r#"{"RequestId":"OK","Success":true}"#)),
     )
@@ -157,10 +185,19 @@ async fn throttling_is_retried_with_fresh_nonce_and_timestamp() {
 async fn throttling_gives_up_after_max_attempts_with_throttled_kind() {
     let (base, st) = start_server(
         vec![],
-        Some(Answer::json(503, r#"{"RequestId":"T","Code":"ServiceUnavailable","Message":"busy"}"#)),
+        Some(Answer::json(
+            503,
+            r#"{"RequestId":"T","Code":"ServiceUnavailable","Message":"busy"}"#,
+        )),
     )
     .await;
-    let h = handle_with(&base, |b| b.retry(RetryConfig::default().with_max_attempts(4).with_backoff(Duration::from_millis(1), Duration::from_millis(2))));
+    let h = handle_with(&base, |b| {
+        b.retry(
+            RetryConfig::default()
+                .with_max_attempts(4)
+                .with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
+        )
+    });
     let err = h.call(&qdd()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Throttled);
     assert!(err.is_retryable());
@@ -170,7 +207,10 @@ async fn throttling_gives_up_after_max_attempts_with_throttled_kind() {
 
 #[tokio::test]
 async fn server_errors_are_retried_only_for_retry_safe_operations() {
-    let five = Answer::json(500, r#"{"RequestId":"S","Code":"InternalError","Message":"oops"}"#);
+    let five = Answer::json(
+        500,
+        r#"{"RequestId":"S","Code":"InternalError","Message":"oops"}"#,
+    );
     let (base, st) = start_server(vec![five.clone()], None).await;
     // QueryDeviceDetail is retry-safe: retried, then succeeds.
     handle_for(&base).call(&qdd()).await.unwrap();
@@ -195,13 +235,18 @@ async fn server_errors_are_retried_only_for_retry_safe_operations() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let (base, st) = start_server(
-        vec![Answer::json(429, r#"{"Code":"Throttling","Message":"m"}"#).header("x-acs-retry-after", "300")],
+        vec![Answer::json(429, r#"{"Code":"Throttling","Message":"m"}"#)
+            .header("x-acs-retry-after", "300")],
         None,
     )
     .await;
     let t = std::time::Instant::now();
     handle_for(&base).call(&qdd()).await.unwrap();
-    assert!(t.elapsed() >= Duration::from_millis(290), "waited {:?}", t.elapsed());
+    assert!(
+        t.elapsed() >= Duration::from_millis(290),
+        "waited {:?}",
+        t.elapsed()
+    );
     assert_eq!(st.count(), 2);
 }
 
@@ -279,7 +324,11 @@ async fn operation_timeout_is_named() {
     let h = handle_with(&base, |b| {
         b.attempt_timeout(Duration::from_millis(100))
             .operation_timeout(Some(Duration::from_millis(250)))
-            .retry(RetryConfig::default().with_max_attempts(10).with_backoff(Duration::from_millis(1), Duration::from_millis(1)))
+            .retry(
+                RetryConfig::default()
+                    .with_max_attempts(10)
+                    .with_backoff(Duration::from_millis(1), Duration::from_millis(1)),
+            )
     });
     let err = h.call(&qdd()).await.unwrap_err();
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Operation));
@@ -301,7 +350,9 @@ async fn validation_errors_list_every_violation_and_send_nothing() {
     assert!(err
         .to_string()
         .contains("QueryDeviceDetail: DeviceName must be at most 32 characters (got 40)"));
-    assert!(err.to_string().contains("QueryDeviceDetail: ProductKey must not be empty"));
+    assert!(err
+        .to_string()
+        .contains("QueryDeviceDetail: ProductKey must not be empty"));
     assert_eq!(st.count(), 0);
 }
 
@@ -309,7 +360,10 @@ async fn validation_errors_list_every_violation_and_send_nothing() {
 async fn malformed_success_body_is_a_decode_error_not_a_panic() {
     let (base, _st) = start_server(
         vec![
-            Answer::json(200, r#"{"RequestId":"D1","Data":{"UtcCreate":"not-a-number-secretvalue"}}"#),
+            Answer::json(
+                200,
+                r#"{"RequestId":"D1","Data":{"UtcCreate":"not-a-number-secretvalue"}}"#,
+            ),
             Answer::json(200, "<html>"),
             Answer::json(502, "<html>bad gateway</html>"),
         ],
@@ -371,7 +425,11 @@ async fn rate_limit_spaces_a_burst() {
     let results = futures::future::join_all(calls).await;
     assert!(results.iter().all(|r| r.is_ok()));
     // 6 calls at 20/s: the last starts 250 ms after the first.
-    assert!(t.elapsed() >= Duration::from_millis(240), "{:?}", t.elapsed());
+    assert!(
+        t.elapsed() >= Duration::from_millis(240),
+        "{:?}",
+        t.elapsed()
+    );
     assert_eq!(st.count(), 6);
 
     // Disabled: no waiting.
@@ -380,7 +438,11 @@ async fn rate_limit_spaces_a_burst() {
     for _ in 0..6 {
         h.call(&qdd()).await.unwrap();
     }
-    assert!(t.elapsed() < Duration::from_millis(240), "{:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_millis(240),
+        "{:?}",
+        t.elapsed()
+    );
 }
 
 #[tokio::test]

@@ -31,7 +31,11 @@ fn environment_provider() {
 
     let half = Env::from_vars([("ALIBABA_CLOUD_ACCESS_KEY_ID", "envid")]);
     let err = EnvironmentProvider::with_env(half).resolve().unwrap_err();
-    assert!(err.to_string().contains("ALIBABA_CLOUD_ACCESS_KEY_SECRET is not"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("ALIBABA_CLOUD_ACCESS_KEY_SECRET is not"),
+        "{err}"
+    );
 }
 
 const CLI_CONFIG: &str = r#"{
@@ -55,14 +59,23 @@ fn cli_profile_provider_modes_and_selection() {
         .with_env(env_with_home(home.path(), &[]))
         .resolve()
         .unwrap();
-    assert_eq!((c.access_key_id(), c.security_token()), ("stsid", Some("ststoken")));
+    assert_eq!(
+        (c.access_key_id(), c.security_token()),
+        ("stsid", Some("ststoken"))
+    );
 
     // ALIBABA_CLOUD_PROFILE wins over `current`.
     let c = CliProfileProvider::new()
-        .with_env(env_with_home(home.path(), &[("ALIBABA_CLOUD_PROFILE", "default")]))
+        .with_env(env_with_home(
+            home.path(),
+            &[("ALIBABA_CLOUD_PROFILE", "default")],
+        ))
         .resolve()
         .unwrap();
-    assert_eq!((c.access_key_id(), c.access_key_secret(), c.security_token()), ("cliid", "clisecret", None));
+    assert_eq!(
+        (c.access_key_id(), c.access_key_secret(), c.security_token()),
+        ("cliid", "clisecret", None)
+    );
 
     let e = CliProfileProvider::new()
         .with_env(env_with_home(home.path(), &[]))
@@ -99,9 +112,15 @@ fn ini_profile_provider() {
         .with_env(env_with_home(home.path(), &[]))
         .resolve()
         .unwrap();
-    assert_eq!((c.access_key_id(), c.access_key_secret()), ("iniid", "inisecret"));
+    assert_eq!(
+        (c.access_key_id(), c.access_key_secret()),
+        ("iniid", "inisecret")
+    );
     let c = IniProfileProvider::new()
-        .with_env(env_with_home(home.path(), &[("ALIBABA_CLOUD_PROFILE", "client1")]))
+        .with_env(env_with_home(
+            home.path(),
+            &[("ALIBABA_CLOUD_PROFILE", "client1")],
+        ))
         .resolve()
         .unwrap();
     assert_eq!(c.security_token(), Some("t2"));
@@ -114,7 +133,11 @@ fn ini_profile_provider() {
 
     // ALIBABA_CLOUD_CREDENTIALS_FILE points elsewhere.
     let other = home.path().join("elsewhere.ini");
-    std::fs::write(&other, "[default]\naccess_key_id = f\naccess_key_secret = g\n").unwrap();
+    std::fs::write(
+        &other,
+        "[default]\naccess_key_id = f\naccess_key_secret = g\n",
+    )
+    .unwrap();
     let c = IniProfileProvider::new()
         .with_env(env_with_home(
             home.path(),
@@ -158,10 +181,11 @@ async fn start_metadata(lifetime_secs: i64) -> (String, Arc<Meta>) {
             return (StatusCode::NOT_FOUND, String::new());
         }
         let n = st.cred_calls.fetch_add(1, Ordering::SeqCst) + 1;
-        st.saw_token_header
-            .lock()
-            .unwrap()
-            .push(headers.get("x-aliyun-ecs-metadata-token").is_some_and(|v| v == "session-token"));
+        st.saw_token_header.lock().unwrap().push(
+            headers
+                .get("x-aliyun-ecs-metadata-token")
+                .is_some_and(|v| v == "session-token"),
+        );
         let life = *st.lifetime_secs.lock().unwrap();
         let exp = time::OffsetDateTime::now_utc() + time::Duration::seconds(life);
         let exp = exp
@@ -179,7 +203,10 @@ async fn start_metadata(lifetime_secs: i64) -> (String, Arc<Meta>) {
     let app = axum::Router::new()
         .route("/latest/api/token", put(token))
         .route("/latest/meta-data/ram/security-credentials/", get(roles))
-        .route("/latest/meta-data/ram/security-credentials/:role", get(creds))
+        .route(
+            "/latest/meta-data/ram/security-credentials/:role",
+            get(creds),
+        )
         .with_state(st.clone());
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
@@ -201,7 +228,10 @@ async fn ecs_role_credentials_are_discovered_and_refreshed_before_expiry() {
     assert_eq!(c1.security_token(), Some("ecstoken1"));
     let exp = c1.expiration().unwrap();
     let left = exp.duration_since(SystemTime::now()).unwrap();
-    assert!(left > Duration::from_secs(100) && left <= Duration::from_secs(121), "{left:?}");
+    assert!(
+        left > Duration::from_secs(100) && left <= Duration::from_secs(121),
+        "{left:?}"
+    );
     // 120 s left is inside the 3-minute margin: the next call refreshes.
     let c2 = cached.get().await.unwrap();
     assert_eq!(c2.access_key_id(), "STS.id2");
@@ -223,14 +253,24 @@ async fn ecs_role_name_from_env_and_disable_switch() {
     let p = EcsRamRoleProvider::new()
         .with_base_url(&base)
         .with_env(Env::from_vars([("ALIBABA_CLOUD_ECS_METADATA", "EcsRole")]));
-    assert_eq!(p.provide_credentials().await.unwrap().access_key_id(), "STS.id1");
+    assert_eq!(
+        p.provide_credentials().await.unwrap().access_key_id(),
+        "STS.id1"
+    );
     assert_eq!(st.role_calls.load(Ordering::SeqCst), 0);
 
     let p = EcsRamRoleProvider::new()
         .with_base_url(&base)
-        .with_env(Env::from_vars([("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")]));
+        .with_env(Env::from_vars([(
+            "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
+            "true",
+        )]));
     let e = p.provide_credentials().await.unwrap_err();
-    assert!(e.to_string().contains("ALIBABA_CLOUD_ECS_METADATA_DISABLED"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("ALIBABA_CLOUD_ECS_METADATA_DISABLED"),
+        "{e}"
+    );
     assert_eq!(st.cred_calls.load(Ordering::SeqCst), 1);
 }
 
@@ -243,7 +283,10 @@ async fn chain_order_and_error_listing() {
         .env(env_with_home(home.path(), &[]))
         .ecs_metadata_base_url(&base)
         .build();
-    assert_eq!(chain.provide_credentials().await.unwrap().provider_name(), "ecs-ram-role");
+    assert_eq!(
+        chain.provide_credentials().await.unwrap().provider_name(),
+        "ecs-ram-role"
+    );
 
     // INI beats ECS; CLI beats INI; environment beats CLI; explicit beats environment.
     std::fs::create_dir_all(home.path().join(".alibabacloud")).unwrap();
@@ -258,20 +301,48 @@ async fn chain_order_and_error_listing() {
             .ecs_metadata_base_url(&base)
             .build()
     };
-    assert_eq!(build(&[]).provide_credentials().await.unwrap().access_key_id(), "iniid");
+    assert_eq!(
+        build(&[])
+            .provide_credentials()
+            .await
+            .unwrap()
+            .access_key_id(),
+        "iniid"
+    );
     std::fs::create_dir_all(home.path().join(".aliyun")).unwrap();
     std::fs::write(home.path().join(".aliyun/config.json"), CLI_CONFIG).unwrap();
-    assert_eq!(build(&[]).provide_credentials().await.unwrap().access_key_id(), "stsid");
+    assert_eq!(
+        build(&[])
+            .provide_credentials()
+            .await
+            .unwrap()
+            .access_key_id(),
+        "stsid"
+    );
     let env = [
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", "envid"),
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "envsecret"),
     ];
-    assert_eq!(build(&env).provide_credentials().await.unwrap().access_key_id(), "envid");
+    assert_eq!(
+        build(&env)
+            .provide_credentials()
+            .await
+            .unwrap()
+            .access_key_id(),
+        "envid"
+    );
     let explicit = DefaultChain::builder()
         .explicit(Credentials::new("expid", "expsecret", None))
         .env(env_with_home(home.path(), &env))
         .build();
-    assert_eq!(explicit.provide_credentials().await.unwrap().access_key_id(), "expid");
+    assert_eq!(
+        explicit
+            .provide_credentials()
+            .await
+            .unwrap()
+            .access_key_id(),
+        "expid"
+    );
 }
 
 #[tokio::test]
@@ -307,7 +378,10 @@ async fn chain_error_says_what_each_provider_said() {
 fn debug_never_shows_secrets() {
     let c = Credentials::new("id", "supersecretvalue", Some("supersecrettoken".into()));
     let d = format!("{c:?}");
-    assert!(!d.contains("supersecretvalue") && !d.contains("supersecrettoken"), "{d}");
+    assert!(
+        !d.contains("supersecretvalue") && !d.contains("supersecrettoken"),
+        "{d}"
+    );
     assert!(d.contains("id"));
     assert_eq!(format!("{:?}", redact::Secret::new("abc")), "***");
 }

@@ -33,8 +33,17 @@ fn parse(json: &str) -> Result<Out, serde_json::Error> {
 
 #[test]
 fn strings_accept_numbers_and_booleans_without_precision_loss() {
-    assert_eq!(parse(r#"{"S": 889455942124347329}"#).unwrap().s.as_deref(), Some("889455942124347329"));
-    assert_eq!(parse(r#"{"S": 18446744073709551615}"#).unwrap().s.as_deref(), Some("18446744073709551615"));
+    assert_eq!(
+        parse(r#"{"S": 889455942124347329}"#).unwrap().s.as_deref(),
+        Some("889455942124347329")
+    );
+    assert_eq!(
+        parse(r#"{"S": 18446744073709551615}"#)
+            .unwrap()
+            .s
+            .as_deref(),
+        Some("18446744073709551615")
+    );
     assert_eq!(parse(r#"{"S": -5}"#).unwrap().s.as_deref(), Some("-5"));
     assert_eq!(parse(r#"{"S": true}"#).unwrap().s.as_deref(), Some("true"));
     assert_eq!(parse(r#"{"S": "x"}"#).unwrap().s.as_deref(), Some("x"));
@@ -48,11 +57,17 @@ fn integers_accept_strings_and_keep_64_bits() {
     assert_eq!(o.i, Some(42));
     assert_eq!(o.l, Some(9_007_199_254_740_993));
     assert_eq!(o.u, Some(u64::MAX));
-    assert_eq!(parse(r#"{"L": 9007199254740993}"#).unwrap().l, Some(9_007_199_254_740_993));
+    assert_eq!(
+        parse(r#"{"L": 9007199254740993}"#).unwrap().l,
+        Some(9_007_199_254_740_993)
+    );
     assert_eq!(parse(r#"{"I": ""}"#).unwrap().i, None);
     assert_eq!(parse(r#"{"I": " 7 "}"#).unwrap().i, Some(7));
     assert_eq!(parse(r#"{"I": 3.0}"#).unwrap().i, Some(3));
-    assert!(parse(r#"{"I": 3000000000}"#).is_err(), "out of range must not wrap");
+    assert!(
+        parse(r#"{"I": 3000000000}"#).is_err(),
+        "out of range must not wrap"
+    );
     assert!(parse(r#"{"I": 3.5}"#).is_err());
     assert!(parse(r#"{"L": "12abc"}"#).is_err());
     assert!(parse(r#"{"U": -1}"#).is_err());
@@ -80,11 +95,28 @@ fn floats_and_booleans() {
 
 #[test]
 fn wrapped_lists() {
-    let a = || Item { name: Some("a".into()) };
-    let b = || Item { name: Some("b".into()) };
-    assert_eq!(parse(r#"{"List": {"Item": [{"Name":"a"},{"Name":"b"}]}}"#).unwrap().list, vec![a(), b()]);
-    assert_eq!(parse(r#"{"List": [{"Name":"a"},{"Name":"b"}]}"#).unwrap().list, vec![a(), b()]);
-    assert_eq!(parse(r#"{"List": {"Item": {"Name":"a"}}}"#).unwrap().list, vec![a()]);
+    let a = || Item {
+        name: Some("a".into()),
+    };
+    let b = || Item {
+        name: Some("b".into()),
+    };
+    assert_eq!(
+        parse(r#"{"List": {"Item": [{"Name":"a"},{"Name":"b"}]}}"#)
+            .unwrap()
+            .list,
+        vec![a(), b()]
+    );
+    assert_eq!(
+        parse(r#"{"List": [{"Name":"a"},{"Name":"b"}]}"#)
+            .unwrap()
+            .list,
+        vec![a(), b()]
+    );
+    assert_eq!(
+        parse(r#"{"List": {"Item": {"Name":"a"}}}"#).unwrap().list,
+        vec![a()]
+    );
     assert_eq!(parse(r#"{"List": {"Item": []}}"#).unwrap().list, vec![]);
     assert_eq!(parse(r#"{"List": {}}"#).unwrap().list, vec![]);
     assert_eq!(parse(r#"{"List": null}"#).unwrap().list, vec![]);
@@ -95,7 +127,15 @@ fn wrapped_lists() {
 #[test]
 fn unknown_fields_are_tolerated_and_nothing_panics_on_garbage() {
     assert!(parse(r#"{"Whatever": {"deep": [1,2,{"x":null}]}, "S": "ok"}"#).is_ok());
-    for junk in ["", "[", "{\"S\":", "null", "[1,2]", "{\"I\": {}}", "{\"List\": 5}"] {
+    for junk in [
+        "",
+        "[",
+        "{\"S\":",
+        "null",
+        "[1,2]",
+        "{\"I\": {}}",
+        "{\"List\": 5}",
+    ] {
         let _ = parse(junk);
     }
 }

@@ -149,7 +149,10 @@ async fn login(State(st): State<Arc<Oc>>, Form(f): Form<LoginForm>) -> (StatusCo
     st.logins.fetch_add(1, Ordering::SeqCst);
     tokio::time::sleep(Duration::from_millis(50)).await;
     if f.app_id != "app1" || f.secret != "oc-secret-value" {
-        return (StatusCode::UNAUTHORIZED, Json(json!({"error_code": "100025", "error_desc": "AppId for auth not exist."})));
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error_code": "100025", "error_desc": "AppId for auth not exist."})),
+        );
     }
     (StatusCode::OK, Json(issue(&st)))
 }
@@ -162,7 +165,10 @@ async fn refresh(State(st): State<Arc<Oc>>, Json(b): Json<Value>) -> (StatusCode
         && st.refresh_tokens.lock().unwrap().contains(&rt)
         && !*st.refresh_fails.lock().unwrap();
     if !ok {
-        return (StatusCode::BAD_REQUEST, Json(json!({"error_code": "1010008", "error_desc": "refresh token invalid"})));
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error_code": "1010008", "error_desc": "refresh token invalid"})),
+        );
     }
     (StatusCode::OK, Json(issue(&st)))
 }
@@ -175,12 +181,18 @@ async fn device_credentials(
     Json(body): Json<Value>,
 ) -> (StatusCode, Json<Value>) {
     st.calls.fetch_add(1, Ordering::SeqCst);
-    st.seen_paths.lock().unwrap().push(format!("{id}|{}", q.get("appId").cloned().unwrap_or_default()));
+    st.seen_paths.lock().unwrap().push(format!(
+        "{id}|{}",
+        q.get("appId").cloned().unwrap_or_default()
+    ));
     st.seen_bodies.lock().unwrap().push(body.clone());
     if let Some((status, code)) = st.reject.lock().unwrap().pop() {
         // Revoke whatever token was used.
         st.valid.lock().unwrap().clear();
-        return (StatusCode::from_u16(status).unwrap(), Json(json!({"error_code": code, "error_desc": "App_key or access_token is invalid."})));
+        return (
+            StatusCode::from_u16(status).unwrap(),
+            Json(json!({"error_code": code, "error_desc": "App_key or access_token is invalid."})),
+        );
     }
     let bearer = headers
         .get("authorization")
@@ -190,12 +202,23 @@ async fn device_credentials(
         .to_string();
     let app_key_ok = headers.get("app_key").is_some_and(|v| v == "app1");
     if !app_key_ok || !st.valid.lock().unwrap().contains(&bearer) {
-        return (StatusCode::FORBIDDEN, Json(json!({"error_code": "1010005", "error_desc": "App_key or access_token is invalid."})));
+        return (
+            StatusCode::FORBIDDEN,
+            Json(
+                json!({"error_code": "1010005", "error_desc": "App_key or access_token is invalid."}),
+            ),
+        );
     }
     if id == "missing" {
-        return (StatusCode::NOT_FOUND, Json(json!({"error_code": "100403", "error_desc": "The device is not existed."})));
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error_code": "100403", "error_desc": "The device is not existed."})),
+        );
     }
-    (StatusCode::OK, Json(json!({"verifyCode": body["verifyCode"], "timeout": body["timeout"]})))
+    (
+        StatusCode::OK,
+        Json(json!({"verifyCode": body["verifyCode"], "timeout": body["timeout"]})),
+    )
 }
 
 async fn start() -> (String, Arc<Oc>) {
@@ -203,7 +226,10 @@ async fn start() -> (String, Arc<Oc>) {
     let app = axum::Router::new()
         .route("/iocm/app/sec/v1.1.0/login", post(login))
         .route("/iocm/app/sec/v1.1.0/refreshToken", post(refresh))
-        .route("/iocm/app/reg/v1.1.0/deviceCredentials/:id", put(device_credentials))
+        .route(
+            "/iocm/app/reg/v1.1.0/deviceCredentials/:id",
+            put(device_credentials),
+        )
         .with_state(st.clone());
     let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
@@ -216,7 +242,9 @@ async fn start() -> (String, Arc<Oc>) {
 fn handle(base: &str, clock: Option<Arc<ManualClock>>) -> Handle {
     let mut b = Config::builder()
         .oceanconnect(OceanConnectConfig::new(base, "app1", "oc-secret-value"))
-        .retry(RetryConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5)));
+        .retry(
+            RetryConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5)),
+        );
     if let Some(c) = clock {
         b = b.clock(c);
     }
@@ -232,9 +260,18 @@ async fn rest_call_with_token_path_encoding_and_json_body() {
     assert_eq!(out.timeout, Some(300));
     assert_eq!(st.logins.load(Ordering::SeqCst), 1);
     assert_eq!(st.seen_paths.lock().unwrap()[0], "dev/1 ä|app1");
-    assert_eq!(st.seen_bodies.lock().unwrap()[0], json!({"verifyCode": "AE10", "timeout": 300}));
+    assert_eq!(
+        st.seen_bodies.lock().unwrap()[0],
+        json!({"verifyCode": "AE10", "timeout": 300})
+    );
     let prepared = h.prepare(&op()).await.unwrap();
-    assert!(prepared.url.ends_with("/iocm/app/reg/v1.1.0/deviceCredentials/dev%2F1%20%C3%A4?appId=app1"), "{}", prepared.url);
+    assert!(
+        prepared
+            .url
+            .ends_with("/iocm/app/reg/v1.1.0/deviceCredentials/dev%2F1%20%C3%A4?appId=app1"),
+        "{}",
+        prepared.url
+    );
     assert!(!format!("{prepared:?}").contains("access-1"));
     assert!(!prepared.to_string().contains("access-1"));
 }
@@ -260,7 +297,9 @@ async fn token_manager_alone_single_flight() {
     let h = handle(&base, None);
     let tm = h.token_manager().unwrap();
     let toks = futures::future::join_all((0..200).map(|_| tm.access_token())).await;
-    assert!(toks.iter().all(|t| t.as_ref().unwrap().secret() == "access-1"));
+    assert!(toks
+        .iter()
+        .all(|t| t.as_ref().unwrap().secret() == "access-1"));
     assert_eq!(st.logins.load(Ordering::SeqCst), 1);
 }
 
@@ -272,22 +311,46 @@ async fn refreshes_before_expiry_then_falls_back_to_login() {
     h.call(&op()).await.unwrap();
     clock.advance(Duration::from_secs(1800));
     h.call(&op()).await.unwrap();
-    assert_eq!((st.logins.load(Ordering::SeqCst), st.refreshes.load(Ordering::SeqCst)), (1, 0));
+    assert_eq!(
+        (
+            st.logins.load(Ordering::SeqCst),
+            st.refreshes.load(Ordering::SeqCst)
+        ),
+        (1, 0)
+    );
     // 100 s before expiry: inside the margin, refreshed with the refresh token.
     clock.advance(Duration::from_secs(1700));
     h.call(&op()).await.unwrap();
-    assert_eq!((st.logins.load(Ordering::SeqCst), st.refreshes.load(Ordering::SeqCst)), (1, 1));
+    assert_eq!(
+        (
+            st.logins.load(Ordering::SeqCst),
+            st.refreshes.load(Ordering::SeqCst)
+        ),
+        (1, 1)
+    );
     assert_eq!(h.token_manager().unwrap().stats().refreshes, 1);
     // Refresh refused: login again.
     *st.refresh_fails.lock().unwrap() = true;
     clock.advance(Duration::from_secs(3550));
     h.call(&op()).await.unwrap();
-    assert_eq!((st.logins.load(Ordering::SeqCst), st.refreshes.load(Ordering::SeqCst)), (2, 2));
+    assert_eq!(
+        (
+            st.logins.load(Ordering::SeqCst),
+            st.refreshes.load(Ordering::SeqCst)
+        ),
+        (2, 2)
+    );
     // After 24 h the refresh token is not even tried.
     *st.refresh_fails.lock().unwrap() = false;
     clock.advance(Duration::from_secs(25 * 3600));
     h.call(&op()).await.unwrap();
-    assert_eq!((st.logins.load(Ordering::SeqCst), st.refreshes.load(Ordering::SeqCst)), (3, 2));
+    assert_eq!(
+        (
+            st.logins.load(Ordering::SeqCst),
+            st.refreshes.load(Ordering::SeqCst)
+        ),
+        (3, 2)
+    );
 }
 
 #[tokio::test]
@@ -300,12 +363,18 @@ async fn one_transparent_retry_on_401_and_on_1010005() {
         let out = h.call(&op()).await.unwrap();
         assert_eq!(out.verify_code.as_deref(), Some("AE10"));
         assert_eq!(st.calls.load(Ordering::SeqCst), 3, "{status} {code}");
-        assert_eq!(st.refreshes.load(Ordering::SeqCst) + st.logins.load(Ordering::SeqCst), 2);
+        assert_eq!(
+            st.refreshes.load(Ordering::SeqCst) + st.logins.load(Ordering::SeqCst),
+            2
+        );
     }
     // Rejected twice in a row: the error surfaces after exactly one re-authentication.
     let (base, st) = start().await;
     let h = handle(&base, None);
-    st.reject.lock().unwrap().extend([(401, "1010005"), (401, "1010005")]);
+    st.reject
+        .lock()
+        .unwrap()
+        .extend([(401, "1010005"), (401, "1010005")]);
     let e = h.call(&op()).await.unwrap_err();
     assert_eq!(e.http_status(), Some(401));
     assert_eq!(e.code(), Some(&IocmCode::Unknown("1010005".into())));
@@ -322,7 +391,10 @@ async fn service_errors_carry_the_error_code() {
     assert_eq!(e.kind(), ErrorKind::Service);
     assert_eq!(e.code(), Some(&IocmCode::DeviceNotExisted));
     assert_eq!(e.http_status(), Some(404));
-    assert_eq!(e.to_string(), "100403: The device is not existed. (HTTP 404)");
+    assert_eq!(
+        e.to_string(),
+        "100403: The device is not existed. (HTTP 404)"
+    );
 }
 
 #[tokio::test]

@@ -67,7 +67,10 @@ impl Paginated for QueryDevice {
 }
 
 fn page(n: u32, of: u32, names: &[&str]) -> Answer {
-    let items: Vec<String> = names.iter().map(|d| format!(r#"{{"DeviceName":"{d}"}}"#)).collect();
+    let items: Vec<String> = names
+        .iter()
+        .map(|d| format!(r#"{{"DeviceName":"{d}"}}"#))
+        .collect();
     Answer::json(
         200,
         &format!(
@@ -80,7 +83,11 @@ fn page(n: u32, of: u32, names: &[&str]) -> Answer {
 #[tokio::test]
 async fn items_flow_across_pages() {
     let (base, st) = start_server(
-        vec![page(1, 3, &["a", "b"]), page(2, 3, &["c", "d"]), page(3, 3, &["e"])],
+        vec![
+            page(1, 3, &["a", "b"]),
+            page(2, 3, &["c", "d"]),
+            page(3, 3, &["e"]),
+        ],
         None,
     )
     .await;
@@ -106,14 +113,20 @@ async fn an_error_ends_the_stream_and_a_repeated_cursor_stops_it() {
     let (base, _st) = start_server(
         vec![
             page(1, 3, &["a"]),
-            Answer::json(400, r#"{"Code":"iot.device.NotExistedDevice","Message":"gone"}"#),
+            Answer::json(
+                400,
+                r#"{"Code":"iot.device.NotExistedDevice","Message":"gone"}"#,
+            ),
         ],
         None,
     )
     .await;
     let h = handle_for(&base);
     let mut items = h.paginate(QueryDevice { page: 1 }).items();
-    assert_eq!(items.try_next().await.unwrap().unwrap().name.as_deref(), Some("a"));
+    assert_eq!(
+        items.try_next().await.unwrap().unwrap().name.as_deref(),
+        Some("a")
+    );
     assert!(items.next().await.unwrap().is_err());
     assert!(items.next().await.is_none());
 
@@ -140,8 +153,11 @@ mod replay {
         .await;
         let rec = Recorder::new();
         let h = handle_with(&base, |b| {
-            b.capture(rec.clone())
-                .credentials(Credentials::new("testid", "testsecret", Some("ststoken123".into())))
+            b.capture(rec.clone()).credentials(Credentials::new(
+                "testid",
+                "testsecret",
+                Some("ststoken123".into()),
+            ))
         });
         let live = h
             .call(&QueryDeviceDetail {
@@ -154,7 +170,10 @@ mod replay {
         assert_eq!(live.data.unwrap().device_name.as_deref(), Some("light"));
         let json = rec.to_json();
         assert!(json.contains("QueryDeviceDetail"));
-        assert!(!json.contains("ststoken123") && !json.contains("dsecret123"), "{json}");
+        assert!(
+            !json.contains("ststoken123") && !json.contains("dsecret123"),
+            "{json}"
+        );
 
         // Replay: no server at all.
         let replayer = Replayer::from_json(&json).unwrap();
@@ -176,7 +195,10 @@ mod replay {
             .await
             .unwrap();
         assert_eq!(out.request_id.as_deref(), Some("R1"));
-        assert_eq!(replayer.requests()[0].action.as_deref(), Some("QueryDeviceDetail"));
+        assert_eq!(
+            replayer.requests()[0].action.as_deref(),
+            Some("QueryDeviceDetail")
+        );
         assert_eq!(replayer.remaining(), 0);
     }
 
@@ -192,15 +214,26 @@ mod replay {
                 .build(),
         )
         .unwrap();
-        let e = h
-            .call(&QueryDeviceDetail::default())
-            .await
-            .unwrap_err();
+        let e = h.call(&QueryDeviceDetail::default()).await.unwrap_err();
         assert!(e.to_string().contains("expected POST / Pub"), "{e}");
         let e = h.call(&QueryDeviceDetail::default()).await.unwrap_err();
         assert!(e.to_string().contains("no recorded answer left"), "{e}");
         let r = Replayer::with_answers([(200, r#"{"RequestId":"canned"}"#)]);
-        let h = Handle::new(Config::builder().region("cn-shanghai").access_key("a", "b").replay(r).build()).unwrap();
-        assert_eq!(h.call(&QueryDeviceDetail::default()).await.unwrap().request_id.as_deref(), Some("canned"));
+        let h = Handle::new(
+            Config::builder()
+                .region("cn-shanghai")
+                .access_key("a", "b")
+                .replay(r)
+                .build(),
+        )
+        .unwrap();
+        assert_eq!(
+            h.call(&QueryDeviceDetail::default())
+                .await
+                .unwrap()
+                .request_id
+                .as_deref(),
+            Some("canned")
+        );
     }
 }

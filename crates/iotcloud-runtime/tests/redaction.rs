@@ -67,9 +67,18 @@ async fn no_secret_in_logs_debug_display_or_errors() {
         .region("cn-shanghai")
         .endpoint(&base)
         .credentials(Credentials::new("AKID", AK_SECRET, Some(STS_TOKEN.into())))
-        .oceanconnect(OceanConnectConfig::new("http://127.0.0.1:9", "app1", OC_SECRET))
-        .client_identity_pem(b"not a cert".to_vec(), format!("-----BEGIN PRIVATE KEY-----\n{KEY_PEM_MARK}\n"))
-        .retry(RetryConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(2)))
+        .oceanconnect(OceanConnectConfig::new(
+            "http://127.0.0.1:9",
+            "app1",
+            OC_SECRET,
+        ))
+        .client_identity_pem(
+            b"not a cert".to_vec(),
+            format!("-----BEGIN PRIVATE KEY-----\n{KEY_PEM_MARK}\n"),
+        )
+        .retry(
+            RetryConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
+        )
         .build();
     shown.push(format!("{cfg:?}"));
     // The bogus identity makes the handle fail: the error must not show the key either.
@@ -81,8 +90,14 @@ async fn no_secret_in_logs_debug_display_or_errors() {
         .region("cn-shanghai")
         .endpoint(&base)
         .credentials(Credentials::new("AKID", AK_SECRET, Some(STS_TOKEN.into())))
-        .oceanconnect(OceanConnectConfig::new("http://127.0.0.1:9", "app1", OC_SECRET))
-        .retry(RetryConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(2)))
+        .oceanconnect(OceanConnectConfig::new(
+            "http://127.0.0.1:9",
+            "app1",
+            OC_SECRET,
+        ))
+        .retry(
+            RetryConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
+        )
         .build();
     let h = Handle::new(cfg).unwrap();
     shown.push(format!("{h:?}"));
@@ -92,7 +107,10 @@ async fn no_secret_in_logs_debug_display_or_errors() {
         iot_instance_id: None,
     };
     let out = h.call(&op).await.unwrap();
-    assert_eq!(out.data.unwrap().device_secret.as_deref(), Some(DEVICE_SECRET));
+    assert_eq!(
+        out.data.unwrap().device_secret.as_deref(),
+        Some(DEVICE_SECRET)
+    );
     for _ in 0..4 {
         match h.call(&op).await {
             Ok(o) => shown.push(format!("{:?}", o.request_id)),
@@ -100,17 +118,27 @@ async fn no_secret_in_logs_debug_display_or_errors() {
         }
     }
     let prepared = h.prepare(&op).await.unwrap();
-    assert!(prepared.url.contains("SecurityToken="), "the real request carries the token");
+    assert!(
+        prepared.url.contains("SecurityToken="),
+        "the real request carries the token"
+    );
     shown.push(format!("{prepared:?}"));
     shown.push(format!("{prepared}"));
     let creds = h.credentials().await.unwrap();
     shown.push(format!("{creds:?}"));
     shown.push(format!("{:?}", creds.signing_key()));
-    shown.push(format!("{:?}", signer::sign("POST", &[("SecurityToken", STS_TOKEN)], AK_SECRET)));
+    shown.push(format!(
+        "{:?}",
+        signer::sign("POST", &[("SecurityToken", STS_TOKEN)], AK_SECRET)
+    ));
     let key = signer::SigningKey::new(AK_SECRET);
     shown.push(format!(
         "{:?}",
-        signer::sign_rpc("POST", &[("SecurityToken", STS_TOKEN, signer::Placement::Form)], &key)
+        signer::sign_rpc(
+            "POST",
+            &[("SecurityToken", STS_TOKEN, signer::Placement::Form)],
+            &key
+        )
     ));
 
     // OceanConnect: the token manager's login fails against a dead port.
@@ -123,15 +151,24 @@ async fn no_secret_in_logs_debug_display_or_errors() {
 
     // Credentials chain failure and provider types.
     let chain = credentials::DefaultChain::builder()
-        .env(credentials::Env::from_vars([("ALIBABA_CLOUD_ACCESS_KEY_ID", "x"), ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")]))
+        .env(credentials::Env::from_vars([
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", "x"),
+            ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true"),
+        ]))
         .explicit(Credentials::new("AKID", AK_SECRET, None))
         .build();
     shown.push(format!("{chain:?}"));
-    let cached = credentials::Cached::new(Arc::new(Credentials::new("AKID", AK_SECRET, Some(STS_TOKEN.into()))));
+    let cached = credentials::Cached::new(Arc::new(Credentials::new(
+        "AKID",
+        AK_SECRET,
+        Some(STS_TOKEN.into()),
+    )));
     let _ = cached.get().await.unwrap();
     shown.push(format!("{cached:?}"));
     shown.push(format!("{:?}", redact::Secret::new(OC_SECRET)));
-    shown.push(redact::redact_urlencoded(&format!("AccessKeySecret={AK_SECRET}&SecurityToken={STS_TOKEN}&secret={OC_SECRET}&a=b")));
+    shown.push(redact::redact_urlencoded(&format!(
+        "AccessKeySecret={AK_SECRET}&SecurityToken={STS_TOKEN}&secret={OC_SECRET}&a=b"
+    )));
     shown.push(redact::redact_json_text(&format!(r#"{{"Data":{{"DeviceSecret":"{DEVICE_SECRET}","ProductSecret":"{DEVICE_SECRET}"}},"accessToken":"{STS_TOKEN}","refreshToken":"{STS_TOKEN}"}}"#)));
 
     tokio::time::sleep(Duration::from_millis(50)).await;

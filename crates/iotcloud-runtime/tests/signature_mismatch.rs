@@ -16,7 +16,10 @@ async fn start_verifier(server_secret: &'static str, plus_for_space: bool) -> St
         secret: &'static str,
         plus: bool,
     }
-    async fn handler(State(cfg): State<Arc<Cfg>>, req: Request) -> (axum::http::StatusCode, String) {
+    async fn handler(
+        State(cfg): State<Arc<Cfg>>,
+        req: Request,
+    ) -> (axum::http::StatusCode, String) {
         let (parts, body) = req.into_parts();
         let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
         let seen = Seen {
@@ -33,7 +36,10 @@ async fn start_verifier(server_secret: &'static str, plus_for_space: bool) -> St
         }
         let sig = plain_signature(cfg.secret, &sts);
         if param(&params, "Signature") == Some(sig.as_str()) {
-            return (axum::http::StatusCode::OK, r#"{"RequestId":"ok","Success":true}"#.into());
+            return (
+                axum::http::StatusCode::OK,
+                r#"{"RequestId":"ok","Success":true}"#.into(),
+            );
         }
         let msg = format!("Specified signature is not matched with our calculation. server string to sign is:{sts}");
         (
@@ -73,13 +79,20 @@ async fn correct_secret_passes_the_independent_verifier() {
 async fn wrong_secret_is_diagnosed_as_secret() {
     let base = start_verifier("othersecret", false).await;
     let h = handle_with(&base, |b| {
-        b.credentials(Credentials::new("testid", "testsecret", Some("the-sts-token-value".into())))
+        b.credentials(Credentials::new(
+            "testid",
+            "testsecret",
+            Some("the-sts-token-value".into()),
+        ))
     });
     let e = h.call(&op()).await.unwrap_err();
     assert_eq!(e.code(), Some(&IotCode::SignatureDoesNotMatch));
     let text = e.to_string();
     assert!(text.contains("AccessKeySecret differs"), "{text}");
-    assert!(!text.contains("testsecret") && !text.contains("the-sts-token-value"), "{text}");
+    assert!(
+        !text.contains("testsecret") && !text.contains("the-sts-token-value"),
+        "{text}"
+    );
     assert!(text.contains("(request id SIG-1, HTTP 400)"), "{text}");
 }
 

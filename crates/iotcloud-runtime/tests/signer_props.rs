@@ -40,11 +40,7 @@ fn name() -> impl Strategy<Value = String> {
 }
 
 fn value() -> impl Strategy<Value = String> {
-    prop_oneof![
-        Just(String::new()),
-        text(6),
-        "[a-zA-Z0-9+/=]{200,700}",
-    ]
+    prop_oneof![Just(String::new()), text(6), "[a-zA-Z0-9+/=]{200,700}",]
 }
 
 fn params() -> impl Strategy<Value = Vec<(String, String)>> {
@@ -115,7 +111,12 @@ proptest! {
 
 #[test]
 fn byte_order_sorting() {
-    let p = [("Tag.2", "b"), ("Tag.10", "a"), ("a", "lower"), ("B", "upper")];
+    let p = [
+        ("Tag.2", "b"),
+        ("Tag.10", "a"),
+        ("a", "lower"),
+        ("B", "upper"),
+    ];
     let c = signer::canonical_query(&p);
     assert_eq!(c, "B=upper&Tag.10=a&Tag.2=b&a=lower");
 }
@@ -236,11 +237,17 @@ fn golden_text(c: &Case) -> String {
         .map(|(k, v)| format!("{}={}", plain_encode(k), plain_encode(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let mut out = format!("# case: {}\n# method: {}\n# secret: {}\n\n## params\n", c.name, c.method, c.secret);
+    let mut out = format!(
+        "# case: {}\n# method: {}\n# secret: {}\n\n## params\n",
+        c.name, c.method, c.secret
+    );
     for (k, v) in &owned {
         out += &format!("{}\n", serde_json::to_string(&(k, v)).unwrap());
     }
-    out += &format!("\n## canonical query\n{canonical}\n\n## string-to-sign\n{sts}\n\n## signature\n{}\n", plain_signature(c.secret, &sts));
+    out += &format!(
+        "\n## canonical query\n{canonical}\n\n## string-to-sign\n{sts}\n\n## signature\n{}\n",
+        plain_signature(c.secret, &sts)
+    );
     out
 }
 
@@ -261,11 +268,31 @@ fn golden_files() {
             std::fs::write(&path, &expected).unwrap();
         }
         let on_disk = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(on_disk, expected, "{} is stale (IOTCLOUD_UPDATE_GOLDEN=1 rewrites it)", path.display());
+        assert_eq!(
+            on_disk,
+            expected,
+            "{} is stale (IOTCLOUD_UPDATE_GOLDEN=1 rewrites it)",
+            path.display()
+        );
         let signed = signer::sign(c.method, &c.params, c.secret);
-        assert_eq!(signed.canonical_query, section(&on_disk, "canonical query"), "{}", c.name);
-        assert_eq!(signed.string_to_sign, section(&on_disk, "string-to-sign"), "{}", c.name);
-        assert_eq!(signed.signature, section(&on_disk, "signature"), "{}", c.name);
+        assert_eq!(
+            signed.canonical_query,
+            section(&on_disk, "canonical query"),
+            "{}",
+            c.name
+        );
+        assert_eq!(
+            signed.string_to_sign,
+            section(&on_disk, "string-to-sign"),
+            "{}",
+            c.name
+        );
+        assert_eq!(
+            signed.signature,
+            section(&on_disk, "signature"),
+            "{}",
+            c.name
+        );
     }
     let guide = std::fs::read_to_string(dir.join("guide-2.5-pub.txt")).unwrap();
     assert_eq!(section(&guide, "signature"), "Y9eWn4nF8QPh3c4zAFkM/k/u7eA=");

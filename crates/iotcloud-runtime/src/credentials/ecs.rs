@@ -148,17 +148,24 @@ impl EcsRamRoleProvider {
             .map_err(|e| err(format!("credentials request failed: {e}")))?;
         let status = r.status().as_u16();
         if status != 200 {
-            return Err(err(format!("credentials of role {role:?} answered HTTP {status}")));
+            return Err(err(format!(
+                "credentials of role {role:?} answered HTTP {status}"
+            )));
         }
         let body = r
             .bytes()
             .await
             .map_err(|e| err(format!("credentials request failed: {e}")))?;
-        let m: MetaCreds = serde_json::from_slice(&body)
-            .map_err(|e| err(format!("credentials of role {role:?} are not valid JSON: {e}")))?;
+        let m: MetaCreds = serde_json::from_slice(&body).map_err(|e| {
+            err(format!(
+                "credentials of role {role:?} are not valid JSON: {e}"
+            ))
+        })?;
         if let Some(code) = m.code.as_deref() {
             if code != "Success" {
-                return Err(err(format!("credentials of role {role:?} answered Code {code}")));
+                return Err(err(format!(
+                    "credentials of role {role:?} answered Code {code}"
+                )));
             }
         }
         let (Some(id), Some(secret), Some(token)) =
@@ -170,11 +177,19 @@ impl EcsRamRoleProvider {
         };
         let expiration = match m.expiration.as_deref() {
             Some(e) => Some(parse_expiration(e).ok_or_else(|| {
-                err(format!("credentials of role {role:?} have an unreadable Expiration"))
+                err(format!(
+                    "credentials of role {role:?} have an unreadable Expiration"
+                ))
             })?),
             None => None,
         };
-        Ok(Credentials::build(id, secret, Some(token), expiration, "ecs-ram-role"))
+        Ok(Credentials::build(
+            id,
+            secret,
+            Some(token),
+            expiration,
+            "ecs-ram-role",
+        ))
     }
 }
 

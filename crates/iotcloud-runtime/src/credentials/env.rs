@@ -21,10 +21,14 @@ impl Env {
     }
 
     /// A fixed set of variables instead of the process environment.
-    pub fn from_vars<K: Into<String>, V: Into<String>>(vars: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub fn from_vars<K: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
         Env {
             vars: Some(Arc::new(
-                vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+                vars.into_iter()
+                    .map(|(k, v)| (k.into(), v.into()))
+                    .collect(),
             )),
         }
     }

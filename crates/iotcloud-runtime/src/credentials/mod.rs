@@ -129,7 +129,11 @@ impl fmt::Debug for Credentials {
             .field("access_key_secret", &self.inner.secret)
             .field(
                 "security_token",
-                &self.inner.security_token.as_ref().map(|_| crate::redact::MASK),
+                &self
+                    .inner
+                    .security_token
+                    .as_ref()
+                    .map(|_| crate::redact::MASK),
             )
             .field("expiration", &self.inner.expiration)
             .field("provider", &self.inner.provider)

@@ -74,9 +74,8 @@ impl CliProfileProvider {
                 .join(".aliyun")
                 .join("config.json"),
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            CredentialsError::new(format!("cannot read {}: {e}", path.display()))
-        })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| CredentialsError::new(format!("cannot read {}: {e}", path.display())))?;
         let cfg: CliConfig = serde_json::from_str(&text).map_err(|e| {
             CredentialsError::new(format!("{} is not valid JSON: {e}", path.display()))
         })?;
@@ -93,7 +92,11 @@ impl CliProfileProvider {
             .ok_or_else(|| {
                 CredentialsError::new(format!("no profile {name:?} in {}", path.display()))
             })?;
-        let mode = if p.mode.is_empty() { "AK" } else { p.mode.as_str() };
+        let mode = if p.mode.is_empty() {
+            "AK"
+        } else {
+            p.mode.as_str()
+        };
         let missing = |what: &str| {
             CredentialsError::new(format!(
                 "profile {name:?} in {} (mode {mode}) has no {what}",
@@ -186,9 +189,8 @@ impl IniProfileProvider {
                 .join(".alibabacloud")
                 .join("credentials.ini"),
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            CredentialsError::new(format!("cannot read {}: {e}", path.display()))
-        })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| CredentialsError::new(format!("cannot read {}: {e}", path.display())))?;
         let ini = ini::Ini::load_from_str(&text).map_err(|e| {
             CredentialsError::new(format!("{} is not a valid INI file: {e}", path.display()))
         })?;

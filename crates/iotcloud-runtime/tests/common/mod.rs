@@ -252,7 +252,9 @@ impl ServerState {
 
 async fn scripted(State(st): State<Arc<ServerState>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let body: Bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let body: Bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     st.seen.lock().unwrap().push(Seen {
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
@@ -285,7 +287,10 @@ async fn scripted(State(st): State<Arc<ServerState>>, req: Request) -> Response 
 }
 
 /// Starts a server on 127.0.0.1:0 answering `script` in order, then `fallback`.
-pub async fn start_server(script: Vec<Answer>, fallback: Option<Answer>) -> (String, Arc<ServerState>) {
+pub async fn start_server(
+    script: Vec<Answer>,
+    fallback: Option<Answer>,
+) -> (String, Arc<ServerState>) {
     let st = Arc::new(ServerState {
         seen: Mutex::new(Vec::new()),
         script: Mutex::new(script.into()),
@@ -345,7 +350,12 @@ pub fn plain_string_to_sign(method: &str, params: &[(String, String)]) -> String
         .map(|(k, v)| format!("{}={}", plain_encode(k), plain_encode(v)))
         .collect::<Vec<_>>()
         .join("&");
-    format!("{}&{}&{}", method, plain_encode("/"), plain_encode(&canonical))
+    format!(
+        "{}&{}&{}",
+        method,
+        plain_encode("/"),
+        plain_encode(&canonical)
+    )
 }
 
 pub fn plain_signature(secret: &str, sts: &str) -> String {
@@ -367,7 +377,10 @@ pub fn params_of(seen: &Seen) -> Vec<(String, String)> {
 }
 
 pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Checks a received request's signature independently.
@@ -389,6 +402,9 @@ pub fn handle_with(base: &str, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -
         .region("cn-shanghai")
         .endpoint(base)
         .access_key("testid", "testsecret")
-        .retry(RetryConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(20)));
+        .retry(
+            RetryConfig::default()
+                .with_backoff(Duration::from_millis(1), Duration::from_millis(20)),
+        );
     Handle::new(f(b).build()).unwrap()
 }

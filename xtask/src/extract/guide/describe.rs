@@ -36,6 +36,7 @@ static PAREN_WORD: LazyLock<Regex> =
     LazyLock::new(|| re(r"[（(]([A-Za-z][A-Za-z_ ]*[A-Za-z])[）)]"));
 static CONDITIONAL: LazyLock<Regex> =
     LazyLock::new(|| re(r"时，?(?:该参数|此参数)?(?:必需|必传|必填|为必需参数)"));
+static EMPTY_AS: LazyLock<Regex> = LazyLock::new(|| re(r"为空时，需传入\s*\w+\s*=\s*\{\}"));
 static REQUIRES: LazyLock<Regex> = LazyLock::new(|| re(r"需同时传入\s*([A-Za-z][A-Za-z0-9]*)"));
 
 fn num(s: &str) -> Option<u64> {
@@ -102,6 +103,10 @@ pub fn constraints(desc: &str, ty: &TypeRef) -> Constraints {
     }
     // Conditional requirements (`NetType选择为LORA时，该参数必需`) cannot be checked alone.
     if let Some(m) = CONDITIONAL.find(&text) {
+        c.notes.push(sentence_at(&text, m.start()));
+    }
+    // `若此参数为空时，需传入 Args={}`: an empty JSON document must still be sent.
+    if let Some(m) = EMPTY_AS.find(&text) {
         c.notes.push(sentence_at(&text, m.start()));
     }
     if ty.is_list() {
@@ -283,6 +288,11 @@ mod tests {
             &TypeRef::List(Box::new(TypeRef::String)),
         );
         assert_eq!(c.max_items, Some(1000));
+        let c = constraints(
+            "数据格式为JSON String。若此参数为空时，需传入 Args={} 。",
+            &TypeRef::String,
+        );
+        assert_eq!(c.notes, ["若此参数为空时，需传入 Args={} 。"]);
         let c = constraints("设置的属性总大小不超过5K。", &TypeRef::String);
         assert_eq!(c.max_bytes, Some(5120));
         assert_eq!(

@@ -453,41 +453,6 @@ mod property {
     }
 }
 
-#[test]
-#[ignore]
-fn dump() {
-    let o = out();
-    std::fs::write(
-        "/tmp/guide_ops.yaml",
-        serde_yaml::to_string(&o.operations).unwrap_or_default(),
-    )
-    .ok();
-    std::fs::write(
-        "/tmp/guide_errors.yaml",
-        serde_yaml::to_string(&o.errors).unwrap_or_default(),
-    )
-    .ok();
-    std::fs::write(
-        "/tmp/guide_common.yaml",
-        serde_yaml::to_string(&o.common_parameters).unwrap_or_default(),
-    )
-    .ok();
-    let notes: Vec<String> = o
-        .notes
-        .iter()
-        .map(|n| {
-            format!(
-                "{:?} {} [{}] {}",
-                n.kind,
-                n.line,
-                n.operation.clone().unwrap_or_default(),
-                n.message
-            )
-        })
-        .collect();
-    std::fs::write("/tmp/guide_notes.txt", notes.join("\n")).ok();
-}
-
 /// The overrides of this document apply cleanly to what the reader extracts, and afterwards the
 /// response examples decode into the documented fields they were written against.
 #[test]

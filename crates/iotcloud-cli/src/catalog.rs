@@ -72,6 +72,12 @@ pub async fn dispatch(
         "aliyun-iot" => call!(iotcloud::aliyun::iot, handle, operation, params, dry_run),
         "aliyun-mqtt" => call!(iotcloud::aliyun::mqtt, handle, operation, params, dry_run),
         "huawei-oceanconnect" => {
+            if !settings.has_oceanconnect_app() {
+                return Err(Failure::Transport(format!(
+                    "{operation}: OceanConnect needs its application: --oc-app-id (or OCEANCONNECT_APP_ID), \
+                     the secret in OCEANCONNECT_SECRET, and --oc-base-url (or --endpoint)"
+                )));
+            }
             call!(
                 iotcloud::huawei::oceanconnect,
                 handle,

@@ -147,6 +147,11 @@ impl Settings {
         }
     }
 
+    /// Whether an OceanConnect application was named (`--oc-app-id` or `OCEANCONNECT_APP_ID`).
+    pub fn has_oceanconnect_app(&self) -> bool {
+        self.oc_app_id.is_some()
+    }
+
     /// The runtime configuration these settings describe.
     pub fn config(&self) -> Result<Config, Failure> {
         let mut b = Config::builder()

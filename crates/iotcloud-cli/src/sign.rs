@@ -18,7 +18,7 @@ pub fn command() -> Command {
              Give every parameter the request carries, common ones included (AccessKeyId, Action, \
              Timestamp, SignatureNonce, ...), as KEY=VALUE with raw (not percent-encoded) values, \
              and/or paste a request URL or query string with --query. A Signature parameter is \
-             ignored. The AccessKeySecret is read from the environment, never from the command line.\n\n\
+             left out of the canonical query and compared with the computed one. The AccessKeySecret is read from the environment, never from the command line.\n\n\
              Example (the worked example of section 2.5 of the IoT Platform cloud development guide):\n  \
              ALIBABA_CLOUD_ACCESS_KEY_SECRET=testsecret iotcloud sign --method GET \\\n    \
              AccessKeyId=testid Action=Pub Format=XML MessageContent=aGVsbG93b3JsZA= ...",
@@ -92,6 +92,15 @@ pub fn run(m: &ArgMatches) -> Result<(), Failure> {
         "url-encoded:     Signature={}",
         signer::percent_encode(&signed.signature)
     );
+    // A pasted request that carries its Signature: say whether it is the one computed here.
+    for (_, given) in params.iter().filter(|(k, _)| k == "Signature") {
+        let verdict = if *given == signed.signature {
+            "matches"
+        } else {
+            "DOES NOT MATCH"
+        };
+        println!("given signature: {given} ({verdict})");
+    }
     Ok(())
 }
 

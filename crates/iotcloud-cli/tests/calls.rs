@@ -299,3 +299,107 @@ async fn exit_5_without_credentials_or_without_a_server() {
         String::from_utf8_lossy(&no_server.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn struct_lists_as_key_value_flags_and_input_json() {
+    let lab = Lab::start().await;
+    let key = create_product(&lab, "cli-tags");
+    lab.run(&[
+        "aliyun-iot",
+        "create-product-tags",
+        "--product-key",
+        &key,
+        "--product-tag",
+        "room=kitchen",
+        "--product-tag",
+        "TagKey=floor,TagValue=2",
+    ])
+    .json();
+    let listed = lab
+        .run(&["aliyun-iot", "list-product-tags", "--product-key", &key])
+        .json();
+    let text = listed.to_string();
+    for fact in [
+        "\"TagKey\":\"room\"",
+        "\"TagValue\":\"kitchen\"",
+        "\"TagKey\":\"floor\"",
+        "\"TagValue\":\"2\"",
+    ] {
+        assert!(text.contains(fact), "{fact} not in {text}");
+    }
+
+    // The whole request from stdin, keyed by wire names.
+    let mut cmd = bare();
+    let out = cmd
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", &lab.key_id)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", &lab.key_secret)
+        .args(["--endpoint", &lab.url, "--region", "cn-shanghai"])
+        .args(["aliyun-iot", "query-product", "--input-json", "-"])
+        .write_stdin(format!(r#"{{"ProductKey": "{key}"}}"#))
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Piped stdout without --output: compact, one line.
+    assert_eq!(stdout.trim_end().lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("cli-tags"), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn profile_selects_credentials_from_the_aliyun_cli_config() {
+    let lab = Lab::start().await;
+    let home = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(home.path().join(".aliyun")).expect("mkdir");
+    let config = serde_json::json!({
+        "current": "default",
+        "profiles": [
+            {"name": "default", "mode": "AK", "access_key_id": lab.key_id, "access_key_secret": "stale-secret"},
+            {"name": "lab", "mode": "AK", "access_key_id": lab.key_id, "access_key_secret": lab.key_secret},
+        ]
+    });
+    std::fs::write(home.path().join(".aliyun/config.json"), config.to_string())
+        .expect("write config");
+    let run = |profile: Option<&str>| {
+        let mut cmd = bare();
+        cmd.env("HOME", home.path()).args([
+            "--endpoint",
+            &lab.url,
+            "--region",
+            "cn-shanghai",
+            "--output",
+            "json",
+        ]);
+        if let Some(p) = profile {
+            cmd.args(["--profile", p]);
+        }
+        cmd.args([
+            "aliyun-iot",
+            "query-product-list",
+            "--current-page",
+            "1",
+            "--page-size",
+            "10",
+        ])
+        .output()
+        .expect("runs")
+    };
+    let with_lab = run(Some("lab"));
+    assert_eq!(
+        with_lab.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&with_lab.stderr)
+    );
+    let with_current = run(None);
+    assert_eq!(
+        with_current.status.code(),
+        Some(4),
+        "the current profile has a stale secret"
+    );
+    assert!(String::from_utf8_lossy(&with_current.stderr).contains("SignatureDoesNotMatch"));
+}

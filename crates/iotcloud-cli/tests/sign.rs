@@ -132,3 +132,36 @@ fn malformed_parameter_is_a_usage_error() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The signed URL of the example's step 4 (lines 709-714, joined).
+const SIGNED_URL: &str = "http://iot.cn-shanghai.aliyuncs.com/?MessageContent=aGVsbG93b3JsZA%3D&Action=Pub&Timestamp=2017-10-02T09%3A39%3A41Z&SignatureVersion=1.0&ServiceCode=iot&Format=XML&Qos=0&SignatureNonce=0715a395-aedf-4a41-bab7-746b43d38d88&Version=2017-04-20&AccessKeyId=testid&Signature=Y9eWn4nF8QPh3c4zAFkM%2Fk%2Fu7eA%3D&SignatureMethod=HMAC-SHA1&RegionId=cn-shanghai&ProductKey=12345abcdeZ&TopicFullName=%2FproductKey%2Ftestdevice%2Fget";
+
+#[test]
+fn a_pasted_signed_url_is_checked() {
+    let right = iotcloud()
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "testsecret")
+        .args(["sign", "--method", "GET", "--query", SIGNED_URL])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&right.stdout);
+    assert_eq!(
+        field(&stdout, "signature:"),
+        SIGNATURE,
+        "the given Signature is not signed over"
+    );
+    assert_eq!(
+        field(&stdout, "given signature:"),
+        format!("{SIGNATURE} (matches)")
+    );
+
+    let wrong = iotcloud()
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "othersecret")
+        .args(["sign", "--method", "GET", "--query", SIGNED_URL])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&wrong.stdout);
+    assert!(
+        field(&stdout, "given signature:").ends_with("(DOES NOT MATCH)"),
+        "{stdout}"
+    );
+}

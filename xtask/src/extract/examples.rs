@@ -106,7 +106,7 @@ pub fn json_example(
 ) -> Result<ResponseExample, (u32, String)> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         (
-            line + e.line().saturating_sub(1) as u32,
+            line.saturating_add(u32::try_from(e.line().saturating_sub(1)).unwrap_or(0)),
             format!("response example is not JSON: {e}"),
         )
     })?;

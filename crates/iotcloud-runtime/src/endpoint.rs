@@ -63,3 +63,71 @@ pub fn normalize(url: &str) -> Result<String, String> {
     }
     Ok(url.trim_end_matches('/').to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::{AuthScheme, Protocol};
+
+    const IOT: ServiceMeta = ServiceMeta {
+        name: "aliyun-iot",
+        product: "Iot",
+        api_version: "2018-01-20",
+        protocol: Protocol::Rpc,
+        endpoint: "https://iot.{region}.aliyuncs.com",
+        auth: AuthScheme::AcsHmacSha1,
+    };
+    const MQTT: ServiceMeta = ServiceMeta {
+        name: "aliyun-mqtt",
+        product: "OnsMqtt",
+        api_version: "2020-04-20",
+        protocol: Protocol::Rpc,
+        endpoint: "https://onsmqtt.{region}.aliyuncs.com",
+        auth: AuthScheme::AcsHmacSha1,
+    };
+    const OC: ServiceMeta = ServiceMeta {
+        name: "huawei-oceanconnect",
+        product: "iocm",
+        api_version: "v1.1.0",
+        protocol: Protocol::Rest,
+        endpoint: "https://{server}",
+        auth: AuthScheme::OceanConnectBearer,
+    };
+
+    #[test]
+    fn regions_overrides_and_base_urls() {
+        assert_eq!(
+            resolve(&IOT, Some("cn-shanghai"), None).unwrap(),
+            "https://iot.cn-shanghai.aliyuncs.com"
+        );
+        assert_eq!(
+            resolve(&MQTT, Some("ap-southeast-1"), None).unwrap(),
+            "https://onsmqtt.ap-southeast-1.aliyuncs.com"
+        );
+        assert_eq!(
+            iot_endpoint("cn-beijing"),
+            "https://iot.cn-beijing.aliyuncs.com"
+        );
+        assert_eq!(
+            mqtt_endpoint("cn-beijing"),
+            "https://onsmqtt.cn-beijing.aliyuncs.com"
+        );
+        assert_eq!(
+            resolve(&IOT, None, Some("http://127.0.0.1:8080/")).unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            resolve(&OC, None, Some("https://server:8743")).unwrap(),
+            "https://server:8743"
+        );
+        assert!(resolve(&IOT, None, None).unwrap_err().contains("no region"));
+        assert!(resolve(&IOT, Some("cn/evil"), None).is_err());
+        assert!(resolve(&OC, None, None).unwrap_err().contains("base URL"));
+        assert!(resolve(&IOT, None, Some("127.0.0.1:8080"))
+            .unwrap_err()
+            .contains("http://"));
+        assert!(resolve(&IOT, None, Some("https://"))
+            .unwrap_err()
+            .contains("no host"));
+    }
+}

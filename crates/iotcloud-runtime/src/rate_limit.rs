@@ -117,3 +117,78 @@ impl RateLimiter {
         wait
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::{AuthScheme, Protocol, ServiceMeta};
+
+    static SVC: ServiceMeta = ServiceMeta {
+        name: "s",
+        product: "P",
+        api_version: "v",
+        protocol: Protocol::Rpc,
+        endpoint: "https://x",
+        auth: AuthScheme::AcsHmacSha1,
+    };
+    static OP: OperationMeta = OperationMeta {
+        service: &SVC,
+        name: "Op",
+        method: "POST",
+        path: "/",
+        authenticated: true,
+        retry_safe: true,
+        rate_limit_per_second: Some(10.0),
+        params: &[],
+    };
+    static UNLIMITED: OperationMeta = OperationMeta {
+        service: &SVC,
+        name: "Free",
+        method: "POST",
+        path: "/",
+        authenticated: true,
+        retry_safe: true,
+        rate_limit_per_second: None,
+        params: &[],
+    };
+
+    fn ms(d: Duration) -> u64 {
+        d.as_millis() as u64
+    }
+
+    #[test]
+    fn slots_are_spaced_by_the_documented_rate() {
+        let l = RateLimiter::new(RateLimitConfig::default());
+        let waits: Vec<u64> = (0..5).map(|_| ms(l.reserve(&OP))).collect();
+        // 10/s: 0, 100, 200, 300, 400 ms (give or take the time the loop took).
+        for (i, w) in waits.iter().enumerate() {
+            let want = 100 * i as u64;
+            assert!(
+                *w + 50 >= want && *w <= want,
+                "slot {i}: {w} ms, want {want}"
+            );
+        }
+        assert_eq!(l.reserve(&UNLIMITED), Duration::ZERO);
+    }
+
+    #[test]
+    fn burst_overrides_default_and_off_switch() {
+        let l = RateLimiter::new(RateLimitConfig::default().with_burst(3));
+        let waits: Vec<u64> = (0..4).map(|_| ms(l.reserve(&OP))).collect();
+        assert_eq!(&waits[..3], &[0, 0, 0]);
+        assert!(waits[3] > 50 && waits[3] <= 100, "{waits:?}");
+
+        let l = RateLimiter::new(RateLimitConfig::default().with_limit("Op", 2.0));
+        l.reserve(&OP);
+        let w = ms(l.reserve(&OP));
+        assert!(w > 450 && w <= 500, "{w}");
+
+        let l = RateLimiter::new(RateLimitConfig::default().with_default(Some(4.0)));
+        l.reserve(&UNLIMITED);
+        let w = ms(l.reserve(&UNLIMITED));
+        assert!(w > 200 && w <= 250, "{w}");
+
+        let l = RateLimiter::new(RateLimitConfig::disabled());
+        assert!((0..100).all(|_| l.reserve(&OP).is_zero()));
+    }
+}

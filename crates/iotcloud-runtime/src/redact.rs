@@ -164,3 +164,61 @@ pub fn scrub(text: &str, secrets: &[&str]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for n in [
+            "AccessKeySecret",
+            "SecurityToken",
+            "secret",
+            "accessToken",
+            "refresh_token",
+            "DeviceSecret",
+            "ProductSecret",
+            "Devices.1.DeviceSecret",
+            "Authorization",
+            "access_key_secret",
+            "sts_token",
+        ] {
+            assert!(is_sensitive_name(n), "{n}");
+        }
+        for n in [
+            "AccessKeyId",
+            "DeviceName",
+            "Signature",
+            "SignatureNonce",
+            "tokenType",
+            "app_key",
+            "ProductKey",
+        ] {
+            assert!(!is_sensitive_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn urlencoded_json_and_scrub() {
+        assert_eq!(
+            redact_urlencoded(
+                "AccessKeyId=a&SecurityToken=xyz&secret=s%20t&Devices.1.DeviceSecret=q"
+            ),
+            "AccessKeyId=a&SecurityToken=***&secret=***&Devices.1.DeviceSecret=***"
+        );
+        let j = redact_json_text(
+            r#"{"Data":{"List":[{"DeviceSecret":"abc","Name":"n"}]},"accessToken":"t"}"#,
+        );
+        assert_eq!(
+            j,
+            r#"{"Data":{"List":[{"DeviceSecret":"***","Name":"n"}]},"accessToken":"***"}"#
+        );
+        assert_eq!(redact_json_text("not json"), "<8 bytes, not JSON>");
+        let s = scrub(
+            "a tok/en+1 b tok%2Fen%2B1 c tok%252Fen%252B1",
+            &["tok/en+1", "ab"],
+        );
+        assert_eq!(s, "a *** b *** c ***");
+    }
+}

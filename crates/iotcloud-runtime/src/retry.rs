@@ -183,3 +183,107 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let when = httpdate::parse_http_date(v).ok()?;
     when.duration_since(std::time::SystemTime::now()).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn full_jitter_stays_within_the_exponential_ceiling() {
+        let cfg =
+            RetryConfig::default().with_backoff(Duration::from_millis(100), Duration::from_secs(1));
+        for (attempt, ceiling_ms) in [
+            (2u32, 100u64),
+            (3, 200),
+            (4, 400),
+            (5, 800),
+            (6, 1000),
+            (40, 1000),
+        ] {
+            let mut max_seen = Duration::ZERO;
+            for _ in 0..500 {
+                let d = cfg.backoff(attempt);
+                assert!(
+                    d <= Duration::from_millis(ceiling_ms),
+                    "attempt {attempt}: {d:?}"
+                );
+                max_seen = max_seen.max(d);
+            }
+            // Full jitter spreads over the whole range, not just near zero.
+            assert!(
+                max_seen >= Duration::from_millis(ceiling_ms / 2),
+                "attempt {attempt}: {max_seen:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn server_suggested_waits() {
+        let mut h = HeaderMap::new();
+        assert_eq!(retry_after(&h), None);
+        h.insert("retry-after", HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert("x-acs-retry-after", HeaderValue::from_static("250"));
+        assert_eq!(
+            retry_after(&h),
+            Some(Duration::from_millis(250)),
+            "x-acs-retry-after is in ms and wins"
+        );
+        let mut h = HeaderMap::new();
+        let later = std::time::SystemTime::now() + Duration::from_secs(30);
+        h.insert(
+            "retry-after",
+            HeaderValue::from_str(&httpdate::fmt_http_date(later)).unwrap(),
+        );
+        let d = retry_after(&h).unwrap();
+        assert!(
+            d > Duration::from_secs(28) && d <= Duration::from_secs(30),
+            "{d:?}"
+        );
+        h.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn budget_withdraws_and_refills_up_to_capacity() {
+        let b = RetryBudget::new(Some(RetryBudgetConfig {
+            capacity: 12,
+            retry_cost: 5,
+            timeout_cost: 10,
+            success_deposit: 1,
+        }));
+        assert!(b.try_withdraw(false));
+        assert!(!b.try_withdraw(true), "7 tokens cannot pay a timeout retry");
+        assert!(b.try_withdraw(false));
+        assert_eq!(b.available(), 2);
+        for _ in 0..20 {
+            b.deposit();
+        }
+        assert_eq!(b.available(), 12);
+        let unlimited = RetryBudget::new(None);
+        assert!((0..1000).all(|_| unlimited.try_withdraw(true)));
+    }
+
+    #[test]
+    fn throttling_codes() {
+        for c in [
+            "Throttling",
+            "Throttling.User",
+            "Throttling.Api",
+            "SystemOverFlow",
+            "ServiceUnavailable",
+            "1010009",
+        ] {
+            assert!(is_throttling_code(c), "{c}");
+        }
+        for c in [
+            "InvalidParameter",
+            "iot.device.NotExistedDevice",
+            "1010005",
+            "",
+        ] {
+            assert!(!is_throttling_code(c), "{c}");
+        }
+    }
+}

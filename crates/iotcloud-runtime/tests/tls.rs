@@ -26,11 +26,13 @@ fn pki() -> Pki {
     let ca_key = KeyPair::generate().unwrap();
     let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, "iotcloud test CA");
+    ca.distinguished_name
+        .push(DnType::CommonName, "iotcloud test CA");
     let ca_cert = ca.self_signed(&ca_key).unwrap();
 
     let server_key = KeyPair::generate().unwrap();
-    let mut sp = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+    let mut sp =
+        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
     sp.distinguished_name.push(DnType::CommonName, "server");
     let server = sp.signed_by(&server_key, &ca_cert, &ca_key).unwrap();
 
@@ -63,7 +65,8 @@ struct Counts {
     with_client_cert: AtomicUsize,
 }
 
-const ANSWER: &str = r#"{"RequestId":"tls-ok","accessToken":"tok","expiresIn":3600,"refreshToken":"r"}"#;
+const ANSWER: &str =
+    r#"{"RequestId":"tls-ok","accessToken":"tok","expiresIn":3600,"refreshToken":"r"}"#;
 
 async fn start_tls(p: &Pki, require_client_cert: bool) -> (String, Arc<Counts>) {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -73,9 +76,10 @@ async fn start_tls(p: &Pki, require_client_cert: bool) -> (String, Arc<Counts>) 
     let builder = if require_client_cert {
         let mut roots = rustls::RootCertStore::empty();
         roots.add(p.ca_der.clone()).unwrap();
-        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
-            .build()
-            .unwrap();
+        let verifier =
+            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .unwrap();
         builder.with_client_cert_verifier(verifier)
     } else {
         builder.with_no_client_auth()
@@ -93,7 +97,9 @@ async fn start_tls(p: &Pki, require_client_cert: bool) -> (String, Arc<Counts>) 
     let c = counts.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((tcp, _)) = listener.accept().await else { return };
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
             let acceptor = acceptor.clone();
             let c = c.clone();
             tokio::spawn(async move {
@@ -162,8 +168,16 @@ async fn private_ca_needs_the_extra_root() {
     let e = h.call(&op()).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
 
-    let h = Handle::new(config(&base).add_root_ca_pem(p.other_ca_pem.clone()).build()).unwrap();
-    assert!(h.call(&op()).await.is_err(), "an unrelated CA must not be trusted");
+    let h = Handle::new(
+        config(&base)
+            .add_root_ca_pem(p.other_ca_pem.clone())
+            .build(),
+    )
+    .unwrap();
+    assert!(
+        h.call(&op()).await.is_err(),
+        "an unrelated CA must not be trusted"
+    );
 
     let h = Handle::new(config(&base).add_root_ca_pem(p.ca_pem.clone()).build()).unwrap();
     let out = h.call(&op()).await.unwrap();
@@ -189,7 +203,10 @@ async fn mutual_tls_for_calls_and_the_token_manager() {
             .build(),
     )
     .unwrap();
-    assert_eq!(h.call(&op()).await.unwrap().request_id.as_deref(), Some("tls-ok"));
+    assert_eq!(
+        h.call(&op()).await.unwrap().request_id.as_deref(),
+        Some("tls-ok")
+    );
     let token = h.token_manager().unwrap().access_token().await.unwrap();
     assert_eq!(token.secret(), "tok");
     assert_eq!(counts.served.load(Ordering::SeqCst), 2);
@@ -198,11 +215,19 @@ async fn mutual_tls_for_calls_and_the_token_manager() {
 
 #[test]
 fn unusable_pem_is_reported_at_construction() {
-    let e = Handle::new(Config::builder().add_root_ca_pem(b"garbage".to_vec()).build()).unwrap_err();
+    let e = Handle::new(
+        Config::builder()
+            .add_root_ca_pem(b"garbage".to_vec())
+            .build(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("root CA"), "{e}");
     let e = Handle::new(
         Config::builder()
-            .client_identity_pem(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".to_vec(), "nope")
+            .client_identity_pem(
+                b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".to_vec(),
+                "nope",
+            )
             .build(),
     )
     .unwrap_err();

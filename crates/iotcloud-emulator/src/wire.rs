@@ -171,14 +171,11 @@ pub fn business_body(request_id: &str, code: &str, message: &str) -> Value {
     Value::Object(m)
 }
 
-/// A success body: `RequestId` first, then `Success: true` unless the data says otherwise,
-/// then the operation's fields.
+/// A success body: `RequestId` first, then the operation's fields (`Success` where the
+/// operation's example has it: IoT sends it, MQTT does not).
 pub fn success_body(request_id: &str, data: Map<String, Value>) -> Value {
     let mut m = Map::new();
     m.insert("RequestId".into(), Value::String(request_id.to_string()));
-    if !data.contains_key("Success") {
-        m.insert("Success".into(), Value::Bool(true));
-    }
     for (k, v) in data {
         if k != "RequestId" {
             m.insert(k, v);

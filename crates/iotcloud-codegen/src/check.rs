@@ -11,7 +11,7 @@ use iotcloud_spec::{
 use crate::model::*;
 use crate::names::{field_ident, type_ident, variant_name, TypeNames};
 
-/// Names the generated service module defines itself.
+/// Names the generated service module defines itself, and prelude names it relies on.
 const RESERVED: &[&str] = &[
     "Client",
     "Error",
@@ -19,6 +19,11 @@ const RESERVED: &[&str] = &[
     "Service",
     "DispatchError",
     "OPERATIONS",
+    "Option",
+    "String",
+    "Vec",
+    "Box",
+    "Result",
 ];
 
 struct Ctx<'a> {
@@ -28,6 +33,31 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// An error located at the line of `keys` (found in order) inside the operation's block.
+    fn err_at(&mut self, op: &str, keys: &[&str], key: String, message: impl Into<String>) {
+        let mut e = self.loaded.error_at(Some(op), None, key, message.into());
+        let lines: Vec<&str> = self.loaded.text.lines().collect();
+        if e.line > 0 {
+            let mut at = e.line - 1;
+            let end = lines[at + 1..]
+                .iter()
+                .position(|l| l.starts_with("- name:"))
+                .map(|i| at + 1 + i)
+                .unwrap_or(lines.len());
+            for k in keys {
+                match lines[at..end]
+                    .iter()
+                    .position(|l| l.trim_start().trim_start_matches("- ").starts_with(k))
+                {
+                    Some(i) => at += i,
+                    None => break,
+                }
+            }
+            e.line = at + 1;
+        }
+        self.errors.push(e);
+    }
+
     fn err(
         &mut self,
         op: Option<&str>,
@@ -643,18 +673,18 @@ fn check_request_rules(cx: &mut Ctx<'_>, op: &Operation, key: &str) {
     let names: HashSet<&str> = op.request.iter().map(|f| f.name.as_str()).collect();
     for (i, group) in op.one_of.iter().enumerate() {
         if group.alternatives.len() < 2 {
-            cx.err(
-                Some(&op.name),
-                None,
+            cx.err_at(
+                &op.name,
+                &["one_of:"],
                 format!("{key}.one_of[{i}]"),
                 "a one-of group needs at least two alternatives",
             );
         }
         for name in group.alternatives.iter().flatten() {
             if !names.contains(name.as_str()) {
-                cx.err(
-                    Some(&op.name),
-                    None,
+                cx.err_at(
+                    &op.name,
+                    &["one_of:"],
                     format!("{key}.one_of[{i}]"),
                     format!("`{name}` is not a request parameter"),
                 );
@@ -680,9 +710,9 @@ fn check_rest_path(cx: &mut Ctx<'_>, op: &Operation, key: &str) {
     let mut rest = op.http.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else {
-            cx.err(
-                Some(&op.name),
-                None,
+            cx.err_at(
+                &op.name,
+                &["http:", "path:"],
                 format!("{key}.http.path"),
                 "unclosed `{` in the path template",
             );
@@ -714,9 +744,9 @@ fn check_rest_path(cx: &mut Ctx<'_>, op: &Operation, key: &str) {
         }
     }
     for v in vars {
-        cx.err(
-            Some(&op.name),
-            None,
+        cx.err_at(
+            &op.name,
+            &["http:", "path:"],
             format!("{key}.http.path"),
             format!("template variable `{{{v}}}` has no path parameter"),
         );
@@ -748,27 +778,27 @@ fn resolve_pagination(
                     .and_then(|d| d.trim().parse().ok()),
             )),
             Some(_) if p.style == PageStyle::TimeCursor && what == "request_page" => {
-                cx.err(
-                    Some(&op.name),
-                    None,
+                cx.err_at(
+                    &op.name,
+                    &["pagination:", &format!("{what}:")],
                     format!("{pkey}.{what}"),
                     format!("`{wire}` must be an integer or long time stamp"),
                 );
                 None
             }
             Some(_) => {
-                cx.err(
-                    Some(&op.name),
-                    None,
+                cx.err_at(
+                    &op.name,
+                    &["pagination:", &format!("{what}:")],
                     format!("{pkey}.{what}"),
                     format!("`{wire}` must be an integer parameter"),
                 );
                 None
             }
             None => {
-                cx.err(
-                    Some(&op.name),
-                    None,
+                cx.err_at(
+                    &op.name,
+                    &["pagination:", &format!("{what}:")],
                     format!("{pkey}.{what}"),
                     format!("`{wire}` is not a request parameter"),
                 );
@@ -788,16 +818,21 @@ fn resolve_pagination(
         match resolve_path(op, response, structs, text) {
             Ok(fp) if want(&fp.ty) => Some(fp),
             Ok(fp) => {
-                cx.err(
-                    Some(&op.name),
-                    None,
+                cx.err_at(
+                    &op.name,
+                    &["pagination:", &format!("{what}:")],
                     format!("{pkey}.{what}"),
-                    format!("`{text}` is {:?}, expected {need}", fp.ty),
+                    format!("`{text}` is {}, expected {need}", ty_text(&fp.ty)),
                 );
                 None
             }
             Err(msg) => {
-                cx.err(Some(&op.name), None, format!("{pkey}.{what}"), msg);
+                cx.err_at(
+                    &op.name,
+                    &["pagination:", &format!("{what}:")],
+                    format!("{pkey}.{what}"),
+                    msg,
+                );
                 None
             }
         }
@@ -836,9 +871,9 @@ fn resolve_pagination(
     if p.style == PageStyle::TimeCursor
         && (p.response_has_next.is_none() || p.response_cursor.is_none())
     {
-        cx.err(
-            Some(&op.name),
-            None,
+        cx.err_at(
+            &op.name,
+            &["pagination:"],
             pkey.clone(),
             "time-cursor pagination needs `response_has_next` and `response_cursor`",
         );
@@ -902,6 +937,9 @@ fn resolve_path(
             }
         }
         let Some(f) = fields.iter().find(|f| f.spec.name == seg) else {
+            if unresolved(op, seg) {
+                return Err(String::new());
+            }
             let names: Vec<&str> = fields.iter().map(|f| f.spec.name.as_str()).collect();
             return Err(format!(
                 "`{text}`: no field `{seg}` in {} (fields: {})",
@@ -922,4 +960,25 @@ fn resolve_path(
         return Err(format!("`{text}`: a path cannot go through a list"));
     }
     Ok(FieldPath { steps, ty })
+}
+
+/// The field is in the spec but failed to resolve (its error is already reported).
+fn unresolved(op: &Operation, seg: &str) -> bool {
+    op.response
+        .iter()
+        .chain(op.structs.iter().flat_map(|s| s.fields.iter()))
+        .any(|f| f.name == seg)
+}
+
+fn ty_text(t: &Ty) -> String {
+    match t {
+        Ty::String => "a string".into(),
+        Ty::I32 | Ty::I64 => "an integer".into(),
+        Ty::Bool => "a boolean".into(),
+        Ty::F64 => "a float".into(),
+        Ty::Json => "an object".into(),
+        Ty::Enum { ident, .. } => format!("the enumeration `{ident}`"),
+        Ty::Struct(ident) => format!("the struct `{ident}`"),
+        Ty::List(inner) => format!("a list of {}", ty_text(inner)),
+    }
 }

@@ -113,6 +113,11 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
         let wire = &op.spec.name;
         quote!(#wire => __support::run::<types::#req>(client.handle(), params, dry_run).await,)
     });
+    let prepare_arms = model.ops.iter().map(|op| {
+        let req = &op.request;
+        let wire = &op.spec.name;
+        quote!(#wire => __support::prepare::<types::#req>(client.handle(), params).await,)
+    });
     let support = support::support_module();
     let count = model.ops.len();
     let ops_doc =
@@ -230,6 +235,19 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
         ) -> Result<::iotcloud_runtime::export::serde_json::Value, DispatchError> {
             match operation {
                 #(#arms)*
+                other => Err(DispatchError::UnknownOperation(other.to_string())),
+            }
+        }
+
+        /// The exact signed request [`dispatch`] would send for `operation` with `params`,
+        /// secrets included (print it with its redacting `Display`); nothing is sent.
+        pub async fn prepare(
+            client: &Client,
+            operation: &str,
+            params: ::iotcloud_runtime::export::serde_json::Value,
+        ) -> Result<::iotcloud_runtime::PreparedRequest, DispatchError> {
+            match operation {
+                #(#prepare_arms)*
                 other => Err(DispatchError::UnknownOperation(other.to_string())),
             }
         }

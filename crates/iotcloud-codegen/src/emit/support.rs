@@ -430,6 +430,34 @@ pub fn support_module() -> TokenStream {
                 }
             }
 
+            /// Decodes an operation's request from JSON keyed by wire names (`null` is `{}`).
+            fn decode<O>(params: ::iotcloud_runtime::export::serde_json::Value) -> Result<O, super::DispatchError>
+            where
+                O: ::iotcloud_runtime::Operation + ::iotcloud_runtime::export::serde::de::DeserializeOwned,
+            {
+                let params = if params.is_null() {
+                    ::iotcloud_runtime::export::serde_json::Value::Object(::iotcloud_runtime::export::serde_json::Map::new())
+                } else {
+                    params
+                };
+                ::iotcloud_runtime::export::serde_json::from_value(params).map_err(|e| super::DispatchError::Params {
+                    operation: <O as ::iotcloud_runtime::Operation>::META.name,
+                    message: e.to_string(),
+                })
+            }
+
+            /// The signed request of one operation for `prepare`; nothing is sent.
+            pub(crate) async fn prepare<O>(
+                handle: &::iotcloud_runtime::Handle,
+                params: ::iotcloud_runtime::export::serde_json::Value,
+            ) -> Result<::iotcloud_runtime::PreparedRequest, super::DispatchError>
+            where
+                O: ::iotcloud_runtime::Operation<Service = super::Service> + ::iotcloud_runtime::export::serde::de::DeserializeOwned,
+            {
+                let op: O = decode(params)?;
+                handle.prepare(&op).await.map_err(super::DispatchError::Call)
+            }
+
             /// Runs one operation for `dispatch`: JSON parameters in, JSON response (or the
             /// redacted prepared request) out.
             pub(crate) async fn run<O>(
@@ -442,11 +470,7 @@ pub fn support_module() -> TokenStream {
                 O::Output: ::iotcloud_runtime::export::serde::Serialize,
             {
                 let name = <O as ::iotcloud_runtime::Operation>::META.name;
-                let params = if params.is_null() { ::iotcloud_runtime::export::serde_json::Value::Object(::iotcloud_runtime::export::serde_json::Map::new()) } else { params };
-                let op: O = ::iotcloud_runtime::export::serde_json::from_value(params).map_err(|e| super::DispatchError::Params {
-                    operation: name,
-                    message: e.to_string(),
-                })?;
+                let op: O = decode(params)?;
                 if dry_run {
                     let prepared = handle.prepare(&op).await.map_err(super::DispatchError::Call)?;
                     let headers: ::iotcloud_runtime::export::serde_json::Map<String, ::iotcloud_runtime::export::serde_json::Value> = prepared

@@ -72,7 +72,11 @@ pub async fn dispatch(
         "aliyun-iot" => call!(iotcloud::aliyun::iot, handle, operation, params, dry_run),
         "aliyun-mqtt" => call!(iotcloud::aliyun::mqtt, handle, operation, params, dry_run),
         "huawei-oceanconnect" => {
-            if !settings.has_oceanconnect_app() {
+            let authenticated = !matches!(
+                iotcloud::huawei::oceanconnect::OPERATIONS.iter().find(|o| o.name == operation),
+                Some(o) if !o.authenticated
+            );
+            if authenticated && !settings.has_oceanconnect_app() {
                 return Err(Failure::Transport(format!(
                     "{operation}: OceanConnect needs its application: --oc-app-id (or OCEANCONNECT_APP_ID), \
                      the secret in OCEANCONNECT_SECRET, and --oc-base-url (or --endpoint)"

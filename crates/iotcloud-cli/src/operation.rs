@@ -47,6 +47,11 @@ pub fn flag_name(p: &ParamMeta) -> String {
     }
 }
 
+/// The clap id of a parameter's flag, apart from the global flags' ids.
+fn arg_id(p: &ParamMeta) -> String {
+    format!("param:{}", p.wire)
+}
+
 /// The clap command of one operation.
 pub fn command(service: &str, op: &'static OperationMeta) -> Command {
     let doc = spec_docs::operation(service, op.name);
@@ -164,7 +169,7 @@ fn param_arg(p: &'static ParamMeta, doc: Option<&'static ParamDoc>) -> Arg {
     if matches!(ty, Ty::List(_)) {
         long.push_str("\nRepeat the flag for each element.");
     }
-    let mut arg = Arg::new(p.wire)
+    let mut arg = Arg::new(arg_id(p))
         .long(flag_name(p))
         .value_name(ty.value_name())
         .help(if p.required {
@@ -207,7 +212,7 @@ pub fn request(
         None => Map::new(),
     };
     for p in op.params {
-        let Some(mut values) = m.get_many::<String>(p.wire) else {
+        let Some(mut values) = m.get_many::<String>(&arg_id(p)) else {
             continue;
         };
         let ty = Ty::parse(p.ty);

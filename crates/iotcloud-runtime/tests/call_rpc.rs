@@ -451,3 +451,71 @@ async fn missing_region_without_override_is_reported() {
     let e = h.prepare(&qdd()).await.unwrap_err();
     assert!(e.to_string().contains("no region"), "{e}");
 }
+
+#[tokio::test]
+async fn standalone_signer_with_common_params_matches_prepare() {
+    let clock = FixedClock::from_unix(1_763_769_600);
+    let nonce = clock::FixedNonce("nonce-42".into());
+    let h = Handle::new(
+        Config::builder()
+            .region("cn-shanghai")
+            .credentials(Credentials::new("testid", "testsecret", Some("tok".into())))
+            .clock(std::sync::Arc::new(clock))
+            .nonce(std::sync::Arc::new(nonce.clone()))
+            .build(),
+    )
+    .unwrap();
+    let prepared = h.prepare(&qdd()).await.unwrap();
+    let common =
+        signer::CommonParams::new("QueryDeviceDetail", "2018-01-20", "testid", &clock, &nonce)
+            .region("cn-shanghai")
+            .security_token("tok");
+    assert_eq!(common.timestamp, "2025-11-22T00:00:00Z");
+    assert!(!format!("{common:?}").contains("tok\""));
+    let mut params = common.pairs();
+    params.push(("ProductKey", "a1FlqIQ****"));
+    params.push(("DeviceName", "light"));
+    let signed = signer::sign("POST", &params, "testsecret");
+    let want = format!("Signature={}", signer::percent_encode(&signed.signature));
+    assert!(prepared.url.ends_with(&want), "{} vs {want}", prepared.url);
+}
+
+#[tokio::test]
+async fn connect_timeout_is_named() {
+    // A listener with a backlog of 1 that never accepts: once its queue is full, further
+    // connection attempts hang in SYN-SENT until the connect timeout fires.
+    let sock = tokio::net::TcpSocket::new_v4().unwrap();
+    sock.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = sock.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    let mut full = false;
+    for _ in 0..64 {
+        match tokio::time::timeout(
+            Duration::from_millis(100),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            Ok(Ok(s)) => fillers.push(s),
+            _ => {
+                full = true;
+                break;
+            }
+        }
+    }
+    if !full {
+        eprintln!("the kernel accepted every connection; cannot provoke a connect timeout here");
+        return;
+    }
+    let h = handle_with(&format!("http://{addr}"), |b| {
+        b.connect_timeout(Duration::from_millis(150))
+            .retry(RetryConfig::disabled())
+    });
+    let e = h.call(&qdd()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert_eq!(e.timeout_kind(), Some(TimeoutKind::Connect), "{e}");
+    assert!(e.to_string().contains("connect timeout"), "{e}");
+    assert!(e.is_retryable());
+    drop(listener);
+}

@@ -519,3 +519,50 @@ async fn connect_timeout_is_named() {
     assert!(e.is_retryable());
     drop(listener);
 }
+
+#[test]
+fn futures_and_errors_are_send_and_sync_where_users_need_it() {
+    fn send<T: Send>(_: &T) {}
+    fn send_sync_static<T: Send + Sync + 'static>() {}
+    let h = Handle::new(Config::builder().region("cn-shanghai").access_key("a", "b").build()).unwrap();
+    let op = qdd();
+    send(&h.call(&op));
+    send(&h.prepare(&op));
+    send(&h.paginate(qdd_paginated()));
+    send_sync_static::<Handle>();
+    send_sync_static::<Error<IotCode>>();
+    send_sync_static::<Error>();
+    send_sync_static::<PreparedRequest>();
+}
+
+#[derive(Clone)]
+struct Pager(QueryDeviceDetail);
+
+impl Operation for Pager {
+    type Service = Iot;
+    type Output = QueryDeviceDetailOutput;
+    const META: &'static OperationMeta = &QUERY_DEVICE_DETAIL;
+    fn validate(&self) -> Result<(), ValidationError> {
+        self.0.validate()
+    }
+    fn write_request(&self, out: &mut RequestParts) {
+        self.0.write_request(out)
+    }
+}
+
+impl Paginated for Pager {
+    type Item = ();
+    fn next_request(&self, _: &QueryDeviceDetailOutput) -> Option<Self> {
+        None
+    }
+    fn cursor(&self) -> String {
+        String::new()
+    }
+    fn into_items(_: QueryDeviceDetailOutput) -> Vec<()> {
+        Vec::new()
+    }
+}
+
+fn qdd_paginated() -> Pager {
+    Pager(qdd())
+}

@@ -18,6 +18,7 @@ const RESERVED: &[&str] = &[
     "ErrorCode",
     "Service",
     "DispatchError",
+    "DecodedOutput",
     "OPERATIONS",
     "Option",
     "String",
@@ -826,6 +827,8 @@ fn resolve_pagination(
                 );
                 None
             }
+            // Empty: the field exists but did not resolve, which is already reported.
+            Err(msg) if msg.is_empty() => None,
             Err(msg) => {
                 cx.err_at(
                     &op.name,

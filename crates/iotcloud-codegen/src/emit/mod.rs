@@ -118,6 +118,11 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
         let wire = &op.spec.name;
         quote!(#wire => __support::prepare::<types::#req>(client.handle(), params).await,)
     });
+    let decode_arms = model.ops.iter().map(|op| {
+        let req = &op.request;
+        let wire = &op.spec.name;
+        quote!(#wire => __support::decode::<types::#req>(body),)
+    });
     let support = support::support_module();
     let count = model.ops.len();
     let ops_doc =
@@ -195,6 +200,13 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
             },
             /// The call failed (validation, transport, or the service's answer).
             Call(Error),
+            /// A response body does not decode into the operation's response type.
+            Decode {
+                /// Operation wire name.
+                operation: &'static str,
+                /// The decoder's message.
+                message: String,
+            },
             /// The response could not be turned back into JSON.
             Encode {
                 /// Operation wire name.
@@ -210,6 +222,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
                     DispatchError::UnknownOperation(name) => write!(f, "unknown operation `{name}` of {}", #name),
                     DispatchError::Params { operation, message } => write!(f, "{operation}: invalid parameters: {message}"),
                     DispatchError::Call(e) => ::std::fmt::Display::fmt(e, f),
+                    DispatchError::Decode { operation, message } => write!(f, "{operation}: cannot decode the response: {message}"),
                     DispatchError::Encode { operation, message } => write!(f, "{operation}: cannot encode the response: {message}"),
                 }
             }
@@ -248,6 +261,26 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
         ) -> Result<::iotcloud_runtime::PreparedRequest, DispatchError> {
             match operation {
                 #(#prepare_arms)*
+                other => Err(DispatchError::UnknownOperation(other.to_string())),
+            }
+        }
+
+        /// A response body decoded by [`decode_output`].
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub struct DecodedOutput {
+            /// The typed value in the SDK's JSON form (wire names, list wrappers removed,
+            /// numbers and booleans normalised), as `dispatch` returns it.
+            pub value: ::iotcloud_runtime::export::serde_json::Value,
+            /// The typed value's pretty `Debug` text (secrets redacted).
+            pub debug: String,
+        }
+
+        /// Decodes a response body of `operation` into its typed response exactly as a call
+        /// would (lenient scalars, list wrappers), without calling anything; for tools and tests.
+        pub fn decode_output(operation: &str, body: &str) -> Result<DecodedOutput, DispatchError> {
+            match operation {
+                #(#decode_arms)*
                 other => Err(DispatchError::UnknownOperation(other.to_string())),
             }
         }

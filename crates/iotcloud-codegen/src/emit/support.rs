@@ -458,6 +458,20 @@ pub fn support_module() -> TokenStream {
                 handle.prepare(&op).await.map_err(super::DispatchError::Call)
             }
 
+            /// Decodes one operation's response body for `decode_output`.
+            pub(crate) fn decode<O>(body: &str) -> Result<super::DecodedOutput, super::DispatchError>
+            where
+                O: ::iotcloud_runtime::Operation,
+                O::Output: ::std::fmt::Debug + ::iotcloud_runtime::export::serde::Serialize,
+            {
+                let name = <O as ::iotcloud_runtime::Operation>::META.name;
+                let output: O::Output = ::iotcloud_runtime::export::serde_json::from_str(body)
+                    .map_err(|e| super::DispatchError::Decode { operation: name, message: e.to_string() })?;
+                let value = ::iotcloud_runtime::export::serde_json::to_value(&output)
+                    .map_err(|e| super::DispatchError::Encode { operation: name, message: e.to_string() })?;
+                Ok(super::DecodedOutput { value, debug: format!("{output:#?}") })
+            }
+
             /// Runs one operation for `dispatch`: JSON parameters in, JSON response (or the
             /// redacted prepared request) out.
             pub(crate) async fn run<O>(

@@ -67,6 +67,12 @@ pub async fn dispatch(
     params: Value,
     dry_run: bool,
 ) -> Result<Value, Failure> {
+    if service != "huawei-oceanconnect" && !settings.has_destination() {
+        return Err(Failure::Usage(format!(
+            "{service} needs a region: --region, ALIBABA_CLOUD_REGION_ID or region_id in the \
+             ~/.aliyun/config.json profile (or an endpoint: --endpoint)"
+        )));
+    }
     let handle = Handle::new(settings.config()?).map_err(|e| failure(operation, e))?;
     match service {
         "aliyun-iot" => call!(iotcloud::aliyun::iot, handle, operation, params, dry_run),

@@ -156,7 +156,7 @@ impl Settings {
     pub fn config(&self) -> Result<Config, Failure> {
         let mut b = Config::builder()
             .user_agent_suffix(format!("iotcloud-cli/{}", env!("CARGO_PKG_VERSION")));
-        if let Some(r) = &self.region {
+        if let Some(r) = self.region.clone().or_else(|| self.profile_region()) {
             b = b.region(r);
         }
         if let Some(e) = &self.endpoint {
@@ -197,6 +197,41 @@ impl Settings {
             b = b.client_identity_pem(read(cert, "--oc-client-cert")?, key);
         }
         Ok(b.build())
+    }
+}
+
+impl Settings {
+    /// Whether a region or an endpoint is known, so an Alibaba Cloud request has somewhere to go.
+    pub fn has_destination(&self) -> bool {
+        self.region.is_some() || self.endpoint.is_some() || self.profile_region().is_some()
+    }
+
+    /// The `region_id` of the selected profile of `~/.aliyun/config.json`, as the aliyun CLI uses it.
+    fn profile_region(&self) -> Option<String> {
+        let home = env_var("HOME").or_else(|| env_var("USERPROFILE"))?;
+        let text = std::fs::read_to_string(std::path::Path::new(&home).join(".aliyun/config.json"))
+            .ok()?;
+        let config: serde_json::Value = serde_json::from_str(&text).ok()?;
+        let name = self
+            .profile
+            .clone()
+            .or_else(|| env_var("ALIBABA_CLOUD_PROFILE"))
+            .or_else(|| {
+                config
+                    .get("current")
+                    .and_then(|c| c.as_str())
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| "default".to_string());
+        config
+            .get("profiles")?
+            .as_array()?
+            .iter()
+            .find(|p| p.get("name").and_then(|n| n.as_str()) == Some(name.as_str()))?
+            .get("region_id")?
+            .as_str()
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
     }
 }
 

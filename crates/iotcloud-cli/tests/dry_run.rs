@@ -131,3 +131,65 @@ fn query_device_dry_run() {
         insta::assert_snapshot!(serde_json::to_string_pretty(&req).expect("JSON"));
     });
 }
+
+#[test]
+fn region_and_credentials_from_the_selected_profile() {
+    let home = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(home.path().join(".aliyun")).expect("mkdir");
+    let config = serde_json::json!({
+        "current": "default",
+        "profiles": [
+            {"name": "default", "mode": "AK", "access_key_id": "id-default", "access_key_secret": "s1", "region_id": "cn-shanghai"},
+            {"name": "work", "mode": "AK", "access_key_id": "id-work", "access_key_secret": "s2", "region_id": "cn-hangzhou"},
+        ]
+    });
+    std::fs::write(home.path().join(".aliyun/config.json"), config.to_string())
+        .expect("write config");
+    let out = common::bare()
+        .env("HOME", home.path())
+        .args([
+            "--profile",
+            "work",
+            "aliyun-iot",
+            "query-product",
+            "--product-key",
+            "pk",
+            "--dry-run",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let req: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let url = req["url"].as_str().unwrap_or_default();
+    assert!(
+        url.starts_with("https://iot.cn-hangzhou.aliyuncs.com/?"),
+        "{url}"
+    );
+    assert!(
+        url.contains("AccessKeyId=id-work") && url.contains("RegionId=cn-hangzhou"),
+        "{url}"
+    );
+
+    let no_region = common::bare()
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "a")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "b")
+        .args([
+            "aliyun-iot",
+            "query-product",
+            "--product-key",
+            "pk",
+            "--dry-run",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        no_region.status.code(),
+        Some(2),
+        "no region anywhere is a usage error"
+    );
+}

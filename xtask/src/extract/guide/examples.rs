@@ -56,8 +56,8 @@ const TARGETED: &[(&str, &str, &str, &str)] = &[
     (
         "ListProductByTags",
         "\"ProductB: \"Bulbs\"",
-        "\"ProductB\": \"Bulbs\"",
-        "closing quote of key `ProductB` moved behind the colon (L2836)",
+        "\"ProductName\": \"Bulbs\"",
+        "`\"ProductB: \"Bulbs\"` is a broken key; ProductName is the one member of table 2-15 the example lacks (L2836)",
     ),
     (
         "InvokeThingService",

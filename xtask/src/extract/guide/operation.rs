@@ -304,6 +304,15 @@ pub fn build(
         wire_names_from_example(&mut request, ex, &mut ctx);
     }
 
+    // Tables that document the inside of a JSON string (Args, Items, Configuration, ...) are no
+    // type of any field: their members are folded into the owning field's description.
+    let owners: BTreeMap<String, u32> = parent
+        .iter()
+        .zip(&names)
+        .filter_map(|(p, n)| Some((n.clone()?, all[p.as_ref()?.0].rows[p.as_ref()?.1].line)))
+        .collect();
+    fold_json_structs(&mut request, &mut response, &mut structs, &owners);
+
     // Request facts.
     let known: Vec<String> = request.iter().map(|f| f.name.clone()).collect();
     let mut one_of = Vec::new();
@@ -433,6 +442,78 @@ fn wire_names_from_example(
             f.doc_name = Some(f.name.clone());
             f.rust = snake_case(&single);
             f.name = single;
+        }
+    }
+}
+
+/// Struct names reachable from the request and response fields.
+fn reachable(request: &[Field], response: &[Field], structs: &[StructDef]) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut todo: Vec<String> = request
+        .iter()
+        .chain(response)
+        .filter_map(|f| f.ty.struct_name().map(str::to_string))
+        .collect();
+    while let Some(n) = todo.pop() {
+        if seen.contains(&n) {
+            continue;
+        }
+        if let Some(s) = structs.iter().find(|s| s.name == n) {
+            todo.extend(
+                s.fields
+                    .iter()
+                    .filter_map(|f| f.ty.struct_name().map(str::to_string)),
+            );
+        }
+        seen.push(n);
+    }
+    seen
+}
+
+/// Fold every struct no field's type reaches into the description of the row that refers to it
+/// (found by source line), innermost first.
+fn fold_json_structs(
+    request: &mut [Field],
+    response: &mut [Field],
+    structs: &mut Vec<StructDef>,
+    owners: &BTreeMap<String, u32>,
+) {
+    let used = reachable(request, response, structs);
+    let mut i = structs.len();
+    while i > 0 {
+        i -= 1;
+        if used.contains(&structs[i].name) {
+            continue;
+        }
+        let s = structs.remove(i);
+        let Some(&line) = owners.get(&s.name) else {
+            structs.insert(i, s);
+            continue;
+        };
+        let mut text = format!("{}:", s.name);
+        for f in &s.fields {
+            let ty = if f.ty == TypeRef::Object {
+                String::new()
+            } else {
+                format!("（{}）", f.ty)
+            };
+            text.push_str(&format!(
+                "\n• {}{ty}：{}",
+                f.name,
+                f.description.replace('\n', " ")
+            ));
+        }
+        let owner = request
+            .iter_mut()
+            .chain(response.iter_mut())
+            .chain(structs.iter_mut().flat_map(|d| d.fields.iter_mut()))
+            .find(|f| f.source.line == line);
+        match owner {
+            Some(f) => {
+                f.description.push('\n');
+                f.description.push_str(&text);
+            }
+            None => structs.insert(i, s),
         }
     }
 }

@@ -283,10 +283,7 @@ fn register(ctx: &mut Ctx) -> Outcome {
         ),
     ]);
     ctx.state.devices.insert(device.iot_id.clone(), device);
-    let mut out = ctx.template();
-    // Start from what was registered: the example's Nickname is not this device's.
-    out.insert("Data".into(), data);
-    Ok(out)
+    Ok(ctx.created("Data", data))
 }
 
 fn detail(ctx: &mut Ctx) -> Outcome {
@@ -331,10 +328,10 @@ fn status(ctx: &mut Ctx) -> Outcome {
 }
 
 fn batch_state(ctx: &mut Ctx) -> Outcome {
-    let mut ids = ctx.list("IotIds");
+    let mut ids = ctx.list(ctx.wire(&["IotIds", "IotId"]));
     if ids.is_empty() {
         let pk = ctx.req("ProductKey")?;
-        for name in ctx.list("DeviceName") {
+        for name in ctx.list(ctx.wire(&["DeviceName", "DeviceNames"])) {
             if let Some(id) = ctx.state.device_id(None, Some(&pk), Some(&name)) {
                 ids.push(id);
             }
@@ -377,7 +374,7 @@ fn enable(ctx: &mut Ctx) -> Outcome {
 fn batch_check(ctx: &mut Ctx) -> Outcome {
     let pk = ctx.req("ProductKey")?;
     ctx.product(&pk)?;
-    let names = ctx.list("DeviceName");
+    let names = ctx.list(ctx.wire(&["DeviceName", "DeviceNames"]));
     if names.is_empty() {
         return Err(Failure::business("iot.device.NoneDeviceNameElement"));
     }
@@ -502,7 +499,13 @@ fn nicknames(ctx: &mut Ctx) -> Outcome {
     if entries.is_empty() {
         if let Some(Value::Array(list)) = ctx.json("DeviceNicknameInfo")? {
             for item in list {
-                let get = |k: &str| item.get(k).and_then(Value::as_str).map(str::to_string);
+                let get = |k: &str| {
+                    let camel = format!("{}{}", k[..1].to_ascii_lowercase(), &k[1..]);
+                    item.get(k)
+                        .or_else(|| item.get(&camel))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                };
                 let mut m = std::collections::BTreeMap::new();
                 for k in ["IotId", "ProductKey", "DeviceName", "Nickname"] {
                     if let Some(v) = get(k) {
@@ -587,7 +590,7 @@ fn delete_prop(ctx: &mut Ctx) -> Outcome {
 
 fn by_tags(ctx: &mut Ctx) -> Outcome {
     let tags: Vec<(String, String)> = ctx
-        .structs("Tag")
+        .structs(ctx.wire(&["Tag", "Tags"]))
         .into_iter()
         .map(|m| {
             (
@@ -643,8 +646,17 @@ fn add_topo(ctx: &mut Ctx) -> Outcome {
         if let Some(Value::Array(list)) = ctx.json("DeviceListStr")? {
             for item in list {
                 let mut m = std::collections::BTreeMap::new();
-                for k in ["IotId", "ProductKey", "DeviceName"] {
-                    if let Some(v) = item.get(k).and_then(Value::as_str) {
+                // The document's example spells the members in camelCase.
+                for (k, alt) in [
+                    ("IotId", "iotId"),
+                    ("ProductKey", "productKey"),
+                    ("DeviceName", "deviceName"),
+                ] {
+                    if let Some(v) = item
+                        .get(k)
+                        .or_else(|| item.get(alt))
+                        .and_then(Value::as_str)
+                    {
                         m.insert(k.to_string(), v.to_string());
                     }
                 }

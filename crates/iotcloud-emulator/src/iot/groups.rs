@@ -174,11 +174,7 @@ fn create(ctx: &mut Ctx) -> Outcome {
     };
     let data = summary(&g);
     ctx.state.groups.insert(id, g);
-    let mut out = ctx.template();
-    // Start from what was created: the example's GroupDesc is not this group's.
-    let shaped = super::shape(&Value::Null, data);
-    out.insert("Data".into(), shaped);
-    Ok(out)
+    Ok(ctx.created("Data", data))
 }
 
 fn update(ctx: &mut Ctx) -> Outcome {
@@ -205,7 +201,7 @@ fn delete(ctx: &mut Ctx) -> Outcome {
 }
 
 fn named_devices(ctx: &Ctx) -> Vec<Option<String>> {
-    ctx.structs("Devices")
+    ctx.structs(ctx.wire(&["Devices", "Device"]))
         .iter()
         .map(|m| {
             ctx.state.device_id(
@@ -402,7 +398,7 @@ fn devices(ctx: &mut Ctx) -> Outcome {
 
 fn by_tags(ctx: &mut Ctx) -> Outcome {
     let wanted: Vec<(String, String)> = ctx
-        .structs("Tags")
+        .structs(ctx.wire(&["Tags", "Tag"]))
         .into_iter()
         .map(|m| {
             (

@@ -180,7 +180,7 @@ fn invoke_many(ctx: &mut Ctx) -> Outcome {
     ctx.product(&pk)?;
     let identifier = ctx.req("Identifier")?;
     let input = args(ctx)?;
-    let names = ctx.list("DeviceNames");
+    let names = ctx.list(ctx.wire(&["DeviceNames", "DeviceName"]));
     for n in &names {
         if ctx.state.device_id(None, Some(&pk), Some(n)).is_none() {
             return Err(Failure::business("iot.device.NotExistedDevice"));

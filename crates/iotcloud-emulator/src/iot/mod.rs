@@ -108,6 +108,16 @@ impl Ctx<'_> {
         }
     }
 
+    /// The wire name the spec uses for a parameter, among spellings the documents use for it
+    /// (`Devices`/`Device`); the first candidate when the spec has none of them.
+    pub fn wire(&self, candidates: &[&'static str]) -> &'static str {
+        candidates
+            .iter()
+            .copied()
+            .find(|c| self.op.param(c).is_some())
+            .unwrap_or(candidates[0])
+    }
+
     /// A flattened list of scalars (`Name.1`, `Name.2`).
     pub fn list(&self, name: &str) -> Vec<String> {
         validate::list_values(name, self.params)
@@ -164,6 +174,31 @@ impl Ctx<'_> {
     pub fn respond(&self, path: &str, value: Value) -> Map<String, Value> {
         let mut out = self.template();
         put(&mut out, path, value);
+        out
+    }
+
+    /// The response with a freshly created object at `path`: shaped by the example (formats,
+    /// wrappers) but holding only the fields of `value`, since the example's other values belong
+    /// to a different object.
+    pub fn created(&self, path: &str, value: Value) -> Map<String, Value> {
+        let mut out = self.template();
+        let keys: Vec<String> = value
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        put(&mut out, path, value);
+        let mut cur = Some(&mut out);
+        let parts: Vec<&str> = path.split('.').collect();
+        for (i, part) in parts.iter().enumerate() {
+            let Some(map) = cur.take() else { break };
+            if i + 1 == parts.len() {
+                if let Some(Value::Object(obj)) = map.get_mut(*part) {
+                    obj.retain(|k, _| keys.contains(k));
+                }
+            } else if let Some(Value::Object(next)) = map.get_mut(*part) {
+                cur = Some(next);
+            }
+        }
         out
     }
 

@@ -106,12 +106,7 @@ pub fn info(ctx: &Ctx, p: &Product) -> Value {
 }
 
 fn tags_of(ctx: &Ctx) -> Vec<(String, String)> {
-    let name = if ctx.op.param("ProductTag").is_some() {
-        "ProductTag"
-    } else {
-        "ProductTags"
-    };
-    ctx.structs(name)
+    ctx.structs(ctx.wire(&["ProductTags", "ProductTag"]))
         .into_iter()
         .map(|m| {
             (
@@ -174,9 +169,7 @@ fn create(ctx: &mut Ctx) -> Outcome {
         ),
     ]);
     ctx.state.products.insert(key.clone(), product);
-    let mut out = ctx.template();
-    // The example's Data carries fields of a senior product; start from what was created.
-    out.insert("Data".into(), data);
+    let mut out = ctx.created("Data", data);
     out.insert("ProductKey".into(), json!(key));
     Ok(out)
 }
@@ -278,7 +271,7 @@ fn update_tags(ctx: &mut Ctx) -> Outcome {
 fn delete_tags(ctx: &mut Ctx) -> Outcome {
     let key = ctx.req("ProductKey")?;
     ctx.product(&key)?;
-    let keys = ctx.list("ProductTagKey");
+    let keys = ctx.list(ctx.wire(&["ProductTagKeys", "ProductTagKey"]));
     if let Some(p) = ctx.state.products.get_mut(&key) {
         for k in keys {
             p.tags.remove(&k);

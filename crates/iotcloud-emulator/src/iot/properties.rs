@@ -113,7 +113,7 @@ fn set_many(ctx: &mut Ctx) -> Outcome {
     ctx.product(&pk)?;
     let items = items(ctx)?;
     let mut ids = Vec::new();
-    for name in ctx.list("DeviceNames") {
+    for name in ctx.list(ctx.wire(&["DeviceNames", "DeviceName"])) {
         ids.push(
             ctx.state
                 .device_id(None, Some(&pk), Some(&name))
@@ -262,7 +262,7 @@ fn paths(ctx: &Ctx, items: &str, has_next: &str, next: &str) -> (String, String,
 fn histories(ctx: &mut Ctx) -> Outcome {
     let id = ctx.device_id()?;
     let (start, end, asc, size) = cursor(ctx)?;
-    let identifiers = ctx.list("Identifiers");
+    let identifiers = ctx.list(ctx.wire(&["Identifiers", "Identifier"]));
     let device = ctx.state.devices.get(&id).cloned().unwrap_or_default();
     let mut infos = Vec::new();
     let mut more_any = false;
@@ -348,7 +348,7 @@ fn set_desired(ctx: &mut Ctx) -> Outcome {
 
 fn query_desired(ctx: &mut Ctx) -> Outcome {
     let id = ctx.device_id()?;
-    let wanted = ctx.list("Identifiers");
+    let wanted = ctx.list(ctx.wire(&["Identifiers", "Identifier"]));
     let list: Vec<Value> = ctx
         .state
         .devices

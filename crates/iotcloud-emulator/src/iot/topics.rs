@@ -188,7 +188,7 @@ fn create_route(ctx: &mut Ctx) -> Outcome {
             "iot.messagebroker.InvalidFormattedSrcTopicName",
         ));
     }
-    let dst = ctx.list("DstTopic");
+    let dst = ctx.list(ctx.wire(&["DstTopic", "DstTopics"]));
     if dst.is_empty() {
         return Err(Failure::business(
             "iot.messagebroker.NoneElementDestTopicNameInArray",
@@ -207,7 +207,7 @@ fn create_route(ctx: &mut Ctx) -> Outcome {
 
 fn delete_route(ctx: &mut Ctx) -> Outcome {
     let src = ctx.req("SrcTopic")?;
-    let dst = ctx.list("DstTopic");
+    let dst = ctx.list(ctx.wire(&["DstTopic", "DstTopics"]));
     let mut failed = Vec::new();
     if let Some(set) = ctx.state.routes.get_mut(&src) {
         for t in dst {

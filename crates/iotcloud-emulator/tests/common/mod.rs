@@ -320,3 +320,23 @@ pub fn example_params(op: &Operation) -> Vec<(String, String)> {
     }
     out
 }
+
+/// The spec of `api-spec/aliyun-iot.yaml`, loaded once.
+pub fn iot_spec() -> &'static iotcloud_spec::ServiceSpec {
+    static SPEC: std::sync::OnceLock<iotcloud_spec::ServiceSpec> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../api-spec/aliyun-iot.yaml");
+        iotcloud_spec::load(&path).expect("spec loads").spec
+    })
+}
+
+/// The spec's wire name of a parameter of `op`, among the spellings the documents use.
+pub fn wire(op: &str, candidates: &[&'static str]) -> &'static str {
+    let op = iot_spec().operation(op).expect("operation in spec");
+    candidates
+        .iter()
+        .copied()
+        .find(|c| op.param(c).is_some())
+        .unwrap_or(candidates[0])
+}

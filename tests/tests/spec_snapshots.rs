@@ -198,3 +198,26 @@ fn every_service_loads() {
         assert_eq!(load(s).spec.service.name, *s);
     }
 }
+
+/// No snapshot is left behind by a renamed or removed operation.
+#[test]
+fn no_orphan_spec_snapshots() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let mut expected: Vec<String> = Vec::new();
+    for s in SERVICES {
+        expected.push(format!("{s}__service.snap"));
+        expected.push(format!("{s}__errors.snap"));
+        for op in &load(s).spec.operations {
+            expected.push(format!("{s}__{}.snap", op.name));
+        }
+    }
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = SERVICES.iter().any(|s| name.starts_with(&format!("{s}__")));
+        assert!(
+            !ours || !name.ends_with(".snap") || expected.contains(&name),
+            "orphan snapshot {name}"
+        );
+    }
+}

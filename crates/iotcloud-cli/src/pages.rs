@@ -29,6 +29,7 @@ pub async fn run(
         if let Ok(s) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
             bar.set_style(s);
         }
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     });
     let mut request = first;
@@ -62,7 +63,11 @@ pub async fn run(
             bar.set_message(format!("page {pages}, {items}{of} items"));
             bar.tick();
         }
-        output::print(&answer, style)?;
+        // The spinner steps aside while the page is printed, so a shared terminal stays readable.
+        match &progress {
+            Some(bar) => bar.suspend(|| output::print(&answer, style))?,
+            None => output::print(&answer, style)?,
+        }
         match next_request(paging, &request, &answer) {
             Some(next) => request = next,
             None => break,

@@ -188,6 +188,21 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Field-wise sum.
+    pub fn plus(&self, o: &Counts) -> Counts {
+        Counts {
+            operations: self.operations + o.operations,
+            parameters: self.parameters + o.parameters,
+            response_fields: self.response_fields + o.response_fields,
+            structs: self.structs + o.structs,
+            examples: self.examples + o.examples,
+            errors: self.errors + o.errors,
+            repairs: self.repairs + o.repairs,
+            overrides: self.overrides + o.overrides,
+            warnings: self.warnings + o.warnings,
+        }
+    }
+
     /// Counts a service.
     pub fn of(s: &ServiceOutput) -> Counts {
         let ops = &s.spec.operations;
@@ -222,13 +237,12 @@ impl Counts {
 /// The printed summary: one line per service with its counts, then every repair and warning as `file:line`.
 pub fn summary(outputs: &[ServiceOutput]) -> String {
     let mut text = String::new();
-    for s in outputs {
-        let c = Counts::of(s);
+    let mut total = Counts::default();
+    let line = |text: &mut String, name: &str, c: &Counts| {
         let _ = writeln!(
             text,
-            "{:<22} operations {:>3}  parameters {:>4}  response fields {:>4}  structs {:>3}  examples {:>3}  \
+            "{name:<25} operations {:>3}  parameters {:>4}  response fields {:>4}  structs {:>3}  examples {:>3}  \
              error codes {:>3}  repairs {:>3}  overrides applied {:>3}  warnings {:>3}",
-            s.file_name(),
             c.operations,
             c.parameters,
             c.response_fields,
@@ -239,7 +253,13 @@ pub fn summary(outputs: &[ServiceOutput]) -> String {
             c.overrides,
             c.warnings
         );
+    };
+    for s in outputs {
+        let c = Counts::of(s);
+        total = total.plus(&c);
+        line(&mut text, &s.file_name(), &c);
     }
+    line(&mut text, "total", &total);
     for s in outputs {
         for n in &s.notes {
             let kind = match n.kind {

@@ -52,7 +52,7 @@ pub fn validate_rpc(op: &Operation, params: &Params) -> Result<(), Failure> {
 /// Whether a request parameter (scalar or flattened list/struct) was given.
 pub fn present(op: &Operation, name: &str, params: &Params) -> bool {
     match op.param(name) {
-        Some(field) if field.ty.is_list() || field.ty.struct_name().is_some() => {
+        Some(field) if !field.json && (field.ty.is_list() || field.ty.struct_name().is_some()) => {
             let prefix = format!("{name}.");
             params.keys().any(|k| k.starts_with(&prefix))
         }
@@ -121,6 +121,14 @@ pub fn list_structs(name: &str, params: &Params) -> Vec<BTreeMap<String, String>
 }
 
 fn check_field(op: &Operation, field: &Field, wire: &str, params: &Params) -> Result<(), Failure> {
+    if field.json {
+        // A JSON document travels as one string, whatever type describes its shape.
+        return match params.get(wire).filter(|v| !v.is_empty()) {
+            Some(v) => check_scalar(field, &TypeRef::String, wire, v),
+            None if field.required => Err(Failure::missing(wire)),
+            None => Ok(()),
+        };
+    }
     match &field.ty {
         TypeRef::List(inner) => {
             if let Some(v) = params.get(wire) {

@@ -397,7 +397,18 @@ fn get_shadow(ctx: &mut Ctx) -> Outcome {
         .map(shadow_document)
         .unwrap_or(Value::Null);
     let mut out = ctx.template();
-    out.insert("ShadowMessage".into(), Value::String(doc.to_string()));
+    // The service sends the document as JSON text; the spec may declare it an object instead.
+    let as_object = ctx
+        .op
+        .response
+        .iter()
+        .any(|f| f.name == "ShadowMessage" && f.ty == iotcloud_spec::TypeRef::Object);
+    let value = if as_object {
+        doc
+    } else {
+        Value::String(doc.to_string())
+    };
+    out.insert("ShadowMessage".into(), value);
     Ok(out)
 }
 

@@ -251,6 +251,12 @@ fn add_field(op: &Operation, field: &Field, out: &mut Vec<(String, String)>, for
     if !wanted || already || COMMON.contains(&field.name.as_str()) {
         return;
     }
+    if field.json {
+        // A JSON document carried in a string, whatever type names its shape.
+        let v = scalar(op, field, &TypeRef::String, &[&field.name, &doc]);
+        out.push((field.name.clone(), v));
+        return;
+    }
     match &field.ty {
         TypeRef::List(inner) => match inner.as_ref() {
             TypeRef::Struct(name) => {

@@ -7,6 +7,8 @@
 //! - `POST /_emulator/devices/status` `{"IotId"|"ProductKey"+"DeviceName", "Status": "ONLINE"}`
 //! - `POST /_emulator/devices/properties` `{"IotId"|..., "Items": {"temp": 21.5}, "Time": ms?}`
 //! - `POST /_emulator/oceanconnect/devices` `{"deviceId", "nodeId", "online"}`
+//! - `GET /_emulator/sign?Action=QueryProductList&CurrentPage=1&PageSize=10` signs the given
+//!   parameters with the first configured access key (for curl; `Version` defaults to the Iot one)
 
 use crate::app::{lock, App, Incoming};
 use crate::faults::FaultRule;
@@ -189,6 +191,7 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
             crate::oceanconnect::upsert_device(&mut lock(&app.state), device);
             saved(app, out).await
         }
+        (Method::GET, "/_emulator/sign") => sign(app, &req, query),
         _ => reply(
             404,
             json!({"Code": "NotFound", "Message": format!("{} {path} is not an inspection endpoint", req.method)}),
@@ -206,4 +209,63 @@ async fn saved(app: &App, body: Value) -> Response {
         Ok(()) => reply(200, body),
         Err(e) => reply(500, json!({"Code": "InternalError", "Message": e})),
     }
+}
+
+/// Sign `query` (an RPC request's own parameters) for POST with the first access key, adding
+/// the common parameters, and answer the URL and a ready curl command.
+fn sign(app: &App, req: &Incoming, mut params: Vec<(String, String)>) -> Response {
+    use crate::auth::signature;
+    let Some(key) = app.config.credentials.access_keys.first() else {
+        return bad("no access key is configured");
+    };
+    if !params.iter().any(|(k, _)| k == "Action") {
+        return bad("give the request's parameters, Action included, in the query string");
+    }
+    let host = req
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_string();
+    let now = time::OffsetDateTime::now_utc();
+    let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    let defaults = [
+        ("Format", "JSON".to_string()),
+        ("Version", "2018-01-20".to_string()),
+        ("AccessKeyId", key.id.clone()),
+        ("SignatureMethod", "HMAC-SHA1".to_string()),
+        ("SignatureVersion", "1.0".to_string()),
+        ("SignatureNonce", wire::request_id()),
+        ("Timestamp", now.format(&f).unwrap_or_default()),
+        ("RegionId", "cn-shanghai".to_string()),
+    ];
+    for (k, v) in defaults {
+        if !params.iter().any(|(name, _)| name == k) {
+            params.push((k.to_string(), v));
+        }
+    }
+    if let Some(token) = &key.security_token {
+        params.push(("SecurityToken".into(), token.clone()));
+    }
+    params.retain(|(k, _)| k != "Signature");
+    let string_to_sign = signature::string_to_sign("POST", &params);
+    params.push((
+        "Signature".into(),
+        signature::signature(&key.secret, &string_to_sign),
+    ));
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                signature::percent_encode(k),
+                signature::percent_encode(v)
+            )
+        })
+        .collect();
+    let url = format!("http://{host}/?{}", query.join("&"));
+    reply(
+        200,
+        json!({"method": "POST", "url": url, "string_to_sign": string_to_sign, "curl": format!("curl -s -X POST '{url}'")}),
+    )
 }

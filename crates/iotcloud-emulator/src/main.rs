@@ -75,9 +75,10 @@ async fn main() -> std::process::ExitCode {
             app.app_id, app.secret
         );
     }
-    println!("Alibaba requests must be signed (section 2.5), e.g. with the iotcloud CLI:");
-    println!("  ALIBABA_CLOUD_ACCESS_KEY_ID=emulator-demo-id ALIBABA_CLOUD_ACCESS_KEY_SECRET=emulator-demo-secret \\");
-    println!("    iotcloud --endpoint {url} aliyun-iot query-product-list --current-page 1 --page-size 10");
+    println!("Alibaba requests must be signed (section 2.5); the emulator signs one for curl with the demo key:");
+    println!(
+        "  curl -s -X POST \"$(curl -s '{url}/_emulator/sign?Action=QueryProductList&CurrentPage=1&PageSize=10' | sed -E 's/.*\"url\":\"([^\"]*)\".*/\\1/')\""
+    );
     if tokio::signal::ctrl_c().await.is_err() {
         eprintln!("iotcloud-emulator: cannot wait for Ctrl-C; stopping");
     }

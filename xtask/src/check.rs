@@ -10,6 +10,7 @@ const DIFF_LINES: usize = 40;
 /// The outcome: every problem as `file:line: key: rule` (or a diff for a stale file).
 #[derive(Debug, Default)]
 pub struct Report {
+    /// Every problem, in the order found.
     pub problems: Vec<String>,
     /// Specs loaded and validated.
     pub checked: Vec<String>,

@@ -7,12 +7,19 @@ use iotcloud_spec::{naming, Constraints, Field, Location, SourceRef, TypeRef};
 /// The cells of one parameter row, as read from the document.
 #[derive(Debug, Clone, Default)]
 pub struct RowCells {
+    /// Name cell (the wire name).
     pub name: String,
+    /// Type cell as printed (`String(256)`).
     pub ty: String,
+    /// Required cell through the value map; `None` when the row has none.
     pub required: Option<bool>,
+    /// Location cell (REST tables).
     pub location: Option<Location>,
+    /// Example cell.
     pub example: Option<String>,
+    /// Description paragraphs, joined by blank lines.
     pub description: String,
+    /// 1-based line of the row.
     pub line: u32,
 }
 

@@ -23,10 +23,13 @@ use std::path::Path;
 /// One extracted service, ready to write.
 #[derive(Debug, Clone)]
 pub struct ServiceOutput {
+    /// The service after overrides.
     pub spec: ServiceSpec,
     /// The YAML text of `api-spec/<service>.yaml`.
     pub yaml: String,
+    /// Repairs and warnings of the readers, in document order.
     pub notes: Vec<Note>,
+    /// Entries of `api-spec/overrides/<service>.yaml` applied.
     pub overrides_applied: usize,
 }
 
@@ -176,14 +179,23 @@ pub fn render(spec: &ServiceSpec) -> Result<String, String> {
 /// Counts of one service, as printed in the summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Operations.
     pub operations: usize,
+    /// Top-level request parameters (service common parameters excluded).
     pub parameters: usize,
+    /// Top-level response fields.
     pub response_fields: usize,
+    /// Struct definitions.
     pub structs: usize,
+    /// Request plus response examples parsed.
     pub examples: usize,
+    /// Error codes in the catalogue.
     pub errors: usize,
+    /// Repair notes (mechanical fixes of broken examples).
     pub repairs: usize,
+    /// Overrides applied.
     pub overrides: usize,
+    /// Warning notes.
     pub warnings: usize,
 }
 

@@ -77,9 +77,12 @@ impl Ctx<'_> {
     }
 }
 
+/// A field from its row. `link` is the struct table the row refers to; `cases` is set when
+/// several tables describe the row's JSON document by case (Configuration, per rule-action Type).
 fn make_field(
     row: &Row,
     link: Option<&str>,
+    cases: bool,
     known: &BTreeMap<String, String>,
     ctx: &mut Ctx<'_>,
 ) -> Field {
@@ -91,12 +94,18 @@ fn make_field(
         .and_then(|r| r.strip_suffix('>'))
         .and_then(|t| known.get(t));
     let link = link.or(inner.map(String::as_str));
-    // A string carrying JSON whose shape has its own table (Args, Items, Configuration), or a
-    // list documented as `List` but sent as a JSON string (`为JSON字符串形式`).
-    let json_with_table = link.is_some()
+    // A string carrying JSON whose shape has its own table (Args, Items) is typed with the struct
+    // and `json: true`, as is a list documented `List` but sent as a JSON string (`为JSON字符串形式`).
+    let json_with_table = (link.is_some() || cases)
         && (printed == "String" || (printed.starts_with("List") && mentions_json(&desc)));
     let ty = if json_with_table {
-        TypeRef::String
+        match link {
+            Some(s) if !cases && printed.starts_with("List") => {
+                TypeRef::List(Box::new(TypeRef::Struct(s.to_string())))
+            }
+            Some(s) if !cases => TypeRef::Struct(s.to_string()),
+            _ => TypeRef::String,
+        }
     } else {
         let (ty, warning) = map_type(printed, link);
         if let Some(w) = warning {
@@ -106,8 +115,8 @@ fn make_field(
     };
     let (enum_values, dups) = describe::enum_values(&desc);
     // `JSON` among enumeration values (DataType: JSON/BINARY) is not a JSON document.
-    let json = matches!(ty, TypeRef::String)
-        && (json_with_table || (mentions_json(&desc) && enum_values.is_empty()));
+    let json = json_with_table
+        || (matches!(ty, TypeRef::String) && mentions_json(&desc) && enum_values.is_empty());
     for d in dups {
         ctx.note(
             NoteKind::Warning,
@@ -188,6 +197,7 @@ pub fn build(
     let parent = parents(&all);
     let mut names: Vec<Option<String>> = vec![None; all.len()];
     let mut linked: BTreeMap<(usize, usize), String> = BTreeMap::new();
+    let mut links: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     for (k, t) in all.iter().enumerate() {
         let Some(title) = &t.title else { continue };
         let mut name = struct_name(title);
@@ -206,6 +216,7 @@ pub fn build(
         }
         match parent[k] {
             Some(pr) => {
+                *links.entry(pr).or_insert(0) += 1;
                 linked.entry(pr).or_insert_with(|| name.clone());
             }
             None => ctx.note(
@@ -226,7 +237,16 @@ pub fn build(
             .rows
             .iter()
             .enumerate()
-            .map(|(ri, r)| make_field(r, linked.get(&(k, ri)).map(String::as_str), &known, ctx))
+            .map(|(ri, r)| {
+                let cases = links.get(&(k, ri)).is_some_and(|&n| n > 1);
+                make_field(
+                    r,
+                    linked.get(&(k, ri)).map(String::as_str),
+                    cases,
+                    &known,
+                    ctx,
+                )
+            })
             .collect()
     };
     let mut request: Vec<Field> = fields_of(0, &mut ctx)
@@ -304,7 +324,7 @@ pub fn build(
         wire_names_from_example(&mut request, ex, &mut ctx);
     }
 
-    // Tables that document the inside of a JSON string (Args, Items, Configuration, ...) are no
+    // Tables that document a JSON string by case (Configuration per rule-action Type) are no
     // type of any field: their members are folded into the owning field's description.
     let owners: BTreeMap<String, u32> = parent
         .iter()

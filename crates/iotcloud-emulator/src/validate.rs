@@ -342,3 +342,176 @@ fn short(value: &str) -> String {
         value.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"
+service: {name: t, title: t, vendor: aliyun, product: T, api_version: '1', protocol: rpc, endpoint: x, auth: acs-hmac-sha1, sources: []}
+operations:
+- name: Op
+  rust: op
+  summary: s
+  source: {file: f}
+  http: {method: POST, path: /}
+  request:
+  - {name: Name, rust: name, type: string, required: true, constraints: {min_length: 4, max_length: 6, length_unit: cjk-double}}
+  - {name: Size, rust: size, type: integer, constraints: {minimum: 1, maximum: 50}}
+  - {name: Flag, rust: flag, type: boolean}
+  - {name: Kind, rust: kind, type: string, enum: [{value: A, description: a}, {value: B, description: b}]}
+  - {name: Doc, rust: doc, type: string, json: true}
+  - {name: Names, rust: names, type: list<string>, constraints: {max_items: 2}}
+  - {name: Tag, rust: tag, type: list<Tag>}
+  - {name: IotId, rust: iot_id, type: string}
+  - {name: Pk, rust: pk, type: string, requires: [Dn]}
+  - {name: Dn, rust: dn, type: string, requires: [Pk]}
+  one_of:
+  - {alternatives: [[IotId], [Pk, Dn]], required: true, text: t}
+  structs:
+  - name: Tag
+    fields:
+    - {name: TagKey, rust: tag_key, type: string, required: true}
+    - {name: TagValue, rust: tag_value, type: string}
+"#;
+
+    fn op() -> Operation {
+        let spec = iotcloud_spec::parse(std::path::Path::new("t.yaml"), SPEC).map(|l| l.spec);
+        let Ok(mut spec) = spec else {
+            panic!("{spec:?}")
+        };
+        spec.operations.remove(0)
+    }
+
+    fn check(pairs: &[(&str, &str)]) -> Result<(), (String, String)> {
+        let params: Params = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        validate_rpc(&op(), &params).map_err(|f| match f {
+            Failure::Gateway { code, message, .. } => (code, message),
+            Failure::Business { code, .. } => (code, String::new()),
+        })
+    }
+
+    fn fails(pairs: &[(&str, &str)], code: &str, names: &str) {
+        match check(pairs) {
+            Err((c, m)) => assert!(c == code && m.contains(names), "{pairs:?}: {c} {m}"),
+            Ok(()) => panic!("{pairs:?} accepted"),
+        }
+    }
+
+    #[test]
+    fn accepts_a_valid_request() {
+        let ok = check(&[
+            ("Name", "abcd"),
+            ("Size", "50"),
+            ("Flag", "TRUE"),
+            ("Kind", "B"),
+            ("Doc", "{\"a\":1}"),
+            ("Names.1", "x"),
+            ("Names.2", "y"),
+            ("Tag.1.TagKey", "k"),
+            ("IotId", "i"),
+        ]);
+        assert_eq!(ok, Ok(()));
+        assert_eq!(check(&[("Name", "中文"), ("Pk", "p"), ("Dn", "d")]), Ok(()));
+    }
+
+    #[test]
+    fn names_the_parameter_and_the_rule() {
+        fails(&[("IotId", "i")], "MissingParameter", "\"Name\"");
+        fails(
+            &[("Name", "abc"), ("IotId", "i")],
+            "InvalidParameter",
+            "at least 4",
+        );
+        fails(
+            &[("Name", "中文字a"), ("IotId", "i")],
+            "InvalidParameter",
+            "at most 6 characters long (got 7)",
+        );
+        fails(
+            &[("Name", "abcd"), ("Size", "51"), ("IotId", "i")],
+            "InvalidParameter",
+            "at most 50",
+        );
+        fails(
+            &[("Name", "abcd"), ("Size", "1.5"), ("IotId", "i")],
+            "InvalidParameter",
+            "\"Size\"",
+        );
+        fails(
+            &[("Name", "abcd"), ("Size", "99999999999"), ("IotId", "i")],
+            "InvalidParameter",
+            "32-bit",
+        );
+        fails(
+            &[("Name", "abcd"), ("Flag", "yes"), ("IotId", "i")],
+            "InvalidParameter",
+            "true or false",
+        );
+        fails(
+            &[("Name", "abcd"), ("Kind", "C"), ("IotId", "i")],
+            "InvalidParameter",
+            "one of A, B",
+        );
+        fails(
+            &[("Name", "abcd"), ("Doc", "{"), ("IotId", "i")],
+            "InvalidParameter",
+            "JSON",
+        );
+        fails(
+            &[
+                ("Name", "abcd"),
+                ("Names.1", "a"),
+                ("Names.2", "b"),
+                ("Names.3", "c"),
+                ("IotId", "i"),
+            ],
+            "InvalidParameter",
+            "at most 2 items",
+        );
+        fails(
+            &[("Name", "abcd"), ("Names", "a"), ("IotId", "i")],
+            "InvalidParameter",
+            "Names.1",
+        );
+        fails(
+            &[("Name", "abcd"), ("Names.0", "a"), ("IotId", "i")],
+            "InvalidParameter",
+            "numbered from 1",
+        );
+        fails(
+            &[("Name", "abcd"), ("Tag.1.TagValue", "v"), ("IotId", "i")],
+            "MissingParameter",
+            "Tag.1.TagKey",
+        );
+        fails(&[("Name", "abcd")], "MissingParameter", "IotId or Pk+Dn");
+        fails(
+            &[("Name", "abcd"), ("Pk", "p")],
+            "MissingParameter",
+            "\"Dn\"",
+        );
+    }
+
+    #[test]
+    fn flattened_lists_read_back_in_index_order() {
+        let params: Params = [
+            ("L.2", "b"),
+            ("L.10", "c"),
+            ("L.1", "a"),
+            ("S.2.K", "y"),
+            ("S.1.K", "x"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(list_values("L", &params), vec!["a", "b", "c"]);
+        let structs = list_structs("S", &params);
+        assert_eq!(
+            structs.iter().map(|m| m["K"].as_str()).collect::<Vec<_>>(),
+            vec!["x", "y"]
+        );
+    }
+}

@@ -38,7 +38,25 @@ static UNRESERVED: [bool; 256] = {
     t
 };
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+/// `%XY` for every byte value, upper-case hex: entry `b` is `ESCAPES[3 * b..3 * b + 3]`.
+static ESCAPES: [u8; 768] = {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut t = [0u8; 768];
+    let mut i = 0;
+    while i < 256 {
+        t[3 * i] = b'%';
+        t[3 * i + 1] = HEX[i >> 4];
+        t[3 * i + 2] = HEX[i & 0xF];
+        i += 1;
+    }
+    t
+};
+
+/// [`ESCAPES`] as text (it is ASCII).
+const ESCAPES_STR: &str = match std::str::from_utf8(&ESCAPES) {
+    Ok(s) => s,
+    Err(_) => panic!("the escape table is ASCII"),
+};
 
 /// Appends the RFC 3986 percent-encoding of `s` to `out`.
 #[inline]
@@ -53,9 +71,8 @@ pub fn percent_encode_into(s: &str, out: &mut String) {
         if run_start < i {
             out.push_str(&s[run_start..i]);
         }
-        out.push('%');
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 0xF) as usize] as char);
+        let j = 3 * b as usize;
+        out.push_str(&ESCAPES_STR[j..j + 3]);
         run_start = i + 1;
     }
     if run_start < bytes.len() {
@@ -70,27 +87,53 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
-/// Appends `percentEncode(text)` to `out` for text that is already percent-encoded
-/// (it only contains unreserved bytes, `%`, `=` and `&`), which is the case of a canonical query.
+/// Per byte: its encoding in the first 1 or 3 bytes, and that length in the fourth.
+static ENCODED4: [[u8; 4]; 256] = {
+    let mut t = [[0u8; 4]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = if UNRESERVED[i] {
+            [i as u8, 0, 0, 1]
+        } else {
+            [b'%', ESCAPES[3 * i + 1], ESCAPES[3 * i + 2], 3]
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Byte-level encoding (the hot path): branch-free, every input byte writes four bytes from a
+/// table into a stack buffer and advances by its encoded length; each 64-byte chunk is then
+/// appended with one copy.
 #[inline]
-fn encode_canonical_into(text: &str, out: &mut String) {
-    let bytes = text.as_bytes();
-    let mut run_start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if UNRESERVED[b as usize] {
-            continue;
+fn encode_bytes_into(src: &[u8], out: &mut Vec<u8>) {
+    const CHUNK: usize = 64;
+    let mut buf = [0u8; CHUNK * 3 + 1];
+    for chunk in src.chunks(CHUNK) {
+        let mut at = 0;
+        for &b in chunk {
+            let e = &ENCODED4[b as usize];
+            buf[at..at + 4].copy_from_slice(e);
+            at += e[3] as usize;
         }
-        if run_start < i {
-            out.push_str(&text[run_start..i]);
-        }
-        out.push('%');
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 0xF) as usize] as char);
-        run_start = i + 1;
+        out.extend_from_slice(&buf[..at]);
     }
-    if run_start < bytes.len() {
-        out.push_str(&text[run_start..]);
-    }
+}
+
+/// The first 8 bytes of a name as a big-endian integer (zero-padded): comparing these
+/// compares the names' prefixes in byte order.
+#[inline]
+fn prefix_key(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let mut p = [0u8; 8];
+    let n = b.len().min(8);
+    p[..n].copy_from_slice(&b[..n]);
+    u64::from_be_bytes(p)
+}
+
+fn into_string(v: Vec<u8>) -> String {
+    // Only ASCII is ever written into the buffers, so this never falls back.
+    String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The canonical query of `params`: sorted by name in byte order, names and values
@@ -262,61 +305,67 @@ impl fmt::Debug for SignedRpc {
 pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningKey) -> SignedRpc {
     // Encode every pair once: `enc[spans[i].0 .. spans[i].1]` is `name=value`.
     let raw_len: usize = params.iter().map(|(k, v, _)| k.len() + v.len() + 1).sum();
-    let mut enc = String::with_capacity(raw_len + raw_len / 4 + 16);
+    let mut enc: Vec<u8> = Vec::with_capacity(raw_len * 3);
     let mut spans: Vec<(u32, u32)> = Vec::with_capacity(params.len());
     for (k, v, _) in params {
         let start = enc.len();
-        percent_encode_into(k, &mut enc);
-        enc.push('=');
-        percent_encode_into(v, &mut enc);
+        encode_bytes_into(k.as_bytes(), &mut enc);
+        enc.push(b'=');
+        encode_bytes_into(v.as_bytes(), &mut enc);
         spans.push((start as u32, enc.len() as u32));
     }
-    let mut order: Vec<u32> = (0..params.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| {
-        params[a as usize]
-            .0
-            .as_bytes()
-            .cmp(params[b as usize].0.as_bytes())
+    // Sort by name in byte order: an 8-byte prefix compare settles most pairs cheaply.
+    let mut order: Vec<(u64, u32)> = params
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _, _))| (prefix_key(k), i as u32))
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            params[a.1 as usize]
+                .0
+                .as_bytes()
+                .cmp(params[b.1 as usize].0.as_bytes())
+        })
     });
 
     // String-to-sign straight from the encoded pairs, without materialising the canonical query.
-    let mut sts = String::with_capacity(method.len() + 5 + enc.len() + enc.len() / 3 + 16);
-    sts.push_str(method);
-    sts.push_str("&%2F&");
-    for (n, &i) in order.iter().enumerate() {
+    let mut sts: Vec<u8> = Vec::with_capacity(method.len() + 5 + enc.len() * 3);
+    sts.extend_from_slice(method.as_bytes());
+    sts.extend_from_slice(b"&%2F&");
+    for (n, &(_, i)) in order.iter().enumerate() {
         if n > 0 {
-            sts.push_str("%26");
+            sts.extend_from_slice(b"%26");
         }
         let (s, e) = spans[i as usize];
-        encode_canonical_into(&enc[s as usize..e as usize], &mut sts);
+        encode_bytes_into(&enc[s as usize..e as usize], &mut sts);
     }
     let mut sig = [0u8; 28];
-    let sig_len = key.sign_into(sts.as_bytes(), &mut sig);
+    let sig_len = key.sign_into(&sts, &mut sig);
     let sig = &sig[..sig_len];
 
-    let mut query = String::with_capacity(enc.len() + 48);
-    let mut body = String::new();
+    let mut query: Vec<u8> = Vec::with_capacity(enc.len() + 48);
+    let mut body: Vec<u8> = Vec::new();
     for ((_, _, placement), &(s, e)) in params.iter().zip(spans.iter()) {
         let target = match placement {
             Placement::Query => &mut query,
             Placement::Form => &mut body,
         };
         if !target.is_empty() {
-            target.push('&');
+            target.push(b'&');
         }
-        target.push_str(&enc[s as usize..e as usize]);
+        target.extend_from_slice(&enc[s as usize..e as usize]);
     }
     if !query.is_empty() {
-        query.push('&');
+        query.push(b'&');
     }
-    query.push_str("Signature=");
-    let signature = String::from_utf8_lossy(sig).into_owned();
-    percent_encode_into(&signature, &mut query);
+    query.extend_from_slice(b"Signature=");
+    encode_bytes_into(sig, &mut query);
     SignedRpc {
-        query,
-        body,
-        string_to_sign: sts,
-        signature,
+        query: into_string(query),
+        body: into_string(body),
+        string_to_sign: into_string(sts),
+        signature: into_string(sig.to_vec()),
     }
 }
 

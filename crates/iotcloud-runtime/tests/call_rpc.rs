@@ -524,7 +524,13 @@ async fn connect_timeout_is_named() {
 fn futures_and_errors_are_send_and_sync_where_users_need_it() {
     fn send<T: Send>(_: &T) {}
     fn send_sync_static<T: Send + Sync + 'static>() {}
-    let h = Handle::new(Config::builder().region("cn-shanghai").access_key("a", "b").build()).unwrap();
+    let h = Handle::new(
+        Config::builder()
+            .region("cn-shanghai")
+            .access_key("a", "b")
+            .build(),
+    )
+    .unwrap();
     let op = qdd();
     send(&h.call(&op));
     send(&h.prepare(&op));

@@ -310,8 +310,11 @@ fn list(ctx: &mut Ctx) -> Outcome {
 
 fn set_tags(ctx: &mut Ctx) -> Outcome {
     let g = group(ctx)?;
-    let Some(Value::Array(list)) = ctx.json("TagString")? else {
-        return Err(Failure::business("iot.group.InvalidFormattedTagString"));
+    // The document shows a list of {tagKey, tagValue}; a single object is taken as a list of one.
+    let list = match ctx.json("TagString")? {
+        Some(Value::Array(list)) => list,
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => return Err(Failure::business("iot.group.InvalidFormattedTagString")),
     };
     let mut tags = BTreeMap::new();
     for item in list {

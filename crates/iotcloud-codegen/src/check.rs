@@ -380,12 +380,13 @@ fn resolve_fields<'a>(
         let Some(ty) = resolve_type(cx, fcx, f, &f.ty, &fkey, owner) else {
             continue;
         };
-        if f.json && f.ty != TypeRef::String {
+        // `json: true` on a struct, list or object: a typed JSON document sent as text.
+        if f.json && f.enum_values.iter().len() > 0 && !matches!(f.ty, TypeRef::String) {
             cx.err(
                 Some(opname),
                 Some(&f.name),
                 format!("{fkey}.json"),
-                "`json: true` needs type string",
+                "a JSON document cannot also be an enumeration",
             );
         }
         if ok {

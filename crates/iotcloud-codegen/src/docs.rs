@@ -262,15 +262,14 @@ pub fn operation_docs(op: &Operation) -> Vec<String> {
             .map(|a| code(&a))
             .collect();
         let rule = if group.required {
-            "Exactly one of"
+            format!(
+                "One of {} must be given (when several are, the first takes precedence)",
+                alts.join(" or ")
+            )
         } else {
-            "At most one of"
+            format!("At most one of {} may be given", alts.join(" or "))
         };
-        out.push(format!(
-            "{rule} {} must be given: {}",
-            alts.join(" or "),
-            escape(&group.text)
-        ));
+        out.push(format!("{rule}: {}", escape(&group.text)));
     }
     out
 }

@@ -121,7 +121,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
     let decode_arms = model.ops.iter().map(|op| {
         let req = &op.request;
         let wire = &op.spec.name;
-        quote!(#wire => __support::decode::<types::#req>(body),)
+        quote!(#wire => __support::decode_body::<types::#req>(body),)
     });
     let support = support::support_module();
     let count = model.ops.len();

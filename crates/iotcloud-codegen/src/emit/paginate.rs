@@ -11,12 +11,17 @@ use crate::model::{FieldPath, OpModel, PageModel, Ty};
 /// `Option<&Parent>` of the last step of a path, starting at `output`.
 fn parent_chain(path: &FieldPath) -> TokenStream {
     let mut expr = quote!(Some(output));
-    for step in &path.steps[..path.steps.len() - 1] {
+    for (i, step) in path.steps[..path.steps.len() - 1].iter().enumerate() {
         let ident = &step.ident;
-        expr = if step.boxed {
-            quote!(#expr.and_then(|v| v.#ident.as_deref()))
+        let access = if step.boxed {
+            quote!(as_deref)
         } else {
-            quote!(#expr.and_then(|v| v.#ident.as_ref()))
+            quote!(as_ref)
+        };
+        expr = if i == 0 {
+            quote!(output.#ident.#access())
+        } else {
+            quote!(#expr.and_then(|v| v.#ident.#access()))
         };
     }
     expr
@@ -24,8 +29,14 @@ fn parent_chain(path: &FieldPath) -> TokenStream {
 
 /// An integer (or boolean) at the end of a path, as `Option<i64>` (`Option<bool>`).
 fn scalar(path: &FieldPath) -> TokenStream {
-    let parent = parent_chain(path);
     let last = &path.steps[path.steps.len() - 1].ident;
+    if path.steps.len() == 1 {
+        return match path.ty {
+            Ty::I32 => quote!(output.#last.map(i64::from)),
+            _ => quote!(output.#last),
+        };
+    }
+    let parent = parent_chain(path);
     match path.ty {
         Ty::I32 => quote!(#parent.and_then(|v| v.#last).map(i64::from)),
         _ => quote!(#parent.and_then(|v| v.#last)),

@@ -355,6 +355,25 @@ fn emit_write(op: &OpModel<'_>, protocol: Protocol) -> TokenStream {
     for f in &op.request_fields {
         let ident = &f.ident;
         let wire = &f.spec.name;
+        let json_doc = f.spec.json && !matches!(f.ty, Ty::String | Ty::Json);
+        if json_doc
+            && matches!(f.location, Location::Query | Location::Body)
+            && (protocol == Protocol::Rpc || form_body || f.location == Location::Query)
+        {
+            let target = if f.location == Location::Body {
+                quote!(out.form)
+            } else {
+                quote!(out.query)
+            };
+            if f.ty.is_list() {
+                out.extend(
+                    quote!(super::__support::put_json_list(&mut #target, #wire, &self.#ident);),
+                );
+            } else {
+                out.extend(quote!(super::__support::put_json(&mut #target, #wire, &self.#ident);));
+            }
+            continue;
+        }
         match (protocol, f.location) {
             (Protocol::Rpc, Location::Body) => {
                 out.extend(quote!(super::__support::put(&mut out.form, #wire, &self.#ident);))

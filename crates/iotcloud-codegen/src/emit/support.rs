@@ -121,6 +121,77 @@ pub fn support_module() -> TokenStream {
                 }
             }
 
+            /// Writes a typed JSON document (`json: true` on a struct, list or object) as text.
+            pub(crate) fn put_json<T: ::iotcloud_runtime::export::serde::Serialize>(out: &mut Pairs, name: &'static str, value: &Option<T>) {
+                if let Some(v) = value {
+                    if let Ok(text) = ::iotcloud_runtime::export::serde_json::to_string(v) {
+                        out.push((Cow::Borrowed(name), text));
+                    }
+                }
+            }
+
+            /// Writes a typed JSON array document as text, when not empty.
+            pub(crate) fn put_json_list<T: ::iotcloud_runtime::export::serde::Serialize>(out: &mut Pairs, name: &'static str, value: &[T]) {
+                if !value.is_empty() {
+                    if let Ok(text) = ::iotcloud_runtime::export::serde_json::to_string(value) {
+                        out.push((Cow::Borrowed(name), text));
+                    }
+                }
+            }
+
+            fn json_document<E: ::iotcloud_runtime::export::serde::de::Error>(
+                v: ::iotcloud_runtime::export::serde_json::Value,
+            ) -> Result<::iotcloud_runtime::export::serde_json::Value, E> {
+                match v {
+                    ::iotcloud_runtime::export::serde_json::Value::String(text) if text.trim().is_empty() => {
+                        Ok(::iotcloud_runtime::export::serde_json::Value::Null)
+                    }
+                    ::iotcloud_runtime::export::serde_json::Value::String(text) => {
+                        ::iotcloud_runtime::export::serde_json::from_str(&text).map_err(E::custom)
+                    }
+                    other => Ok(other),
+                }
+            }
+
+            /// A typed JSON document that arrives as text (or already as JSON).
+            pub(crate) fn json_text<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+            where
+                D: ::iotcloud_runtime::export::serde::Deserializer<'de>,
+                T: ::iotcloud_runtime::export::serde::de::DeserializeOwned,
+            {
+                let v = <::iotcloud_runtime::export::serde_json::Value as ::iotcloud_runtime::export::serde::Deserialize>::deserialize(d)?;
+                match json_document::<D::Error>(v)? {
+                    ::iotcloud_runtime::export::serde_json::Value::Null => Ok(None),
+                    doc => ::iotcloud_runtime::export::serde_json::from_value(doc).map(Some).map_err(<D::Error as ::iotcloud_runtime::export::serde::de::Error>::custom),
+                }
+            }
+
+            /// A JSON document kept as text: sent as text, but accepted as JSON too (then re-encoded).
+            pub(crate) fn json_string<'de, D>(d: D) -> Result<Option<String>, D::Error>
+            where
+                D: ::iotcloud_runtime::export::serde::Deserializer<'de>,
+            {
+                let v = <::iotcloud_runtime::export::serde_json::Value as ::iotcloud_runtime::export::serde::Deserialize>::deserialize(d)?;
+                Ok(match v {
+                    ::iotcloud_runtime::export::serde_json::Value::Null => None,
+                    ::iotcloud_runtime::export::serde_json::Value::String(text) => Some(text),
+                    other => Some(other.to_string()),
+                })
+            }
+
+            /// A typed JSON array document that arrives as text (or already as JSON).
+            pub(crate) fn json_text_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+            where
+                D: ::iotcloud_runtime::export::serde::Deserializer<'de>,
+                T: ::iotcloud_runtime::export::serde::de::DeserializeOwned,
+            {
+                let v = <::iotcloud_runtime::export::serde_json::Value as ::iotcloud_runtime::export::serde::Deserialize>::deserialize(d)?;
+                match json_document::<D::Error>(v)? {
+                    ::iotcloud_runtime::export::serde_json::Value::Null => Ok(Vec::new()),
+                    doc => ::iotcloud_runtime::de::wrapped_list(doc).map_err(<D::Error as ::iotcloud_runtime::export::serde::de::Error>::custom),
+                }
+            }
+
             /// An enumeration with a documented set of wire values and an `Unknown` catch-all.
             pub(crate) trait WireEnum: Sized {
                 /// Serialized as a JSON number (the field is an integer).
@@ -372,32 +443,36 @@ pub fn support_module() -> TokenStream {
                     }
                 }
 
-                /// Exactly one (or at most one) alternative; a chosen alternative must be complete.
+                /// One-of groups. `required`: at least one alternative, complete (the documents
+                /// give precedence when several are sent: `以IotId为准`, so that is no error).
+                /// Not required: at most one. A lone alternative must be complete.
                 pub(crate) fn one_of(&mut self, alternatives: &[&[(&str, bool)]], required: bool) {
                     let describe = |alt: &[(&str, bool)]| alt.iter().map(|(n, _)| *n).collect::<Vec<_>>().join("+");
                     let all = alternatives.iter().map(|a| describe(a)).collect::<Vec<_>>().join(" or ");
                     let chosen: Vec<&&[(&str, bool)]> = alternatives.iter().filter(|a| a.iter().any(|(_, g)| *g)).collect();
-                    match chosen.len() {
-                        0 if required => {
+                    let complete = chosen.iter().any(|a| a.iter().all(|(_, g)| *g));
+                    if chosen.is_empty() {
+                        if required {
                             let first = alternatives.first().and_then(|a| a.first()).map(|(n, _)| *n).unwrap_or("");
                             self.push(first, format!("is required: give one of {all}"));
                         }
-                        0 => {}
-                        1 => {
-                            let alt = chosen[0];
-                            if alt.len() > 1 {
-                                let name = describe(alt);
-                                for (n, g) in alt.iter() {
-                                    if !g {
-                                        self.push(n, format!("is required with {name}"));
-                                    }
-                                }
+                        return;
+                    }
+                    if !required && chosen.len() > 1 {
+                        let given = chosen.iter().map(|a| describe(a)).collect::<Vec<_>>().join(" and ");
+                        let first = chosen[0].iter().find(|(_, g)| *g).map(|(n, _)| *n).unwrap_or("");
+                        self.push(first, format!("conflicts: give at most one of {all} (got {given})"));
+                        return;
+                    }
+                    if complete {
+                        return;
+                    }
+                    for alt in chosen {
+                        let name = describe(alt);
+                        for (n, g) in alt.iter() {
+                            if !g {
+                                self.push(n, format!("is required with {name}"));
                             }
-                        }
-                        _ => {
-                            let given = chosen.iter().map(|a| describe(a)).collect::<Vec<_>>().join(" and ");
-                            let first = chosen[0].iter().find(|(_, g)| *g).map(|(n, _)| *n).unwrap_or("");
-                            self.push(first, format!("conflicts: give only one of {all} (got {given})"));
                         }
                     }
                 }
@@ -459,7 +534,7 @@ pub fn support_module() -> TokenStream {
             }
 
             /// Decodes one operation's response body for `decode_output`.
-            pub(crate) fn decode<O>(body: &str) -> Result<super::DecodedOutput, super::DispatchError>
+            pub(crate) fn decode_body<O>(body: &str) -> Result<super::DecodedOutput, super::DispatchError>
             where
                 O: ::iotcloud_runtime::Operation,
                 O::Output: ::std::fmt::Debug + ::iotcloud_runtime::export::serde::Serialize,

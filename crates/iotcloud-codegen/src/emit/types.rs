@@ -40,7 +40,12 @@ pub fn field_type(f: &FieldModel<'_>) -> TokenStream {
 /// `#[serde(...)]` for one field: wire name, default, lenient decoding, skip when empty.
 fn serde_attr(f: &FieldModel<'_>) -> TokenStream {
     let wire = &f.spec.name;
+    // A typed JSON document travels as text (an object is accepted too).
+    let json_doc = f.spec.json && !matches!(f.ty, Ty::String);
     let with = match &f.ty {
+        _ if json_doc && f.ty.is_list() => Some("super::__support::json_text_list"),
+        _ if json_doc => Some("super::__support::json_text"),
+        Ty::String if f.spec.json => Some("super::__support::json_string"),
         Ty::String => Some("::iotcloud_runtime::de::string"),
         Ty::I32 => Some("::iotcloud_runtime::de::i32"),
         Ty::I64 => Some("::iotcloud_runtime::de::i64"),

@@ -28,7 +28,6 @@ pub struct Handle {
     inner: Arc<HandleInner>,
 }
 
-#[derive(Debug)]
 struct HandleInner {
     config: Config,
     transport: Transport,
@@ -36,6 +35,15 @@ struct HandleInner {
     tokens: Option<TokenManager>,
     limiter: RateLimiter,
     budget: RetryBudget,
+}
+
+impl std::fmt::Debug for HandleInner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handle")
+            .field("config", &self.config)
+            .field("token_manager", &self.tokens)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One attempt's request plus what is needed to read its answer.

@@ -158,6 +158,19 @@ async fn no_secret_in_logs_debug_display_or_errors() {
         .explicit(Credentials::new("AKID", AK_SECRET, None))
         .build();
     shown.push(format!("{chain:?}"));
+    let env = credentials::Env::from_vars([
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "AKID"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", AK_SECRET),
+        ("ALIBABA_CLOUD_SECURITY_TOKEN", STS_TOKEN),
+    ]);
+    shown.push(format!("{env:?}"));
+    let from_env = credentials::DefaultChain::builder()
+        .env(env.clone())
+        .build();
+    shown.push(format!("{from_env:?}"));
+    let h2 = Handle::new(Config::builder().credentials_provider(from_env).build()).unwrap();
+    shown.push(format!("{h2:?}"));
+    shown.push(format!("{:?}", h2.credentials().await.unwrap()));
     let cached = credentials::Cached::new(Arc::new(Credentials::new(
         "AKID",
         AK_SECRET,

@@ -53,7 +53,7 @@ fn params() -> impl Strategy<Value = Vec<(String, String)>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(160))]
 
     #[test]
     fn encoding_matches_plain(s in text(12)) {

@@ -8,10 +8,24 @@ use futures::future::BoxFuture;
 
 use super::{Credentials, CredentialsError, ProvideCredentials};
 
-/// Where providers read environment variables (and `HOME`) from.
-#[derive(Debug, Clone, Default)]
+/// Where providers read environment variables (and `HOME`) from. `Debug` lists variable
+/// names only, never values.
+#[derive(Clone, Default)]
 pub struct Env {
     vars: Option<Arc<HashMap<String, String>>>,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.vars {
+            None => f.write_str("Env(process)"),
+            Some(m) => {
+                let mut names: Vec<&String> = m.keys().collect();
+                names.sort();
+                f.debug_tuple("Env").field(&names).finish()
+            }
+        }
+    }
 }
 
 impl Env {

@@ -157,7 +157,18 @@ impl Handle {
             },
             None => fut.instrument(span.clone()).await,
         };
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        let latency_ms = started.elapsed().as_millis() as u64;
+        span.record("latency_ms", latency_ms);
+        span.in_scope(|| match &result {
+            Ok(_) => tracing::debug!(latency_ms, "call succeeded"),
+            Err(e) => tracing::debug!(
+                latency_ms,
+                kind = %e.kind,
+                code = e.code.as_deref().unwrap_or(""),
+                attempts = e.attempts,
+                "call failed"
+            ),
+        });
         result.map_err(Error::from_inner)
     }
 

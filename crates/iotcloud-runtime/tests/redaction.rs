@@ -189,6 +189,20 @@ async fn no_secret_in_logs_debug_display_or_errors() {
     assert!(logs.contains("iotcloud.call"), "spans are logged");
     assert!(logs.contains("retrying"), "retry decisions are logged");
     assert!(logs.contains("QueryDeviceDetail"));
+    assert!(
+        logs.contains("service=\"aliyun-iot\"") || logs.contains("service=aliyun-iot"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("attempt=2"),
+        "the span carries the attempt number"
+    );
+    assert!(
+        logs.contains("request_id="),
+        "the span carries the request id"
+    );
+    assert!(logs.contains("latency_ms="), "the span carries the latency");
+    assert!(logs.contains("call failed") && logs.contains("call succeeded"));
     for secret in [AK_SECRET, STS_TOKEN, OC_SECRET, KEY_PEM_MARK] {
         for form in forms(secret) {
             assert!(!logs.contains(&form), "{form} leaked into the logs");

@@ -21,6 +21,7 @@ pub struct EcsRamRoleProvider {
     role: Option<String>,
     env: Env,
     timeout: Duration,
+    client: std::sync::OnceLock<reqwest::Client>,
 }
 
 impl Default for EcsRamRoleProvider {
@@ -30,6 +31,7 @@ impl Default for EcsRamRoleProvider {
             role: None,
             env: Env::process(),
             timeout: Duration::from_secs(2),
+            client: std::sync::OnceLock::new(),
         }
     }
 }
@@ -76,6 +78,7 @@ impl EcsRamRoleProvider {
     /// Timeout of each metadata request (default 2 s).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self.client = std::sync::OnceLock::new();
         self
     }
 
@@ -90,12 +93,18 @@ impl EcsRamRoleProvider {
             ));
         }
         let err = |what: String| CredentialsError::new(format!("{} ({what})", self.base_url));
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .connect_timeout(self.timeout)
-            .timeout(self.timeout)
-            .build()
-            .map_err(|e| err(format!("cannot build HTTP client: {e}")))?;
+        let client = match self.client.get() {
+            Some(c) => c.clone(),
+            None => {
+                let c = reqwest::Client::builder()
+                    .no_proxy()
+                    .connect_timeout(self.timeout)
+                    .timeout(self.timeout)
+                    .build()
+                    .map_err(|e| err(format!("cannot build HTTP client: {e}")))?;
+                self.client.get_or_init(|| c).clone()
+            }
+        };
         // IMDSv2-style session token when the endpoint offers one; plain requests otherwise.
         let token = match client
             .put(format!("{}{TOKEN_PATH}", self.base_url))

@@ -2,7 +2,7 @@
 //!
 //! Modelled on serde_derive's internals: **parse** ([`iotcloud_spec::parse`]) ->
 //! **model** and **check** ([`check::resolve`], which collects every problem with its YAML
-//! line and key) -> **emit** ([`emit`]). It is a plain library so it can be unit- and
+//! line and key) -> **emit** (the private `emit` module). It is a plain library so it can be unit- and
 //! snapshot-tested; `iotcloud-macros` is the thin proc-macro around it and
 //! `cargo xtask expand` prints its output.
 //!

@@ -35,6 +35,8 @@
 //! crates.io package cannot reach; a release would copy `api-spec/*.yaml` into this crate
 //! (and point the `generate!` calls at the copy) as part of packaging.
 
+#![warn(missing_docs)]
+
 mod builder;
 
 pub use builder::ClientBuilder;

@@ -91,7 +91,10 @@ impl LoadedSpec {
         };
         let mut start = 0;
         if let Some(op) = operation {
-            match lines.iter().position(|l| l.starts_with("- name:") && is_name(l, op)) {
+            match lines
+                .iter()
+                .position(|l| l.starts_with("- name:") && is_name(l, op))
+            {
                 Some(i) => start = i,
                 None => return 0,
             }
@@ -112,7 +115,13 @@ impl LoadedSpec {
     }
 
     /// Build an error located at an operation (and member).
-    pub fn error_at(&self, operation: Option<&str>, member: Option<&str>, key: String, message: String) -> SpecError {
+    pub fn error_at(
+        &self,
+        operation: Option<&str>,
+        member: Option<&str>,
+        key: String,
+        message: String,
+    ) -> SpecError {
         SpecError {
             file: self.path.clone(),
             line: self.line_of(operation, member),

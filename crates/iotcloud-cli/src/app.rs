@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use clap::{ArgMatches, Command};
 use serde_json::Value;
 
-use crate::catalog::{self, OperationMeta, Service};
+use crate::catalog::{self, OperationMeta, Service, Session};
 use crate::exit::{self, Failure};
 use crate::output::{self, Style};
 use crate::pages::{self, PageSource};
@@ -95,8 +95,9 @@ async fn run_operation(service: &Service, m: &ArgMatches) -> Result<(), Failure>
     let settings = Settings::from_matches(m);
     let request = operation::request(service.name, op, m)?;
     let style = Style::choose(settings.output.as_deref());
+    let session = Session::new(&settings, service.name, op)?;
     if settings.dry_run {
-        let prepared = catalog::dispatch(&settings, service.name, op.name, request, true).await?;
+        let prepared = session.dispatch(op.name, request, true).await?;
         return output::print(&prepared, style);
     }
     if settings.all_pages {
@@ -113,25 +114,23 @@ async fn run_operation(service: &Service, m: &ArgMatches) -> Result<(), Failure>
             obj.entry(paging.request_size).or_insert(Value::from(max));
         }
         let source = Caller {
-            settings: &settings,
-            service: service.name,
+            session: &session,
             operation: op.name,
         };
         pages::run(&source, paging, request, style).await?;
         return Ok(());
     }
-    let answer = catalog::dispatch(&settings, service.name, op.name, request, false).await?;
+    let answer = session.dispatch(op.name, request, false).await?;
     output::print(&answer, style)
 }
 
 struct Caller<'a> {
-    settings: &'a Settings,
-    service: &'static str,
+    session: &'a Session,
     operation: &'static str,
 }
 
 impl PageSource for Caller<'_> {
     async fn call(&self, request: Value) -> Result<Value, Failure> {
-        catalog::dispatch(self.settings, self.service, self.operation, request, false).await
+        self.session.dispatch(self.operation, request, false).await
     }
 }

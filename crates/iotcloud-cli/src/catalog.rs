@@ -59,44 +59,61 @@ macro_rules! call {
     }};
 }
 
-/// Runs `operation` of `service` with a JSON request keyed by wire names.
-pub async fn dispatch(
-    settings: &Settings,
-    service: &str,
-    operation: &str,
-    params: Value,
-    dry_run: bool,
-) -> Result<Value, Failure> {
-    if service != "huawei-oceanconnect" && !settings.has_destination() {
-        return Err(Failure::Usage(format!(
-            "{service} needs a region: --region, ALIBABA_CLOUD_REGION_ID or region_id in the \
-             ~/.aliyun/config.json profile (or an endpoint: --endpoint)"
-        )));
-    }
-    let handle = Handle::new(settings.config()?).map_err(|e| failure(operation, e))?;
-    match service {
-        "aliyun-iot" => call!(iotcloud::aliyun::iot, handle, operation, params, dry_run),
-        "aliyun-mqtt" => call!(iotcloud::aliyun::mqtt, handle, operation, params, dry_run),
-        "huawei-oceanconnect" => {
-            let authenticated = !matches!(
-                iotcloud::huawei::oceanconnect::OPERATIONS.iter().find(|o| o.name == operation),
-                Some(o) if !o.authenticated
-            );
-            if authenticated && !settings.has_oceanconnect_app() {
-                return Err(Failure::Transport(format!(
-                    "{operation}: OceanConnect needs its application: --oc-app-id (or OCEANCONNECT_APP_ID), \
-                     the secret in OCEANCONNECT_SECRET, and --oc-base-url (or --endpoint)"
-                )));
-            }
-            call!(
-                iotcloud::huawei::oceanconnect,
-                handle,
-                operation,
-                params,
-                dry_run
-            )
+/// One configured connection (credentials, connection pool, rate limiter, OceanConnect token),
+/// shared by every call of a command, pages included.
+pub struct Session {
+    handle: Handle,
+    service: &'static str,
+}
+
+impl Session {
+    /// Checks that `operation` of `service` has what it needs and builds the runtime handle.
+    pub fn new(
+        settings: &Settings,
+        service: &'static str,
+        operation: &OperationMeta,
+    ) -> Result<Session, Failure> {
+        let oceanconnect = service == "huawei-oceanconnect";
+        if !oceanconnect && !settings.has_destination() {
+            return Err(Failure::Usage(format!(
+                "{service} needs a region: --region, ALIBABA_CLOUD_REGION_ID or region_id in the \
+                 ~/.aliyun/config.json profile (or an endpoint: --endpoint)"
+            )));
         }
-        other => Err(Failure::Usage(format!("unknown service {other}"))),
+        if oceanconnect && operation.authenticated && !settings.has_oceanconnect_app() {
+            return Err(Failure::Transport(format!(
+                "{}: OceanConnect needs its application: --oc-app-id (or OCEANCONNECT_APP_ID), \
+                 the secret in OCEANCONNECT_SECRET, and --oc-base-url (or --endpoint)",
+                operation.name
+            )));
+        }
+        let handle = Handle::new(settings.config()?).map_err(|e| failure(operation.name, e))?;
+        Ok(Session { handle, service })
+    }
+
+    /// Runs `operation` with a JSON request keyed by wire names; with `dry_run`, returns the
+    /// signed request instead of sending it.
+    pub async fn dispatch(
+        &self,
+        operation: &str,
+        params: Value,
+        dry_run: bool,
+    ) -> Result<Value, Failure> {
+        let handle = self.handle.clone();
+        match self.service {
+            "aliyun-iot" => call!(iotcloud::aliyun::iot, handle, operation, params, dry_run),
+            "aliyun-mqtt" => call!(iotcloud::aliyun::mqtt, handle, operation, params, dry_run),
+            "huawei-oceanconnect" => {
+                call!(
+                    iotcloud::huawei::oceanconnect,
+                    handle,
+                    operation,
+                    params,
+                    dry_run
+                )
+            }
+            other => Err(Failure::Usage(format!("unknown service {other}"))),
+        }
     }
 }
 

@@ -403,3 +403,76 @@ async fn profile_selects_credentials_from_the_aliyun_cli_config() {
     );
     assert!(String::from_utf8_lossy(&with_current.stderr).contains("SignatureDoesNotMatch"));
 }
+
+/// Values on one QueryDevicePropertyData page.
+fn property_values(page: &Value) -> Vec<String> {
+    let list = page.pointer("/Data/List").unwrap_or(&Value::Null);
+    let list = list.get("PropertyInfo").unwrap_or(list);
+    list.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p["Value"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_pages_follows_a_time_cursor_both_ways() {
+    let lab = Lab::start().await;
+    let key = create_product(&lab, "cli-history");
+    lab.run(&[
+        "aliyun-iot",
+        "register-device",
+        "--product-key",
+        &key,
+        "--device-name",
+        "probe-01",
+    ])
+    .json();
+    for t in 20..25 {
+        lab.run(&[
+            "aliyun-iot",
+            "set-device-property",
+            "--product-key",
+            &key,
+            "--device-name",
+            "probe-01",
+            "--items",
+            &format!(r#"{{"Temp":{t}}}"#),
+        ])
+        .json();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let far_future = "4102444800000"; // 2100-01-01
+    let query = |start: &str, end: &str, asc: &str| {
+        lab.run(&[
+            "aliyun-iot",
+            "query-device-property-data",
+            "--product-key",
+            &key,
+            "--device-name",
+            "probe-01",
+            "--identifier",
+            "Temp",
+            "--start-time",
+            start,
+            "--end-time",
+            end,
+            "--asc",
+            asc,
+            "--page-size",
+            "2",
+            "--all-pages",
+        ])
+        .json_lines()
+    };
+    let ascending = query("0", far_future, "1");
+    let values: Vec<String> = ascending.iter().flat_map(property_values).collect();
+    assert_eq!(ascending.len(), 3);
+    assert_eq!(values, ["20", "21", "22", "23", "24"]);
+    // The guide: with Asc=0, StartTime is the later bound and NextTime the next StartTime.
+    let descending = query(far_future, "0", "0");
+    let values: Vec<String> = descending.iter().flat_map(property_values).collect();
+    assert_eq!(values, ["24", "23", "22", "21", "20"]);
+}

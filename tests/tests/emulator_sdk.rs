@@ -144,7 +144,7 @@ fn example_json(op: &Operation, field: &Field, doc: &str) -> Option<Value> {
 
 /// A JSON document for a `json: true` field, shaped by its declared type: a struct's members
 /// (the example's values where it has them), a list of one such struct, or the example itself.
-fn document(op: &Operation, field: &Field, ty: &TypeRef, example: Option<Value>) -> Value {
+fn document(op: &Operation, ty: &TypeRef, example: Option<Value>) -> Value {
     match ty {
         TypeRef::Struct(name) => {
             let Some(def) = op.struct_def(name) else {
@@ -159,7 +159,7 @@ fn document(op: &Operation, field: &Field, ty: &TypeRef, example: Option<Value>)
             for m in def.fields.iter().filter(|m| m.required || !any_required) {
                 let given = example.as_ref().and_then(|e| e.get(&m.name)).cloned();
                 let v = match (&m.ty, given) {
-                    (TypeRef::Struct(_) | TypeRef::List(_), g) => document(op, m, &m.ty, g),
+                    (TypeRef::Struct(_) | TypeRef::List(_), g) => document(op, &m.ty, g),
                     (_, Some(g)) if !g.is_object() && !g.is_array() => g,
                     (ty, _) => value(op, m, ty, &[]),
                 };
@@ -172,7 +172,7 @@ fn document(op: &Operation, field: &Field, ty: &TypeRef, example: Option<Value>)
                 Some(Value::Array(items)) => items.into_iter().next(),
                 other => other,
             };
-            json!([document(op, field, inner, first)])
+            json!([document(op, inner, first)])
         }
         _ => example.unwrap_or(json!({})),
     }
@@ -194,7 +194,7 @@ fn add(op: &Operation, field: &Field, out: &mut Map<String, Value>, force: bool)
         return;
     }
     let v = match &field.ty {
-        _ if field.json => document(op, field, &field.ty, example_json(op, field, &doc)),
+        _ if field.json => document(op, &field.ty, example_json(op, field, &doc)),
         TypeRef::List(inner) => match inner.as_ref() {
             TypeRef::Struct(name) => {
                 let Some(def) = op.struct_def(name) else {
@@ -375,4 +375,162 @@ async fn every_oceanconnect_operation_through_the_generated_client() {
         e.state().oc_devices[iotcloud_emulator::DEMO_OC_DEVICE_ID].node_id,
         "node-sdk"
     );
+}
+
+/// The flow of the issue through the typed builders: create product -> register devices ->
+/// set property -> query property history -> delete, with business failures as typed errors.
+#[tokio::test]
+async fn product_device_property_flow_through_typed_builders() {
+    use futures::TryStreamExt;
+    let e = Emulator::start().await.expect("emulator");
+    let client = iot_client(&e);
+
+    let created = client
+        .create_product()
+        .product_name("sdk_flow_product")
+        .node_type("0")
+        .data_format("1")
+        .send()
+        .await
+        .expect("CreateProduct");
+    let pk = created.product_key.clone().expect("ProductKey");
+
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let r = client
+            .register_device()
+            .product_key(&pk)
+            .device_name(format!("sdk_dev_{i}"))
+            .send()
+            .await
+            .expect("RegisterDevice");
+        ids.push(r.data.and_then(|d| d.iot_id).expect("IotId"));
+    }
+    let dup = client
+        .register_device()
+        .product_key(&pk)
+        .device_name("sdk_dev_0")
+        .send()
+        .await;
+    let err = dup.expect_err("a duplicate name is refused");
+    assert_eq!(err.code_str(), Some("iot.device.AlreadyExistedDeviceName"));
+    assert_eq!(err.http_status(), Some(200));
+    assert!(err.request_id().is_some());
+
+    // The paginator follows CurrentPage across pages of 2.
+    let names: Vec<String> = client
+        .query_device()
+        .product_key(&pk)
+        .page_size(2)
+        .into_paginator()
+        .items()
+        .map_ok(|d| d.device_name.unwrap_or_default())
+        .try_collect()
+        .await
+        .expect("QueryDevice pages");
+    assert_eq!(names.len(), 5, "{names:?}");
+
+    // SetDeviceProperty through the SDK succeeds; the values that make the history are reported
+    // by the device (the emulator's device side), as on the real platform.
+    iot::dispatch(
+        &client,
+        "SetDeviceProperty",
+        json!({"IotId": ids[0], "Items": "{\"temp\":9}"}),
+        false,
+    )
+    .await
+    .expect("SetDeviceProperty");
+    let http = device_reporter(&e).await;
+    for v in [10, 11, 12] {
+        http(json!({"IotId": ids[0], "Items": {"temp": v}})).await;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let end = iotcloud_emulator::state::now_ms() + 1000;
+    let history = iot::dispatch(
+        &client,
+        "QueryDevicePropertyData",
+        json!({"IotId": ids[0], "Identifier": "temp", "StartTime": 0, "EndTime": end, "PageSize": 10, "Asc": 1}),
+        false,
+    )
+    .await
+    .expect("QueryDevicePropertyData");
+    let text = history.to_string();
+    let positions: Vec<Option<usize>> = ["\"10\"", "\"11\"", "\"12\""]
+        .iter()
+        .map(|v| text.find(v))
+        .collect();
+    assert!(positions.iter().all(Option::is_some), "{text}");
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "ascending order: {text}"
+    );
+
+    client
+        .delete_device()
+        .iot_id(&ids[0])
+        .send()
+        .await
+        .expect("DeleteDevice");
+    client
+        .delete_product()
+        .product_key(&pk)
+        .send()
+        .await
+        .expect("DeleteProduct");
+    let gone = client
+        .query_product()
+        .product_key(&pk)
+        .send()
+        .await
+        .expect_err("deleted");
+    assert_eq!(gone.code_str(), Some("iot.prod.NotExistedProduct"));
+}
+
+/// A poster for the emulator's device-side property reports, over a plain TCP connection (this
+/// crate has no HTTP client of its own besides the SDK).
+async fn device_reporter(
+    e: &Emulator,
+) -> impl Fn(Value) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
+    let addr = e.addr();
+    move |body: Value| {
+        Box::pin(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let text = body.to_string();
+            let request = format!(
+                "POST /_emulator/devices/properties HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                text.len()
+            );
+            let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+            stream.write_all(request.as_bytes()).await.expect("write");
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).await.expect("read");
+            assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        })
+    }
+}
+
+/// OceanConnect through the typed client: it logs in by itself, and the seed's errors arrive
+/// as typed errors.
+#[tokio::test]
+async fn oceanconnect_refresh_device_key_through_typed_builder() {
+    let e = Emulator::start().await.expect("emulator");
+    let client = oc_client(&e);
+    let out = client
+        .refresh_device_key()
+        .device_id(iotcloud_emulator::DEMO_OC_DEVICE_ID)
+        .verify_code("VC-7")
+        .timeout(300)
+        .send()
+        .await
+        .expect("RefreshDeviceKey");
+    assert_eq!(out.verify_code.as_deref(), Some("VC-7"));
+    assert_eq!(out.timeout, Some(300));
+    let missing = client
+        .refresh_device_key()
+        .device_id("no-such-device")
+        .send()
+        .await
+        .expect_err("unknown device");
+    assert_eq!(missing.code_str(), Some("100403"));
+    assert_eq!(missing.http_status(), Some(404));
 }

@@ -17,8 +17,5 @@ fn readme_worked_example_parses() {
     assert_eq!(op.response[2].ty.to_string(), "list<DeviceInfo>");
     assert_eq!(op.response[2].wrapper.as_deref(), Some("DeviceInfo"));
     assert!(op.structs[0].fields[1].sensitive);
-    assert_eq!(
-        loaded.line_of(Some("QueryDevice"), Some("PageSize")) > 0,
-        true
-    );
+    assert!(loaded.line_of(Some("QueryDevice"), Some("PageSize")) > 0);
 }

@@ -83,6 +83,7 @@ fn make_field(
     row: &Row,
     link: Option<&str>,
     cases: bool,
+    request_side: bool,
     known: &BTreeMap<String, String>,
     ctx: &mut Ctx<'_>,
 ) -> Field {
@@ -127,7 +128,13 @@ fn make_field(
             ),
         );
     }
-    let constraints = describe::constraints(&desc, &ty);
+    // Constraints are checked before sending; on response fields prose such as `10个或者10个以上`
+    // describes the data, not a limit.
+    let constraints = if request_side {
+        describe::constraints(&desc, &ty)
+    } else {
+        Default::default()
+    };
     let default = describe::default_value(&desc, &enum_values);
     Field {
         name: row.name.clone(),
@@ -239,13 +246,8 @@ pub fn build(
             .enumerate()
             .map(|(ri, r)| {
                 let cases = links.get(&(k, ri)).is_some_and(|&n| n > 1);
-                make_field(
-                    r,
-                    linked.get(&(k, ri)).map(String::as_str),
-                    cases,
-                    &known,
-                    ctx,
-                )
+                let link = linked.get(&(k, ri)).map(String::as_str);
+                make_field(r, link, cases, k < n_req, &known, ctx)
             })
             .collect()
     };
@@ -285,6 +287,10 @@ pub fn build(
             "no request example URL".into(),
         );
     }
+    let mut request_example = request_example;
+    if let Some(ex) = request_example.as_mut() {
+        repair_request_example(ex, &mut ctx);
+    }
     let json = examples::response(p.examples, file, &op.name);
     let mut response_example = None;
     match json {
@@ -323,6 +329,12 @@ pub fn build(
     if let Some(ex) = &request_example {
         wire_names_from_example(&mut request, ex, &mut ctx);
     }
+    json_shapes(
+        &mut request,
+        &mut response,
+        &mut structs,
+        request_example.as_ref(),
+    );
 
     // Tables that document a JSON string by case (Configuration per rule-action Type) are no
     // type of any field: their members are folded into the owning field's description.
@@ -404,6 +416,45 @@ pub fn build(
     })
 }
 
+/// Mechanical repairs of decoded example values: Java long literals (`1516538300303L`, L4345) lose
+/// their `L`; a value still percent-encoded after decoding (`%252F`, L9992) is decoded once more.
+fn repair_request_example(ex: &mut iotcloud_spec::RequestExample, ctx: &mut Ctx<'_>) {
+    let line = ex.source.line;
+    for p in &mut ex.params {
+        if let Some(digits) = p
+            .value
+            .strip_suffix('L')
+            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let fixed = digits.to_string();
+            ctx.note(
+                NoteKind::Repair,
+                line,
+                format!(
+                    "request example: {} `{}` read as `{fixed}` (Java long literal)",
+                    p.name, p.value
+                ),
+            );
+            p.value = fixed;
+        }
+        let encoded = p.value.contains("%2F") || p.value.contains("%3A") || p.value.contains("%2f");
+        if encoded {
+            let once = percent_encoding::percent_decode_str(&p.value)
+                .decode_utf8_lossy()
+                .into_owned();
+            ctx.note(
+                NoteKind::Repair,
+                line,
+                format!(
+                    "request example: {} was encoded twice; `{}` decoded to `{once}`",
+                    p.name, p.value
+                ),
+            );
+            p.value = once;
+        }
+    }
+}
+
 /// Lists go on the wire as `Name.N` / `Name.N.Member`; where the table's name is not what the
 /// example sends (`ProductTags` in the table, `ProductTag.1.TagKey` in the URL), the example wins,
 /// and a `String` row with a struct table sent as `Name.1.Member` is a list of that struct.
@@ -464,6 +515,67 @@ fn wire_names_from_example(
             f.name = single;
         }
     }
+}
+
+/// A JSON string typed with its table: a `key`/`value` table describes a map (`{"Power":1}`),
+/// which no struct models, so the field stays a string (the table is folded into its
+/// description); a request example holding a JSON array makes it a list of the struct.
+fn json_shapes(
+    request: &mut [Field],
+    response: &mut [Field],
+    structs: &mut [StructDef],
+    example: Option<&iotcloud_spec::RequestExample>,
+) {
+    let is_map = |name: &str, structs: &[StructDef]| {
+        structs.iter().find(|s| s.name == name).is_some_and(|s| {
+            let mut names: Vec<String> = s
+                .fields
+                .iter()
+                .map(|f| f.name.to_ascii_lowercase())
+                .collect();
+            names.sort();
+            names == ["key", "value"]
+        })
+    };
+    let maps: Vec<String> = structs
+        .iter()
+        .filter(|s| is_map(&s.name, structs))
+        .map(|s| s.name.clone())
+        .collect();
+    let fix = |f: &mut Field| {
+        if !f.json {
+            return;
+        }
+        let Some(s) = f.ty.struct_name().map(str::to_string) else {
+            return;
+        };
+        if maps.contains(&s) {
+            f.ty = TypeRef::String;
+            return;
+        }
+        let value = example.and_then(|ex| ex.params.iter().find(|p| p.name == f.name));
+        let array = value
+            .and_then(|p| serde_json::from_str::<Value>(&p.value).ok())
+            .is_some_and(|v| v.is_array());
+        if array && !f.ty.is_list() {
+            f.ty = TypeRef::List(Box::new(f.ty.clone()));
+        }
+    };
+    request.iter_mut().for_each(fix);
+    let unmap = |f: &mut Field| {
+        if f.json
+            && f.ty
+                .struct_name()
+                .is_some_and(|s| maps.iter().any(|m| m == s))
+        {
+            f.ty = TypeRef::String;
+        }
+    };
+    response.iter_mut().for_each(unmap);
+    structs
+        .iter_mut()
+        .flat_map(|s| s.fields.iter_mut())
+        .for_each(unmap);
 }
 
 /// Struct names reachable from the request and response fields.

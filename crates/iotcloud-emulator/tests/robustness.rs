@@ -283,6 +283,51 @@ async fn state_survives_a_restart_with_a_data_dir() {
 }
 
 #[tokio::test]
+async fn a_leftover_temporary_file_from_a_crash_does_not_matter() {
+    // A crash between writing the temporary file and renaming it leaves the old state.json
+    // complete and a stray temporary file, which the next start ignores.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pk = {
+        let e = Emulator::builder()
+            .data_dir(dir.path())
+            .start()
+            .await
+            .expect("start");
+        let c = Client::new(e.base_url());
+        let pk = c
+            .ok(
+                "CreateProduct",
+                &[
+                    ("ProductName", "before_crash"),
+                    ("NodeType", "0"),
+                    ("DataFormat", "1"),
+                ],
+            )
+            .await["ProductKey"]
+            .as_str()
+            .expect("pk")
+            .to_string();
+        e.shutdown().await;
+        pk
+    };
+    std::fs::write(
+        dir.path().join(".state.json.999.tmp"),
+        "{\"products\": {\"half",
+    )
+    .expect("write");
+    let e = Emulator::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .expect("restart");
+    let c = Client::new(e.base_url());
+    assert_eq!(
+        c.ok("QueryProduct", &[("ProductKey", &pk)]).await["Data"]["ProductName"],
+        "before_crash"
+    );
+}
+
+#[tokio::test]
 async fn a_corrupt_state_file_is_refused_at_start_with_its_path() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("state.json"), "{\"products\": ").expect("write");

@@ -550,27 +550,3 @@ fn overrides_apply() {
         }
     }
 }
-#[test]
-#[ignore]
-fn dump() {
-    let o = out();
-    std::fs::write(
-        "/tmp/guide_ops.yaml",
-        serde_yaml::to_string(&o.operations).unwrap_or_default(),
-    )
-    .ok();
-    let notes: Vec<String> = o
-        .notes
-        .iter()
-        .map(|n| {
-            format!(
-                "{:?} {} [{}] {}",
-                n.kind,
-                n.line,
-                n.operation.clone().unwrap_or_default(),
-                n.message
-            )
-        })
-        .collect();
-    std::fs::write("/tmp/guide_notes.txt", notes.join("\n")).ok();
-}

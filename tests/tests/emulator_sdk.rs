@@ -534,3 +534,101 @@ async fn oceanconnect_refresh_device_key_through_typed_builder() {
     assert_eq!(missing.code_str(), Some("100403"));
     assert_eq!(missing.http_status(), Some(404));
 }
+
+fn iot_client_with(e: &Emulator, retry: iotcloud::RetryConfig) -> iot::Client {
+    let key = e.credentials().access_key().expect("demo key").clone();
+    iot::Client::builder()
+        .region("cn-shanghai")
+        .endpoint(e.base_url())
+        .access_key(key.id, key.secret)
+        .retry(retry)
+        .build()
+        .expect("client")
+}
+
+/// Injected 5xx answers and dropped connections on a retry-safe operation are absorbed by the
+/// SDK's retries (each attempt newly signed: a reused nonce would be refused); without retries
+/// they surface as errors.
+#[tokio::test]
+async fn sdk_retries_meet_injected_faults() {
+    use iotcloud_emulator::{ErrorKind, FaultRule};
+    let rule = FaultRule {
+        operation: "QueryProductList".into(),
+        error_rate: 0.4,
+        error_kind: ErrorKind::Unavailable,
+        drop_rate: 0.1,
+        ..FaultRule::default()
+    };
+    let e = Emulator::builder()
+        .throttling(false)
+        .seed(3)
+        .fault(rule)
+        .start()
+        .await
+        .expect("emulator");
+    let retry = iotcloud::RetryConfig::default()
+        .with_max_attempts(8)
+        .with_backoff(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(5),
+        )
+        .with_budget(None);
+    let client = iot_client_with(&e, retry);
+    for _ in 0..20 {
+        client
+            .query_product_list()
+            .current_page(1)
+            .page_size(10)
+            .send()
+            .await
+            .expect("retried to success");
+    }
+    let plain = iot_client_with(&e, iotcloud::RetryConfig::disabled());
+    let mut failures = 0;
+    for _ in 0..20 {
+        if let Err(err) = plain
+            .query_product_list()
+            .current_page(1)
+            .page_size(10)
+            .send()
+            .await
+        {
+            assert!(err.is_retryable(), "{err}");
+            failures += 1;
+        }
+    }
+    assert!(
+        failures > 0,
+        "with a 40% 503 rate some calls must fail without retries"
+    );
+}
+
+/// The SDK's client-side limiter keeps under a documented QPS limit, so the emulator's
+/// `Throttling.User` is never met (QueryProduct: 50/s).
+#[tokio::test]
+async fn sdk_rate_limiter_stays_under_the_documented_qps() {
+    let e = Emulator::start().await.expect("emulator");
+    let client = iot_client_with(&e, iotcloud::RetryConfig::disabled());
+    let pk = client
+        .create_product()
+        .product_name("qps_sdk_product")
+        .node_type("0")
+        .data_format("1")
+        .send()
+        .await
+        .expect("CreateProduct")
+        .product_key
+        .expect("ProductKey");
+    let calls = (0..80).map(|_| client.query_product().product_key(pk.as_str()).send());
+    let results = futures::future::join_all(calls).await;
+    let throttled: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.as_ref().err().map(|e| e.to_string()))
+        .collect();
+    assert!(
+        throttled.is_empty(),
+        "{} calls failed: {:?}",
+        throttled.len(),
+        throttled.first()
+    );
+}

@@ -31,7 +31,7 @@ fn generated_code_per_operation() {
                 .unwrap_or_else(|errors| panic!("{service} {}: {errors:?}", op.name));
             // The request struct, its Operation impl and the client method are always there.
             assert!(
-                code.contains(&format!("impl ::iotcloud_runtime::Operation for ")),
+                code.contains("impl ::iotcloud_runtime::Operation for "),
                 "{}",
                 op.name
             );

@@ -283,6 +283,32 @@ fn judge<E: std::fmt::Display>(
     }
 }
 
+/// Replace the example's identifiers with ones that exist, so that operations with state reach
+/// their success path: every ProductKey/DeviceName/IotId-like member names `device`.
+fn with_real_ids(params: Value, pk: &str, name: &str, iot_id: &str) -> Value {
+    let Value::Object(mut m) = params else {
+        return params;
+    };
+    for (k, v) in m.iter_mut() {
+        let replacement = match k.as_str() {
+            "ProductKey" | "GwProductKey" => Some(json!(pk)),
+            "DeviceName" | "GwDeviceName" => Some(if v.is_array() {
+                json!([name])
+            } else {
+                json!(name)
+            }),
+            "DeviceNames" => Some(json!([name])),
+            "IotId" | "GwIotId" => Some(json!(iot_id)),
+            "IotIds" => Some(json!([iot_id])),
+            _ => None,
+        };
+        if let Some(r) = replacement {
+            *v = r;
+        }
+    }
+    Value::Object(m)
+}
+
 #[tokio::test]
 async fn every_iot_operation_through_the_generated_client() {
     let s = spec("aliyun-iot.yaml");
@@ -292,13 +318,57 @@ async fn every_iot_operation_through_the_generated_client() {
         .await
         .expect("emulator");
     let client = iot_client(&e);
+    let pk = client
+        .create_product()
+        .product_name("every_op_product")
+        .node_type("1")
+        .data_format("1")
+        .send()
+        .await
+        .expect("CreateProduct")
+        .product_key
+        .expect("ProductKey");
+    let device = client
+        .register_device()
+        .product_key(pk.as_str())
+        .device_name("every_op_device")
+        .send()
+        .await
+        .expect("RegisterDevice");
+    let iot_id = device.data.and_then(|d| d.iot_id).expect("IotId");
     let stateful: Vec<&str> = iotcloud_emulator::iot::handlers()
         .filter(|h| h.product == "Iot")
         .map(|h| h.name)
         .collect();
     let mut problems = Vec::new();
-    for op in &s.operations {
-        let result = iot::dispatch(&client, &op.name, params(op), false).await;
+    let mut succeeded = 0;
+    // Deleting operations go last so the others still find the product and device.
+    let mut ops: Vec<&Operation> = s.operations.iter().collect();
+    ops.sort_by_key(|op| match op.name.as_str() {
+        "DeleteProduct" => 4,
+        "DeleteDevice" => 3,
+        "ResetThing" => 2,
+        name if name.starts_with("Delete") => 1,
+        _ => 0,
+    });
+    for op in ops {
+        let mut p = with_real_ids(params(op), &pk, "every_op_device", &iot_id);
+        if let Value::Object(m) = &mut p {
+            if op.name == "RegisterDevice" {
+                m.insert("DeviceName".into(), json!("every_op_device_2"));
+            }
+            if m.contains_key("TopicFullName") {
+                m.insert(
+                    "TopicFullName".into(),
+                    json!(format!("/{pk}/every_op_device/user/get")),
+                );
+            }
+        }
+        let result = iot::dispatch(&client, &op.name, p, false).await;
+        succeeded += usize::from(result.is_ok());
+        if let Err(err) = &result {
+            println!("{}: {err}", op.name);
+        }
         let code = match &result {
             Err(iot::DispatchError::Call(err)) => err.code_str().map(str::to_string),
             _ => None,
@@ -320,6 +390,10 @@ async fn every_iot_operation_through_the_generated_client() {
         problems.len(),
         problems.join("\n")
     );
+    // Most operations succeed outright; the rest refuse the example's other ids (a group,
+    // rule, topic or apply id that does not exist) with a documented code.
+    assert!(succeeded >= 61, "only {succeeded} of 89 succeeded");
+    println!("{succeeded} of 89 IoT operations succeeded, the others answered documented business failures");
 }
 
 #[tokio::test]

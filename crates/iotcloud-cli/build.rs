@@ -95,7 +95,7 @@ fn write_op(out: &mut String, service: &str, op: &Operation) {
         }
         None => out.push_str("        paging: None,\n"),
     }
-    let alternatives: Vec<String> = op.one_of.iter().map(|o| o.text.clone()).collect();
+    let alternatives: Vec<String> = op.one_of.iter().map(|o| one_of_text(op, o)).collect();
     let _ = writeln!(out, "        rules: &{alternatives:?},");
     out.push_str("        params: &[\n");
     for field in &op.request {
@@ -173,4 +173,36 @@ fn constraint_text(c: &Constraints) -> Vec<String> {
     }
     rules.extend(c.notes.iter().cloned());
     rules
+}
+
+/// `exactly one of: --iot-id | --product-key with --device-name (the sentence that says so)`.
+fn one_of_text(op: &Operation, rule: &iotcloud_spec::OneOf) -> String {
+    let flag = |wire: &String| {
+        let rust = op
+            .request
+            .iter()
+            .find(|f| &f.name == wire)
+            .map_or(wire.as_str(), |f| f.rust.as_str());
+        format!(
+            "--{}",
+            rust.trim_start_matches("r#")
+                .trim_end_matches('_')
+                .replace('_', "-")
+        )
+    };
+    let alternatives: Vec<String> = rule
+        .alternatives
+        .iter()
+        .map(|alt| alt.iter().map(flag).collect::<Vec<_>>().join(" with "))
+        .collect();
+    format!(
+        "{} of: {} ({})",
+        if rule.required {
+            "exactly one"
+        } else {
+            "at most one"
+        },
+        alternatives.join(" | "),
+        rule.text.trim()
+    )
 }

@@ -6,6 +6,7 @@
 //! - `GET /_emulator/state`
 //! - `POST /_emulator/devices/status` `{"IotId"|"ProductKey"+"DeviceName", "Status": "ONLINE"}`
 //! - `POST /_emulator/devices/properties` `{"IotId"|..., "Items": {"temp": 21.5}, "Time": ms?}`
+//! - `POST /_emulator/devices/events` `{"IotId"|..., "Identifier", "EventType": "info", "OutputData": {..}, "Time": ms?}`
 //! - `POST /_emulator/oceanconnect/devices` `{"deviceId", "nodeId", "online"}`
 //! - `GET /_emulator/sign?Action=QueryProductList&CurrentPage=1&PageSize=10` signs the given
 //!   parameters with the first configured access key (for curl; `Version` defaults to the Iot one)
@@ -153,6 +154,53 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
             };
             if found {
                 saved(app, json!({"recorded": items.len()})).await
+            } else {
+                reply(
+                    404,
+                    json!({"Code": "iot.device.NotExistedDevice", "Message": "no such device"}),
+                )
+            }
+        }
+        (Method::POST, "/_emulator/devices/events") => {
+            let v = match body() {
+                Ok(v) => v,
+                Err(r) => return *r,
+            };
+            let Some(identifier) = v
+                .get("Identifier")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+            else {
+                return bad("Identifier is required");
+            };
+            let event = crate::state::Event {
+                identifier,
+                event_type: v
+                    .get("EventType")
+                    .and_then(Value::as_str)
+                    .unwrap_or("info")
+                    .to_string(),
+                output: match v.get("OutputData") {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                    None => "{}".to_string(),
+                },
+                time: v.get("Time").and_then(Value::as_i64).unwrap_or_else(now_ms),
+            };
+            let found = {
+                let mut state = lock(&app.state);
+                let id = device_of(&state, &v);
+                match id.and_then(|id| state.devices.get_mut(&id)) {
+                    Some(d) => {
+                        d.events.push(event);
+                        d.events.sort_by_key(|e| e.time);
+                        true
+                    }
+                    None => false,
+                }
+            };
+            if found {
+                saved(app, json!({"recorded": 1})).await
             } else {
                 reply(
                     404,

@@ -50,6 +50,27 @@ pub struct Desired {
     pub time: i64,
 }
 
+/// A service invocation (InvokeThingService, or the `set` service behind SetDeviceProperty).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ServiceCall {
+    pub identifier: String,
+    pub input: String,
+    pub output: String,
+    pub time: i64,
+}
+
+/// An event a device reported (through the inspection endpoint).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Event {
+    pub identifier: String,
+    /// `info`, `alert` or `error`.
+    pub event_type: String,
+    pub output: String,
+    pub time: i64,
+}
+
 /// A device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
@@ -78,6 +99,10 @@ pub struct Device {
     /// Device shadow document (`state`, `metadata`) and its version.
     pub shadow: Value,
     pub shadow_version: i64,
+    /// Service invocations in time order.
+    pub services: Vec<ServiceCall>,
+    /// Reported events in time order.
+    pub events: Vec<Event>,
 }
 
 /// A device group.

@@ -363,3 +363,85 @@ async fn shadow_versions_and_desired_properties() {
     assert_eq!(q["Data"]["List"]["DesiredPropertyInfo"][0]["Version"], 1);
     assert_eq!(q["Data"]["List"]["DesiredPropertyInfo"][0]["Value"], "1");
 }
+
+#[tokio::test]
+async fn service_and_event_history_with_the_time_cursor() {
+    let (e, c) = start().await;
+    let pk = create_product(&c, "history_product").await;
+    let id = c
+        .ok(
+            "RegisterDevice",
+            &[("ProductKey", &pk), ("DeviceName", "dev_hist")],
+        )
+        .await["Data"]["IotId"]
+        .as_str()
+        .expect("IotId")
+        .to_string();
+    for level in 1..=3 {
+        c.ok(
+            "InvokeThingService",
+            &[
+                ("IotId", &id),
+                ("Identifier", "dim"),
+                ("Args", &format!("{{\"level\":{level}}}")),
+            ],
+        )
+        .await;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let end = (iotcloud_emulator::state::now_ms() + 1000).to_string();
+    let page = c
+        .ok(
+            "QueryDeviceServiceData",
+            &[
+                ("IotId", &id),
+                ("Identifier", "dim"),
+                ("StartTime", "0"),
+                ("EndTime", &end),
+                ("PageSize", "2"),
+                ("Asc", "1"),
+            ],
+        )
+        .await;
+    let inputs: Vec<&str> = page["Data"]["List"]["ServiceInfo"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|s| s["InputData"].as_str())
+        .collect();
+    assert_eq!(inputs, vec!["{\"level\":1}", "{\"level\":2}"]);
+    assert_eq!(page["Data"]["NextValid"], true);
+
+    let http = reqwest::Client::new();
+    for (t, kind) in [(1_000, "info"), (2_000, "alert"), (3_000, "info")] {
+        let r = http
+            .post(format!("{}/_emulator/devices/events", e.base_url()))
+            .json(&serde_json::json!({"IotId": id, "Identifier": "overheat", "EventType": kind, "OutputData": {"t": t}, "Time": t}))
+            .send()
+            .await
+            .expect("report");
+        assert_eq!(r.status().as_u16(), 200);
+    }
+    let events = c
+        .ok(
+            "QueryDeviceEventData",
+            &[
+                ("IotId", &id),
+                ("Identifier", "overheat"),
+                ("EventType", "info"),
+                ("StartTime", "5000"),
+                ("EndTime", "0"),
+                ("PageSize", "10"),
+                ("Asc", "0"),
+            ],
+        )
+        .await;
+    let times: Vec<i64> = events["Data"]["List"]["EventInfo"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|e| e["Time"].as_i64())
+        .collect();
+    assert_eq!(times, vec![3_000, 1_000]);
+    assert_eq!(events["Data"]["NextValid"], false);
+}

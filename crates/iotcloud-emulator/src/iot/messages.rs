@@ -169,9 +169,10 @@ fn invoke(ctx: &mut Ctx) -> Outcome {
         "InvokeThingService",
         &pk,
         Some(dn),
-        Some(identifier),
-        input,
+        Some(identifier.clone()),
+        input.clone(),
     );
+    log_call(ctx, &id, &identifier, &input, mid);
     Ok(ctx.respond("Data", json!({"Result": "", "MessageId": mid.to_string()})))
 }
 
@@ -187,14 +188,30 @@ fn invoke_many(ctx: &mut Ctx) -> Outcome {
         }
     }
     for n in names {
-        record(
+        let mid = record(
             ctx,
             "InvokeThingsService",
             &pk,
-            Some(n),
+            Some(n.clone()),
             Some(identifier.clone()),
             input.clone(),
         );
+        if let Some(id) = ctx.state.device_id(None, Some(&pk), Some(&n)) {
+            log_call(ctx, &id, &identifier, &input, mid);
+        }
     }
     Ok(ctx.template())
+}
+
+/// Keep the invocation in the device's service history (QueryDeviceServiceData).
+fn log_call(ctx: &mut Ctx, iot_id: &str, identifier: &str, input: &str, message_id: i64) {
+    if let Some(d) = ctx.state.devices.get_mut(iot_id) {
+        d.services.push(crate::state::ServiceCall {
+            identifier: identifier.to_string(),
+            input: input.to_string(),
+            output: json!({"code": 200, "data": {}, "id": message_id.to_string(), "message": "success", "version": "1.0"})
+                .to_string(),
+            time: now_ms(),
+        });
+    }
 }

@@ -2,7 +2,7 @@
 //! with versions, and the device shadow with its version check.
 
 use super::{Ctx, Handler, Outcome};
-use crate::state::{now_ms, Desired, Device, Sample};
+use crate::state::{now_ms, Desired, Device, Event, Sample, ServiceCall};
 use crate::wire::Failure;
 use iotcloud_spec::PageStyle;
 use serde_json::{json, Map, Value};
@@ -38,6 +38,18 @@ pub const HANDLERS: &[Handler] = &[
         name: "QueryDevicePropertiesData",
         writes: false,
         run: histories,
+    },
+    Handler {
+        product: "Iot",
+        name: "QueryDeviceServiceData",
+        writes: false,
+        run: service_history,
+    },
+    Handler {
+        product: "Iot",
+        name: "QueryDeviceEventData",
+        writes: false,
+        run: event_history,
     },
     Handler {
         product: "Iot",
@@ -101,10 +113,20 @@ fn set(ctx: &mut Ctx) -> Outcome {
     if ctx.state.devices.get(&id).is_some_and(|d| d.disabled) {
         return Err(Failure::business("iot.device.SetDevicePropertyFailed"));
     }
-    if let Some(d) = ctx.state.devices.get_mut(&id) {
-        record(d, &items, now_ms());
-    }
     let mid = message_id(ctx);
+    if let Some(d) = ctx.state.devices.get_mut(&id) {
+        let now = now_ms();
+        record(d, &items, now);
+        // Setting properties invokes the device's `set` service.
+        d.services.push(ServiceCall {
+            identifier: "set".into(),
+            input: Value::Object(items).to_string(),
+            output:
+                json!({"code": 200, "data": {}, "id": mid, "message": "success", "version": "1.0"})
+                    .to_string(),
+            time: now,
+        });
+    }
     Ok(ctx.respond("Data", json!({ "MessageId": mid })))
 }
 
@@ -160,41 +182,42 @@ fn status(ctx: &mut Ctx) -> Outcome {
     Ok(ctx.respond("Data.List", Value::Array(list)))
 }
 
-/// One page of a time-cursor query over `samples` (sorted by time): the page, whether more
+/// One page of a time-cursor query over `records` (sorted by time): the page, whether more
 /// remain, and the next `StartTime`.
-fn window(
-    samples: &[Sample],
+pub fn window<T: Clone>(
+    records: &[T],
+    time: impl Fn(&T) -> i64,
     start: i64,
     end: i64,
     asc: bool,
     size: usize,
-) -> (Vec<Sample>, bool, i64) {
-    let mut hits: Vec<Sample> = if asc {
-        samples
+) -> (Vec<T>, bool, i64) {
+    let mut hits: Vec<T> = if asc {
+        records
             .iter()
-            .filter(|s| s.time >= start && s.time <= end)
+            .filter(|r| time(r) >= start && time(r) <= end)
             .cloned()
             .collect()
     } else {
-        samples
+        records
             .iter()
             .rev()
-            .filter(|s| s.time <= start && s.time >= end)
+            .filter(|r| time(r) <= start && time(r) >= end)
             .cloned()
             .collect()
     };
     let more = hits.len() > size;
     hits.truncate(size);
     let next = match hits.last() {
-        Some(last) if asc => last.time + 1,
-        Some(last) => last.time - 1,
+        Some(last) if asc => time(last) + 1,
+        Some(last) => time(last) - 1,
         None => end,
     };
     (hits, more, next)
 }
 
 /// The cursor parameters: start, end, ascending, page size (checked as documented).
-fn cursor(ctx: &Ctx) -> Result<(i64, i64, bool, usize), Failure> {
+pub fn cursor(ctx: &Ctx) -> Result<(i64, i64, bool, usize), Failure> {
     let start = ctx.int("StartTime")?.unwrap_or(0);
     let end = ctx.int("EndTime")?.unwrap_or(0);
     let asc = ctx.int("Asc")?.unwrap_or(0) == 1;
@@ -234,7 +257,7 @@ fn history(ctx: &mut Ctx) -> Outcome {
         .and_then(|d| d.property_history.get(&identifier))
         .cloned()
         .unwrap_or_default();
-    let (page, more, next) = window(&samples, start, end, asc, size);
+    let (page, more, next) = window(&samples, |s| s.time, start, end, asc, size);
     let (items, has_next, next_path) = paths(ctx, "Data.List", "Data.NextValid", "Data.NextTime");
     let mut out = ctx.template();
     super::put(&mut out, &items, samples_json(&page));
@@ -244,7 +267,7 @@ fn history(ctx: &mut Ctx) -> Outcome {
 }
 
 /// The documented response paths of a time-cursor operation (items, more flag, next cursor).
-fn paths(ctx: &Ctx, items: &str, has_next: &str, next: &str) -> (String, String, String) {
+pub fn paths(ctx: &Ctx, items: &str, has_next: &str, next: &str) -> (String, String, String) {
     match &ctx.op.pagination {
         Some(p) if p.style == PageStyle::TimeCursor => (
             p.items.clone(),
@@ -273,7 +296,7 @@ fn histories(ctx: &mut Ctx) -> Outcome {
             .get(identifier)
             .cloned()
             .unwrap_or_default();
-        let (page, more, next) = window(&samples, start, end, asc, size);
+        let (page, more, next) = window(&samples, |s| s.time, start, end, asc, size);
         if more {
             more_any = true;
             // Resume from the identifier that is furthest behind so nothing is skipped.
@@ -493,4 +516,66 @@ fn update_shadow(ctx: &mut Ctx) -> Outcome {
     }
     device.shadow_version = version;
     Ok(ctx.template())
+}
+
+fn service_history(ctx: &mut Ctx) -> Outcome {
+    let id = ctx.device_id()?;
+    let identifier = ctx.req("Identifier")?;
+    let (start, end, asc, size) = cursor(ctx)?;
+    let calls: Vec<ServiceCall> = ctx
+        .state
+        .devices
+        .get(&id)
+        .map(|d| {
+            d.services
+                .iter()
+                .filter(|c| c.identifier == identifier)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let (page, more, next) = window(&calls, |c| c.time, start, end, asc, size);
+    let list: Vec<Value> = page
+        .iter()
+        .map(|c| json!({"Name": c.identifier, "Time": c.time, "OutputData": c.output, "InputData": c.input, "Identifier": c.identifier}))
+        .collect();
+    let (items, has_next, next_path) = paths(ctx, "Data.List", "Data.NextValid", "Data.NextTime");
+    let mut out = ctx.template();
+    super::put(&mut out, &items, Value::Array(list));
+    super::put(&mut out, &has_next, Value::Bool(more));
+    super::put(&mut out, &next_path, Value::from(next));
+    Ok(out)
+}
+
+fn event_history(ctx: &mut Ctx) -> Outcome {
+    let id = ctx.device_id()?;
+    let identifier = ctx.req("Identifier")?;
+    let event_type = ctx.get("EventType").map(str::to_string);
+    let (start, end, asc, size) = cursor(ctx)?;
+    let events: Vec<Event> = ctx
+        .state
+        .devices
+        .get(&id)
+        .map(|d| {
+            d.events
+                .iter()
+                .filter(|e| {
+                    e.identifier == identifier
+                        && event_type.as_ref().is_none_or(|t| &e.event_type == t)
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let (page, more, next) = window(&events, |e| e.time, start, end, asc, size);
+    let list: Vec<Value> = page
+        .iter()
+        .map(|e| json!({"Name": e.identifier, "Time": e.time, "OutputData": e.output, "EventType": e.event_type, "Identifier": e.identifier}))
+        .collect();
+    let (items, has_next, next_path) = paths(ctx, "Data.List", "Data.NextValid", "Data.NextTime");
+    let mut out = ctx.template();
+    super::put(&mut out, &items, Value::Array(list));
+    super::put(&mut out, &has_next, Value::Bool(more));
+    super::put(&mut out, &next_path, Value::from(next));
+    Ok(out)
 }

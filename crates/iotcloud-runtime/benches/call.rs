@@ -91,6 +91,8 @@ fn bench(c: &mut Criterion) {
         }
     };
 
+    interleaved(&rt, &handle, &plain, &url);
+
     let mut g = c.benchmark_group("call");
     g.sample_size(30);
     g.measurement_time(Duration::from_secs(5));
@@ -153,6 +155,50 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+async fn baseline(client: &reqwest::Client, url: &str) {
+    let resp = client.post(url).send().await.unwrap();
+    let bytes = resp.bytes().await.unwrap();
+    std::hint::black_box(serde_json::from_slice::<QueryDeviceDetailOutput>(&bytes).unwrap());
+}
+
+/// Client CPU per call, `total` calls with at most `width` in flight.
+async fn batch<F, Fut>(total: u32, width: usize, f: F) -> f64
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let t = thread_cpu();
+    let mut left = total;
+    let mut running = FuturesUnordered::new();
+    while left > 0 || !running.is_empty() {
+        while left > 0 && running.len() < width {
+            running.push(f());
+            left -= 1;
+        }
+        running.next().await;
+    }
+    (thread_cpu() - t).as_secs_f64() * 1e6 / f64::from(total)
+}
+
+/// On a shared machine, criterion's sequential groups see different load; this alternates
+/// batches of the baseline and the SDK call and keeps the best batch of each.
+fn interleaved(rt: &tokio::runtime::Runtime, handle: &Handle, plain: &reqwest::Client, url: &str) {
+    for width in [1usize, 64] {
+        let (mut best_base, mut best_sdk) = (f64::MAX, f64::MAX);
+        for _ in 0..20 {
+            best_base = best_base.min(rt.block_on(batch(640, width, || baseline(plain, url))));
+            best_sdk = best_sdk.min(rt.block_on(batch(640, width, || async {
+                handle.call(&op()).await.unwrap();
+            })));
+        }
+        eprintln!(
+            "interleaved best-of-20, {width} in flight: baseline {best_base:.1} us CPU/call, \
+             iotcloud {best_sdk:.1} us CPU/call, ratio {:.2}x (target <= 1.3x)",
+            best_sdk / best_base
+        );
+    }
 }
 
 criterion_group!(benches, bench);

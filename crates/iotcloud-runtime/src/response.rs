@@ -58,6 +58,27 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
+/// Whether every `"Success"` key in the body is followed by `true` (or there is none): the
+/// answer then needs no closer look. Anything else (`false`, `"false"`, odd spacing we do not
+/// recognise) falls back to a full parse.
+fn every_success_is_true(body: &[u8]) -> bool {
+    const KEY: &[u8] = b"\"Success\"";
+    let mut rest = body;
+    while let Some(pos) = rest.windows(KEY.len()).position(|w| w == KEY) {
+        let after = &rest[pos + KEY.len()..];
+        let value = after
+            .iter()
+            .position(|b| !(b.is_ascii_whitespace() || *b == b':'))
+            .map(|i| &after[i..])
+            .unwrap_or(&[]);
+        if !value.starts_with(b"true") {
+            return false;
+        }
+        rest = &after[4.min(after.len())..];
+    }
+    true
+}
+
 /// The request id from the `x-acs-request-id` header or a cheap scan of the body.
 pub(crate) fn request_id(resp: &HttpResponse) -> Option<String> {
     if let Some(v) = resp
@@ -95,7 +116,7 @@ pub(crate) fn check_rpc(
 ) -> Result<(), Failure> {
     let status = resp.status;
     let ok_status = (200..300).contains(&status);
-    if ok_status && !contains(&resp.body, b"\"Success\"") {
+    if ok_status && every_success_is_true(&resp.body) {
         return Ok(());
     }
     let probe: Option<Probe> = serde_json::from_slice(&resp.body).ok();
@@ -281,4 +302,53 @@ pub(crate) fn decode_message(e: &serde_json::Error) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn success_scan() {
+        assert!(every_success_is_true(br#"{"RequestId":"x"}"#));
+        assert!(every_success_is_true(br#"{"Success":true}"#));
+        assert!(every_success_is_true(
+            b"{\"Success\" :\n true, \"Data\":{\"Success\":true}}"
+        ));
+        assert!(!every_success_is_true(br#"{"Success":false}"#));
+        assert!(
+            !every_success_is_true(br#"{"Success":"true"}"#),
+            "strings get the full parse"
+        );
+        assert!(!every_success_is_true(
+            br#"{"Data":{"Success":true},"Success":false}"#
+        ));
+        assert!(!every_success_is_true(br#"{"Success""#));
+    }
+
+    #[test]
+    fn request_id_scan() {
+        let resp = |body: &'static str| HttpResponse {
+            status: 200,
+            headers: reqwest::header::HeaderMap::new(),
+            body: bytes::Bytes::from_static(body.as_bytes()),
+        };
+        assert_eq!(
+            request_id(&resp(r#"{"RequestId": "abc","x":1}"#)).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(request_id(&resp(r#"{"RequestId":5}"#)), None);
+        assert_eq!(request_id(&resp(r#"{"RequestId""#)), None);
+        let mut r = resp("{}");
+        r.headers.insert("x-acs-request-id", "hdr".parse().unwrap());
+        assert_eq!(request_id(&r).as_deref(), Some("hdr"));
+    }
+
+    #[test]
+    fn decode_messages_drop_quoted_values() {
+        let e = serde_json::from_str::<u32>(r#""secret-value""#).unwrap_err();
+        let m = decode_message(&e);
+        assert!(!m.contains("secret-value"), "{m}");
+        assert!(m.contains("invalid type"), "{m}");
+    }
 }

@@ -102,22 +102,24 @@ static ENCODED4: [[u8; 4]; 256] = {
     t
 };
 
-/// Byte-level encoding (the hot path): branch-free, every input byte writes four bytes from a
-/// table into a stack buffer and advances by its encoded length; each 64-byte chunk is then
-/// appended with one copy.
+/// Byte-level encoding (the hot path) into a buffer the caller sized for the worst case
+/// (3 bytes per input byte, plus 4 of slack): branch-free, every input byte writes four bytes
+/// from a table and advances by its encoded length. Returns the new write position.
 #[inline]
-fn encode_bytes_into(src: &[u8], out: &mut Vec<u8>) {
-    const CHUNK: usize = 64;
-    let mut buf = [0u8; CHUNK * 3 + 1];
-    for chunk in src.chunks(CHUNK) {
-        let mut at = 0;
-        for &b in chunk {
-            let e = &ENCODED4[b as usize];
-            buf[at..at + 4].copy_from_slice(e);
-            at += e[3] as usize;
-        }
-        out.extend_from_slice(&buf[..at]);
+fn encode_at(src: &[u8], dst: &mut [u8], mut at: usize) -> usize {
+    for &b in src {
+        let e = &ENCODED4[b as usize];
+        dst[at..at + 4].copy_from_slice(e);
+        at += e[3] as usize;
     }
+    at
+}
+
+/// Copies `lit` into `dst` at `at`; returns the new position.
+#[inline]
+fn put(lit: &[u8], dst: &mut [u8], at: usize) -> usize {
+    dst[at..at + lit.len()].copy_from_slice(lit);
+    at + lit.len()
 }
 
 /// The first 8 bytes of a name as a big-endian integer (zero-padded): comparing these
@@ -303,17 +305,19 @@ impl fmt::Debug for SignedRpc {
 /// given with their placement, and produces the wire query and body in one go: every name and
 /// value is percent-encoded exactly once, into one buffer.
 pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningKey) -> SignedRpc {
-    // Encode every pair once: `enc[spans[i].0 .. spans[i].1]` is `name=value`.
+    // Encode every pair once into one buffer: `enc[spans[i].0 .. spans[i].1]` is `name=value`.
     let raw_len: usize = params.iter().map(|(k, v, _)| k.len() + v.len() + 1).sum();
-    let mut enc: Vec<u8> = Vec::with_capacity(raw_len * 3);
+    let mut enc = vec![0u8; 3 * raw_len + 4];
     let mut spans: Vec<(u32, u32)> = Vec::with_capacity(params.len());
+    let mut at = 0;
     for (k, v, _) in params {
-        let start = enc.len();
-        encode_bytes_into(k.as_bytes(), &mut enc);
-        enc.push(b'=');
-        encode_bytes_into(v.as_bytes(), &mut enc);
-        spans.push((start as u32, enc.len() as u32));
+        let start = at;
+        at = encode_at(k.as_bytes(), &mut enc, at);
+        at = put(b"=", &mut enc, at);
+        at = encode_at(v.as_bytes(), &mut enc, at);
+        spans.push((start as u32, at as u32));
     }
+    enc.truncate(at);
     // Sort by name in byte order: an 8-byte prefix compare settles most pairs cheaply.
     let mut order: Vec<(u64, u32)> = params
         .iter()
@@ -330,16 +334,17 @@ pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningK
     });
 
     // String-to-sign straight from the encoded pairs, without materialising the canonical query.
-    let mut sts: Vec<u8> = Vec::with_capacity(method.len() + 5 + enc.len() * 3);
-    sts.extend_from_slice(method.as_bytes());
-    sts.extend_from_slice(b"&%2F&");
+    let mut sts = vec![0u8; method.len() + 5 + 3 * (enc.len() + 3 * params.len()) + 4];
+    let mut at = put(method.as_bytes(), &mut sts, 0);
+    at = put(b"&%2F&", &mut sts, at);
     for (n, &(_, i)) in order.iter().enumerate() {
         if n > 0 {
-            sts.extend_from_slice(b"%26");
+            at = put(b"%26", &mut sts, at);
         }
         let (s, e) = spans[i as usize];
-        encode_bytes_into(&enc[s as usize..e as usize], &mut sts);
+        at = encode_at(&enc[s as usize..e as usize], &mut sts, at);
     }
+    sts.truncate(at);
     let mut sig = [0u8; 28];
     let sig_len = key.sign_into(&sts, &mut sig);
     let sig = &sig[..sig_len];
@@ -360,7 +365,9 @@ pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningK
         query.push(b'&');
     }
     query.extend_from_slice(b"Signature=");
-    encode_bytes_into(sig, &mut query);
+    let mut sig_enc = [0u8; 28 * 3 + 4];
+    let n = encode_at(sig, &mut sig_enc, 0);
+    query.extend_from_slice(&sig_enc[..n]);
     SignedRpc {
         query: into_string(query),
         body: into_string(body),
@@ -482,7 +489,53 @@ pub fn format_timestamp(t: SystemTime) -> String {
     };
     let dt =
         time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let (y, m, d) = (dt.year(), dt.month() as u8, dt.day());
-    let (hh, mm, ss) = (dt.hour(), dt.minute(), dt.second());
-    format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
+    let year = dt.year().clamp(0, 9999) as u32;
+    let fields = [
+        (year / 100) as u8,
+        (year % 100) as u8,
+        dt.month() as u8,
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second(),
+    ];
+    let mut out = *b"0000-00-00T00:00:00Z";
+    for (pos, v) in [0usize, 2, 5, 8, 11, 14, 17].into_iter().zip(fields) {
+        out[pos] = b'0' + v / 10;
+        out[pos + 1] = b'0' + v % 10;
+    }
+    into_string(out.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn timestamps_match_the_time_crate() {
+        let fmt = time::format_description::parse_borrowed::<2>(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]Z",
+        )
+        .unwrap();
+        for secs in [
+            0u64,
+            1_507_023_581,
+            1_700_000_000,
+            1_763_769_600,
+            4_102_444_799,
+            951_782_400,
+        ] {
+            let t = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+            let want = time::OffsetDateTime::from_unix_timestamp(secs as i64)
+                .unwrap()
+                .format(&fmt)
+                .unwrap();
+            assert_eq!(format_timestamp(t), want, "{secs}");
+        }
+        assert_eq!(
+            format_timestamp(SystemTime::UNIX_EPOCH + Duration::from_secs(1_507_023_581)),
+            "2017-10-03T09:39:41Z"
+        );
+    }
 }

@@ -55,7 +55,7 @@ struct Probe {
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(hay, needle).is_some()
 }
 
 /// Whether every `"Success"` key in the body is followed by `true` (or there is none): the
@@ -64,7 +64,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 fn every_success_is_true(body: &[u8]) -> bool {
     const KEY: &[u8] = b"\"Success\"";
     let mut rest = body;
-    while let Some(pos) = rest.windows(KEY.len()).position(|w| w == KEY) {
+    while let Some(pos) = memchr::memmem::find(rest, KEY) {
         let after = &rest[pos + KEY.len()..];
         let value = after
             .iter()
@@ -90,7 +90,7 @@ pub(crate) fn request_id(resp: &HttpResponse) -> Option<String> {
     }
     let body = &resp.body[..];
     let key = b"\"RequestId\"";
-    let pos = body.windows(key.len()).position(|w| w == key)?;
+    let pos = memchr::memmem::find(body, key)?;
     let rest = &body[pos + key.len()..];
     let start = rest.iter().position(|&b| b == b'"')? + 1;
     let before = &rest[..start - 1];

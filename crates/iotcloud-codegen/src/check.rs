@@ -19,6 +19,7 @@ const RESERVED: &[&str] = &[
     "Service",
     "DispatchError",
     "DecodedOutput",
+    "AsClient",
     "OPERATIONS",
     "Option",
     "String",

@@ -111,12 +111,12 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
     let arms = model.ops.iter().map(|op| {
         let req = &op.request;
         let wire = &op.spec.name;
-        quote!(#wire => __support::run::<types::#req>(client.handle(), params, dry_run).await,)
+        quote!(#wire => __support::run::<types::#req>(client.as_client().handle(), params, dry_run).await,)
     });
     let prepare_arms = model.ops.iter().map(|op| {
         let req = &op.request;
         let wire = &op.spec.name;
-        quote!(#wire => __support::prepare::<types::#req>(client.handle(), params).await,)
+        quote!(#wire => __support::prepare::<types::#req>(client.as_client().handle(), params).await,)
     });
     let decode_arms = model.ops.iter().map(|op| {
         let req = &op.request;
@@ -175,6 +175,20 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
             }
 
             #(#methods)*
+        }
+
+        /// What the fluent builders send through: implemented by [`Client`]. Builders and
+        /// [`dispatch`] are generic over it so each operation's request loop is compiled only
+        /// where it is used.
+        pub trait AsClient {
+            /// The client.
+            fn as_client(&self) -> &Client;
+        }
+
+        impl AsClient for Client {
+            fn as_client(&self) -> &Client {
+                self
+            }
         }
 
         /// Request, response and enumeration types of every operation.
@@ -240,8 +254,8 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
         /// Calls an operation by wire name with JSON parameters keyed by wire names
         /// (`{"ProductKey": "a1…", "DeviceName": ["d1", "d2"]}`) and returns the response as JSON.
         /// With `dry_run`, nothing is sent: the result is the signed request, secrets redacted.
-        pub async fn dispatch(
-            client: &Client,
+        pub async fn dispatch<C: AsClient + ?Sized>(
+            client: &C,
             operation: &str,
             params: ::iotcloud_runtime::export::serde_json::Value,
             dry_run: bool,
@@ -254,8 +268,8 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
 
         /// The exact signed request [`dispatch`] would send for `operation` with `params`,
         /// secrets included (print it with its redacting `Display`); nothing is sent.
-        pub async fn prepare(
-            client: &Client,
+        pub async fn prepare<C: AsClient + ?Sized>(
+            client: &C,
             operation: &str,
             params: ::iotcloud_runtime::export::serde_json::Value,
         ) -> Result<::iotcloud_runtime::PreparedRequest, DispatchError> {
@@ -278,7 +292,8 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
 
         /// Decodes a response body of `operation` into its typed response exactly as a call
         /// would (lenient scalars, list wrappers), without calling anything; for tools and tests.
-        pub fn decode_output(operation: &str, body: &str) -> Result<DecodedOutput, DispatchError> {
+        pub fn decode_output<B: AsRef<str> + ?Sized>(operation: &str, body: &B) -> Result<DecodedOutput, DispatchError> {
+            let body = body.as_ref();
             match operation {
                 #(#decode_arms)*
                 other => Err(DispatchError::UnknownOperation(other.to_string())),

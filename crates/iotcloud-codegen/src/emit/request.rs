@@ -89,7 +89,7 @@ fn emit_builder(op: &OpModel<'_>) -> TokenStream {
             /// Pages through the results: a `Stream` of responses; `.items()` gives a `Stream` of items.
             /// Stops after the last page and on a repeated page position.
             pub fn into_paginator(self) -> ::iotcloud_runtime::Paginator<#req> {
-                self.client.handle().paginate(self.request)
+                self.client.as_client().handle().paginate(self.request)
             }
         }
     });
@@ -138,15 +138,19 @@ fn emit_builder(op: &OpModel<'_>) -> TokenStream {
             pub(crate) fn with_client(client: super::Client) -> Self {
                 #builder { request: #req::default(), client }
             }
+        }
 
+        // Generic over the client so the request loop is instantiated where it is called,
+        // not for every operation in this crate.
+        impl<C: super::AsClient> #builder<C> {
             #[doc = #send_doc]
             pub async fn send(self) -> Result<#resp, super::Error> {
-                self.client.handle().call(&self.request).await
+                self.client.as_client().handle().call(&self.request).await
             }
 
             /// The exact signed request `send` would make (for dry runs); nothing is sent.
             pub async fn prepare(self) -> Result<::iotcloud_runtime::PreparedRequest, super::Error> {
-                self.client.handle().prepare(&self.request).await
+                self.client.as_client().handle().prepare(&self.request).await
             }
 
             #paginator

@@ -16,15 +16,46 @@ use std::time::SystemTime;
 /// Answer one RPC request.
 pub async fn handle(app: &App, req: Incoming, host: &str) -> Response {
     let request_id = wire::request_id();
-    let (status, body) = match answer(app, &req, &request_id, host).await {
-        Answer::Body(status, body) => (status, body),
+    let (status, body, gateway_error) = match answer(app, &req, &request_id, host).await {
+        Answer::Body(status, body) => (status, body, false),
         Answer::Fail(failure, service) => {
-            failure_body(&failure, service.as_deref(), &request_id, host)
+            let gateway = matches!(failure, Failure::Gateway { .. });
+            let (status, body) = failure_body(&failure, service.as_deref(), &request_id, host);
+            (status, body, gateway)
         }
         Answer::Drop => return dropped_connection(),
         Answer::Faulty(status, body, decision) => return faulty(status, &body, decision),
     };
-    wire::json_response(status, &body)
+    // JSON when asked for; otherwise XML, the documented default (section 2.4).
+    let parsed = parameters(&req);
+    let pairs = parsed.as_ref().map(Vec::as_slice).unwrap_or_default();
+    let param = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let wants_json = match &parsed {
+        Ok(_) => param("Format").is_some_and(|f| f.eq_ignore_ascii_case("JSON")),
+        // Parameters that do not decode: look for the format in the raw request.
+        Err(_) => {
+            let raw = format!(
+                "{}&{}",
+                req.uri.query().unwrap_or(""),
+                String::from_utf8_lossy(&req.body)
+            );
+            raw.split('&')
+                .any(|p| p.eq_ignore_ascii_case("Format=JSON"))
+        }
+    };
+    if wants_json {
+        return wire::json_response(status, &body);
+    }
+    let root = match (gateway_error, param("Action")) {
+        (false, Some(action)) => format!("{action}Response"),
+        _ => "Error".to_string(),
+    };
+    wire::xml_response(status, &root, &body)
 }
 
 enum Answer {

@@ -55,6 +55,54 @@ fn decode_component(raw: &[u8]) -> Result<String, std::str::Utf8Error> {
     std::str::from_utf8(&decoded).map(str::to_string)
 }
 
+/// Render a response body as the service's XML (`Format=XML`, the documented default):
+/// `root` element, members as child elements in order, a list as repeated elements named
+/// after its key (so `{"Data": {"DeviceInfo": [a, b]}}` becomes
+/// `<Data><DeviceInfo>a</DeviceInfo><DeviceInfo>b</DeviceInfo></Data>`).
+pub fn to_xml(root: &str, body: &Value) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    element(&mut out, root, body);
+    out
+}
+
+fn element(out: &mut String, name: &str, value: &Value) {
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                element(out, name, item);
+            }
+        }
+        Value::Object(members) => {
+            out.push_str(&format!("<{name}>"));
+            for (k, v) in members {
+                element(out, k, v);
+            }
+            out.push_str(&format!("</{name}>"));
+        }
+        Value::Null => out.push_str(&format!("<{name}/>")),
+        Value::String(s) => out.push_str(&format!("<{name}>{}</{name}>", escape(s))),
+        other => out.push_str(&format!("<{name}>{other}</{name}>")),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// An XML response with the given status.
+pub fn xml_response(status: u16, root: &str, body: &Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/xml;charset=utf-8")],
+        to_xml(root, body),
+    )
+        .into_response()
+}
+
 /// The first half of `text` (cut on a character boundary): a truncated body.
 pub fn first_half(text: &str) -> &str {
     let mut cut = text.len() / 2;
@@ -208,6 +256,17 @@ mod tests {
             "{err}"
         );
         assert!(decode_pairs(b"=1", "query").is_err());
+    }
+
+    #[test]
+    fn xml_follows_the_documented_nesting() {
+        let body = serde_json::json!({"RequestId": "R", "Data": {"DeviceInfo": [{"DeviceName": "a<b"}, {"DeviceName": "c"}]}, "Success": true});
+        assert_eq!(
+            to_xml("QueryDeviceResponse", &body),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><QueryDeviceResponse><RequestId>R</RequestId><Data>\
+             <DeviceInfo><DeviceName>a&lt;b</DeviceName></DeviceInfo><DeviceInfo><DeviceName>c</DeviceName></DeviceInfo>\
+             </Data><Success>true</Success></QueryDeviceResponse>"
+        );
     }
 
     #[test]

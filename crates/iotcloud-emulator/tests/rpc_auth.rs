@@ -293,3 +293,56 @@ async fn document_signature_example_verifies_against_the_server_algorithm() {
         .await;
     assert_eq!(status, 200, "{body}");
 }
+
+#[tokio::test]
+async fn xml_is_the_default_format_and_json_on_request() {
+    let (_e, c) = start().await;
+    let mut params = common("QueryProductList", "2018-01-20", &c.id);
+    params.retain(|(k, _)| k != "Format");
+    params.extend(pairs(&[("CurrentPage", "1"), ("PageSize", "10")]));
+    let sig = sign(&c.secret, &string_to_sign("POST", &params));
+    params.push(("Signature".into(), sig));
+    let resp = c
+        .http
+        .post(format!("{}/", c.base))
+        .form(&params)
+        .send()
+        .await
+        .expect("send");
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap_or_default()
+        .starts_with("text/xml"));
+    let text = resp.text().await.expect("body");
+    assert!(
+        text.starts_with(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><QueryProductListResponse><RequestId>"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("<Success>true</Success>") && text.contains("<Total>0</Total>"),
+        "{text}"
+    );
+    // A gateway error in XML has the documented <Error> root.
+    let mut bad = params.clone();
+    for p in bad.iter_mut() {
+        if p.0 == "Signature" {
+            p.1 = "AAAA".into();
+        }
+    }
+    let text = c
+        .http
+        .post(format!("{}/", c.base))
+        .form(&bad)
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        text.contains("<Error><RequestId>") && text.contains("<Code>SignatureDoesNotMatch</Code>"),
+        "{text}"
+    );
+}

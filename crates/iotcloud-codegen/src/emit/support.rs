@@ -304,6 +304,154 @@ pub fn support_module() -> TokenStream {
                 }
             }
 
+            /// A struct decoded from a JSON object keyed by wire names (generated per struct:
+            /// one match arm per field); the visiting loop is [`deserialize_fields`].
+            pub(crate) trait Fields: Default {
+                const NAME: &'static str;
+                const FIELDS: &'static [&'static str];
+                /// Unknown keys are errors (requests, so `dispatch` catches typos); else ignored.
+                const DENY_UNKNOWN: bool;
+                /// Decodes the value of `key` into its field; `false` when the key is not a field.
+                fn field<'de, A: ::iotcloud_runtime::export::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+            }
+
+            struct FieldsVisitor<T>(::std::marker::PhantomData<T>);
+
+            impl<'de, T: Fields> ::iotcloud_runtime::export::serde::de::Visitor<'de> for FieldsVisitor<T> {
+                type Value = T;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    write!(f, "a {} object", T::NAME)
+                }
+                fn visit_map<A: ::iotcloud_runtime::export::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+                    let mut out = T::default();
+                    while let Some(key) = map.next_key_seed(KeySeed)? {
+                        if !out.field(&key, &mut map)? {
+                            if T::DENY_UNKNOWN {
+                                return Err(<A::Error as ::iotcloud_runtime::export::serde::de::Error>::unknown_field(&key, T::FIELDS));
+                            }
+                            map.next_value::<::iotcloud_runtime::export::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                    Ok(out)
+                }
+                // An empty answer (`null`) decodes as all fields absent.
+                fn visit_unit<E: ::iotcloud_runtime::export::serde::de::Error>(self) -> Result<T, E> {
+                    Ok(T::default())
+                }
+            }
+
+            pub(crate) fn deserialize_fields<'de, T: Fields, D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+                d.deserialize_map(FieldsVisitor(::std::marker::PhantomData))
+            }
+
+            /// Object keys, borrowed from the input when possible.
+            struct KeySeed;
+
+            impl<'de> ::iotcloud_runtime::export::serde::de::DeserializeSeed<'de> for KeySeed {
+                type Value = Cow<'de, str>;
+                fn deserialize<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                    d.deserialize_str(KeySeed)
+                }
+            }
+
+            impl<'de> ::iotcloud_runtime::export::serde::de::Visitor<'de> for KeySeed {
+                type Value = Cow<'de, str>;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("a field name")
+                }
+                fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                    Ok(Cow::Borrowed(v))
+                }
+                fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                    Ok(Cow::Owned(v.to_string()))
+                }
+                fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                    Ok(Cow::Owned(v))
+                }
+            }
+
+            macro_rules! seed {
+                ($(#[$doc:meta])* $name:ident => $out:ty, $f:path) => {
+                    $(#[$doc])*
+                    pub(crate) struct $name;
+                    impl<'de> ::iotcloud_runtime::export::serde::de::DeserializeSeed<'de> for $name {
+                        type Value = $out;
+                        fn deserialize<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(self, d: D) -> Result<$out, D::Error> {
+                            $f(d)
+                        }
+                    }
+                };
+            }
+            seed!(/// A lenient string (numbers and booleans as text).
+                Str => Option<String>, ::iotcloud_runtime::de::string);
+            seed!(/// A lenient 32-bit integer.
+                I32 => Option<i32>, ::iotcloud_runtime::de::i32);
+            seed!(/// A lenient 64-bit integer.
+                I64 => Option<i64>, ::iotcloud_runtime::de::i64);
+            seed!(/// A lenient float.
+                F64 => Option<f64>, ::iotcloud_runtime::de::f64);
+            seed!(/// A lenient boolean.
+                Bool => Option<bool>, ::iotcloud_runtime::de::bool);
+            seed!(/// A JSON document kept as text.
+                JsonString => Option<String>, json_string);
+
+            macro_rules! generic_seed {
+                ($(#[$doc:meta])* $name:ident<$t:ident: $($bound:path),+> => $out:ty, $f:expr) => {
+                    $(#[$doc])*
+                    pub(crate) struct $name<$t>(::std::marker::PhantomData<$t>);
+                    impl<$t> $name<$t> {
+                        pub(crate) fn new() -> Self {
+                            $name(::std::marker::PhantomData)
+                        }
+                    }
+                    impl<'de, $t: $($bound+)+> ::iotcloud_runtime::export::serde::de::DeserializeSeed<'de> for $name<$t> {
+                        type Value = $out;
+                        fn deserialize<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(self, d: D) -> Result<$out, D::Error> {
+                            $f(d)
+                        }
+                    }
+                };
+            }
+            generic_seed!(/// A struct, enumeration or JSON value (`null` is `None`).
+                Data<T: ::iotcloud_runtime::export::serde::Deserialize<'de>> => Option<T>, <Option<T> as ::iotcloud_runtime::export::serde::Deserialize>::deserialize);
+            generic_seed!(/// A list, bare or in a one-key wrapper object.
+                List<T: ::iotcloud_runtime::export::serde::de::DeserializeOwned> => Vec<T>, ::iotcloud_runtime::de::wrapped_list);
+            generic_seed!(/// A list of lenient scalars.
+                ScalarList<T: Scalar> => Vec<T>, scalar_list);
+            generic_seed!(/// A typed JSON document sent as text.
+                JsonText<T: ::iotcloud_runtime::export::serde::de::DeserializeOwned> => Option<T>, json_text);
+            generic_seed!(/// A boxed typed JSON document sent as text.
+                JsonTextBox<T: ::iotcloud_runtime::export::serde::de::DeserializeOwned> => Option<Box<T>>, |d| json_text(d).map(|v: Option<T>| v.map(Box::new)));
+            generic_seed!(/// A typed JSON array document sent as text.
+                JsonTextList<T: ::iotcloud_runtime::export::serde::de::DeserializeOwned> => Vec<T>, json_text_list);
+
+            /// A field worth writing: set (`Option`) or not empty (`Vec`).
+            pub(crate) trait Present {
+                fn present(&self) -> bool;
+            }
+            impl<T> Present for Option<T> {
+                fn present(&self) -> bool {
+                    self.is_some()
+                }
+            }
+            impl<T> Present for Vec<T> {
+                fn present(&self) -> bool {
+                    !self.is_empty()
+                }
+            }
+
+            /// Writes one field of a struct under its wire name, when present.
+            pub(crate) fn entry<M, T>(m: &mut M, name: &'static str, value: &T) -> Result<(), M::Error>
+            where
+                M: ::iotcloud_runtime::export::serde::ser::SerializeMap,
+                T: Present + ::iotcloud_runtime::export::serde::Serialize,
+            {
+                if value.present() {
+                    m.serialize_entry(name, value)?;
+                }
+                Ok(())
+            }
+
             /// How a length constraint counts.
             #[derive(Clone, Copy)]
             pub(crate) enum Unit {

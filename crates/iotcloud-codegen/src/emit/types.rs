@@ -37,38 +37,82 @@ pub fn field_type(f: &FieldModel<'_>) -> TokenStream {
     }
 }
 
-/// `#[serde(...)]` for one field: wire name, default, lenient decoding, skip when empty.
-fn serde_attr(f: &FieldModel<'_>) -> TokenStream {
-    let wire = &f.spec.name;
+/// The decoding seed of one field (lenient scalars, list wrappers, JSON documents); see
+/// the support module.
+fn seed(f: &FieldModel<'_>) -> TokenStream {
     // A typed JSON document travels as text (an object is accepted too).
     let json_doc = f.spec.json && !matches!(f.ty, Ty::String);
-    let with = match &f.ty {
-        _ if json_doc && f.ty.is_list() => Some("super::__support::json_text_list"),
-        _ if json_doc => Some("super::__support::json_text"),
-        Ty::String if f.spec.json => Some("super::__support::json_string"),
-        Ty::String => Some("::iotcloud_runtime::de::string"),
-        Ty::I32 => Some("::iotcloud_runtime::de::i32"),
-        Ty::I64 => Some("::iotcloud_runtime::de::i64"),
-        Ty::Bool => Some("::iotcloud_runtime::de::bool"),
-        Ty::F64 => Some("::iotcloud_runtime::de::f64"),
+    match &f.ty {
+        _ if json_doc && f.ty.is_list() => quote!(super::__support::JsonTextList::new()),
+        _ if json_doc && f.boxed => quote!(super::__support::JsonTextBox::new()),
+        _ if json_doc => quote!(super::__support::JsonText::new()),
+        Ty::String if f.spec.json => quote!(super::__support::JsonString),
+        Ty::String => quote!(super::__support::Str),
+        Ty::I32 => quote!(super::__support::I32),
+        Ty::I64 => quote!(super::__support::I64),
+        Ty::Bool => quote!(super::__support::Bool),
+        Ty::F64 => quote!(super::__support::F64),
         Ty::List(inner) => match **inner {
             Ty::String | Ty::I32 | Ty::I64 | Ty::Bool | Ty::F64 => {
-                Some("super::__support::scalar_list")
+                quote!(super::__support::ScalarList::new())
             }
-            _ => Some("::iotcloud_runtime::de::wrapped_list"),
+            _ => quote!(super::__support::List::new()),
         },
-        Ty::Json | Ty::Enum { .. } | Ty::Struct(_) => None,
-    };
-    let skip = if f.ty.is_list() {
-        "Vec::is_empty"
-    } else {
-        "Option::is_none"
-    };
-    match with {
-        Some(with) => {
-            quote!(#[serde(rename = #wire, default, deserialize_with = #with, skip_serializing_if = #skip)])
+        Ty::Json | Ty::Enum { .. } | Ty::Struct(_) => quote!(super::__support::Data::new()),
+    }
+}
+
+/// Compact serde impls: one match arm per field when decoding, one line per field when
+/// encoding; the loops live once in the support module (far less code than the derives).
+fn serde_impls(name: &Ident, fields: &[FieldModel<'_>], kind: Kind) -> TokenStream {
+    let label = name.to_string();
+    let wires = fields.iter().map(|f| f.spec.name.as_str());
+    let arms = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let wire = &f.spec.name;
+        let seed = seed(f);
+        quote!(#wire => self.#ident = map.next_value_seed(#seed)?,)
+    });
+    let deny = kind == Kind::Request;
+    let de = quote! {
+        impl super::__support::Fields for #name {
+            const NAME: &'static str = #label;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            const DENY_UNKNOWN: bool = #deny;
+            fn field<'de, A: ::iotcloud_runtime::export::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+                match key {
+                    #(#arms)*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
         }
-        None => quote!(#[serde(rename = #wire, default, skip_serializing_if = #skip)]),
+
+        impl<'de> ::iotcloud_runtime::export::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                super::__support::deserialize_fields(d)
+            }
+        }
+    };
+    if kind == Kind::Request {
+        return de;
+    }
+    let entries = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let wire = &f.spec.name;
+        quote!(super::__support::entry(&mut m, #wire, &self.#ident)?;)
+    });
+    quote! {
+        #de
+
+        impl ::iotcloud_runtime::export::serde::Serialize for #name {
+            fn serialize<S: ::iotcloud_runtime::export::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ::iotcloud_runtime::export::serde::ser::SerializeMap as _;
+                let mut m = s.serialize_map(None)?;
+                #(#entries)*
+                m.end()
+            }
+        }
     }
 }
 
@@ -92,34 +136,19 @@ pub fn emit_struct(
     let field_defs = fields.iter().map(|f| {
         let ident = &f.ident;
         let ty = field_type(f);
-        let attr = serde_attr(f);
         let fdoc = docs::attrs(&docs::field_docs(f.spec, request));
         quote! {
             #fdoc
-            #attr
             pub #ident: #ty,
         }
     });
     let sensitive = fields.iter().any(|f| f.spec.sensitive);
-    let derives = match (kind, sensitive) {
-        (Kind::Request, false) => {
-            quote!(#[derive(Clone, Debug, Default, PartialEq, ::iotcloud_runtime::export::serde::Deserialize)])
-        }
-        (Kind::Request, true) => {
-            quote!(#[derive(Clone, Default, PartialEq, ::iotcloud_runtime::export::serde::Deserialize)])
-        }
-        (Kind::Data, false) => {
-            quote!(#[derive(Clone, Debug, Default, PartialEq, ::iotcloud_runtime::export::serde::Deserialize, ::iotcloud_runtime::export::serde::Serialize)])
-        }
-        (Kind::Data, true) => {
-            quote!(#[derive(Clone, Default, PartialEq, ::iotcloud_runtime::export::serde::Deserialize, ::iotcloud_runtime::export::serde::Serialize)])
-        }
-    };
-    let deny = if kind == Kind::Request {
-        quote!(#[serde(deny_unknown_fields)])
+    let derives = if sensitive {
+        quote!(#[derive(Clone, Default, PartialEq)])
     } else {
-        quote!()
+        quote!(#[derive(Clone, Debug, Default, PartialEq)])
     };
+    let serde = serde_impls(name, fields, kind);
     let debug = if sensitive {
         redacting_debug(name, fields)
     } else {
@@ -128,13 +157,12 @@ pub fn emit_struct(
     quote! {
         #doc
         #derives
-        #[serde(crate = "::iotcloud_runtime::export::serde")]
-        #deny
         #[non_exhaustive]
         pub struct #name {
             #(#field_defs)*
         }
         #debug
+        #serde
     }
 }
 

@@ -87,32 +87,40 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
-/// Per byte: its encoding in the first 1 or 3 bytes, and that length in the fourth.
-static ENCODED4: [[u8; 4]; 256] = {
-    let mut t = [[0u8; 4]; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = if UNRESERVED[i] {
-            [i as u8, 0, 0, 1]
-        } else {
-            [b'%', ESCAPES[3 * i + 1], ESCAPES[3 * i + 2], 3]
-        };
-        i += 1;
-    }
-    t
-};
-
 /// Byte-level encoding (the hot path) into a buffer the caller sized for the worst case
-/// (3 bytes per input byte, plus 4 of slack): branch-free, every input byte writes four bytes
-/// from a table and advances by its encoded length. Returns the new write position.
+/// (3 bytes per input byte): runs of unreserved bytes are copied whole, the other bytes
+/// replaced by `%XY` from a table. Returns the new write position.
 #[inline]
 fn encode_at(src: &[u8], dst: &mut [u8], mut at: usize) -> usize {
-    for &b in src {
-        let e = &ENCODED4[b as usize];
-        dst[at..at + 4].copy_from_slice(e);
-        at += e[3] as usize;
+    let n = src.len();
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j < n && UNRESERVED[src[j] as usize] {
+            j += 1;
+        }
+        at = put(&src[i..j], dst, at);
+        if j < n {
+            let k = 3 * src[j] as usize;
+            at = put(&ESCAPES[k..k + 3], dst, at);
+            j += 1;
+        }
+        i = j;
     }
     at
+}
+
+/// `percentEncode` of an already encoded `name=value` span, which holds only unreserved
+/// bytes, `%` and `=`: those two are found with `memchr2` and everything between is copied.
+#[inline]
+fn encode_encoded_at(span: &[u8], dst: &mut [u8], mut at: usize) -> usize {
+    let mut last = 0;
+    for p in memchr::memchr2_iter(b'%', b'=', span) {
+        at = put(&span[last..p], dst, at);
+        at = put(if span[p] == b'%' { b"%25" } else { b"%3D" }, dst, at);
+        last = p + 1;
+    }
+    put(&span[last..], dst, at)
 }
 
 /// Copies `lit` into `dst` at `at`; returns the new position.
@@ -342,7 +350,7 @@ pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningK
             at = put(b"%26", &mut sts, at);
         }
         let (s, e) = spans[i as usize];
-        at = encode_at(&enc[s as usize..e as usize], &mut sts, at);
+        at = encode_encoded_at(&enc[s as usize..e as usize], &mut sts, at);
     }
     sts.truncate(at);
     let mut sig = [0u8; 28];

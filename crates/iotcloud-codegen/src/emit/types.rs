@@ -74,17 +74,24 @@ fn serde_impls(name: &Ident, fields: &[FieldModel<'_>], kind: Kind) -> TokenStre
         quote!(#wire => self.#ident = map.next_value_seed(#seed)?,)
     });
     let deny = kind == Kind::Request;
+    let body = if fields.is_empty() {
+        quote!(let _ = (key, map); Ok(false))
+    } else {
+        quote! {
+            match key {
+                #(#arms)*
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    };
     let de = quote! {
         impl super::__support::Fields for #name {
             const NAME: &'static str = #label;
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
             const DENY_UNKNOWN: bool = #deny;
             fn field<'de, A: ::iotcloud_runtime::export::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-                match key {
-                    #(#arms)*
-                    _ => return Ok(false),
-                }
-                Ok(true)
+                #body
             }
         }
 

@@ -1,8 +1,9 @@
-//! Alibaba Cloud IoT: query a product, page through its devices, and publish a message.
+//! Alibaba Cloud IoT: create a product (unless `IOTCLOUD_PRODUCT_KEY` names one), register a
+//! device, query the product, page through its devices and publish a message.
 //!
 //! Against the real service: set `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET`
-//! and `ALIBABA_CLOUD_REGION_ID`. Against the emulator: also set `IOTCLOUD_ENDPOINT`
-//! (`http://127.0.0.1:8080`). The product key comes from `IOTCLOUD_PRODUCT_KEY`.
+//! and `ALIBABA_CLOUD_REGION_ID`. Against the emulator, also set `IOTCLOUD_ENDPOINT`
+//! (`http://127.0.0.1:8080`) and use the demo key it prints.
 
 use futures::TryStreamExt;
 use iotcloud::aliyun::iot::{self, Client};
@@ -16,15 +17,46 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .build()?,
         Err(_) => Client::from_env().await?,
     };
-    let product_key =
-        std::env::var("IOTCLOUD_PRODUCT_KEY").unwrap_or_else(|_| "a1FlqIQ****".to_string());
+
+    let product_key = match std::env::var("IOTCLOUD_PRODUCT_KEY") {
+        Ok(key) => key,
+        Err(_) => {
+            // NodeType 0: a device (not a gateway); the documents give the value only.
+            let created = client
+                .create_product()
+                .product_name("iotcloud-example")
+                .node_type("0")
+                .send()
+                .await?;
+            let key = created
+                .product_key
+                .or_else(|| created.data.and_then(|d| d.product_key));
+            key.ok_or("CreateProduct returned no ProductKey")?
+        }
+    };
+    println!("product key: {product_key}");
+
+    match client
+        .register_device()
+        .product_key(&product_key)
+        .device_name("device1")
+        .send()
+        .await
+    {
+        Ok(out) => println!("registered device1: {:?}", out.data.and_then(|d| d.iot_id)),
+        // Already registered by an earlier run: fine.
+        Err(e) if e.code() == Some(&iot::ErrorCode::IotDeviceAlreadyExistedDeviceName) => {
+            println!("device1 exists")
+        }
+        Err(e) => return Err(e.into()),
+    }
 
     let product = client
         .query_product()
         .product_key(&product_key)
         .send()
         .await?;
-    println!("product: {:?}", product.data);
+    println!("product: {:?}", product.data.and_then(|d| d.product_name));
 
     let mut devices = client
         .query_device()
@@ -41,20 +73,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
+    let topic = format!("/{product_key}/device1/user/get");
     match client
         .r#pub()
         .product_key(&product_key)
-        .topic_full_name(format!("/{product_key}/device1/user/get"))
+        .topic_full_name(topic)
         .message_content("aGVsbG8=")
         .send()
         .await
     {
         Ok(out) => println!("published: {:?}", out.message_id),
         Err(e) => match e.code() {
-            Some(iot::ErrorCode::Unknown(code)) => {
-                println!("publish failed with an undocumented code {code}: {e}")
-            }
-            Some(code) => println!("publish failed: {code}: {e}"),
+            Some(code) => println!("publish refused: {code}: {e}"),
             None => return Err(e.into()),
         },
     }

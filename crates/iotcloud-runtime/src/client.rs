@@ -35,6 +35,8 @@ struct HandleInner {
     tokens: Option<TokenManager>,
     limiter: RateLimiter,
     budget: RetryBudget,
+    /// The base URL of the last service resolved (a handle normally serves one service).
+    base_cache: std::sync::RwLock<Option<(&'static str, Arc<str>)>>,
 }
 
 impl std::fmt::Debug for HandleInner {
@@ -54,19 +56,19 @@ struct Attempt {
     token: Option<AccessToken>,
 }
 
+/// The secrets an answer must never echo back unmasked (empty slots are ignored by the
+/// scrubber). A fixed array: no allocation per attempt.
 fn secrets<'a>(
     credentials: &'a Option<Credentials>,
     token: &'a Option<AccessToken>,
-) -> Vec<&'a str> {
-    let mut s = Vec::new();
+) -> [&'a str; 3] {
+    let mut s = [""; 3];
     if let Some(c) = credentials {
-        s.push(c.access_key_secret());
-        if let Some(t) = c.security_token() {
-            s.push(t);
-        }
+        s[0] = c.access_key_secret();
+        s[1] = c.security_token().unwrap_or("");
     }
     if let Some(t) = token {
-        s.push(t.secret());
+        s[2] = t.secret();
     }
     s
 }
@@ -97,6 +99,7 @@ impl Handle {
                 transport,
                 credentials,
                 tokens,
+                base_cache: std::sync::RwLock::new(None),
             }),
         })
     }
@@ -192,7 +195,27 @@ impl Handle {
         Paginator::new(self.clone(), first)
     }
 
-    fn base_url(&self, meta: &OperationMeta) -> Result<String, Box<Inner>> {
+    fn base_url(&self, meta: &OperationMeta) -> Result<Arc<str>, Box<Inner>> {
+        if let Some((name, url)) = &*self
+            .inner
+            .base_cache
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+        {
+            if std::ptr::eq(*name, meta.service.name) {
+                return Ok(url.clone());
+            }
+        }
+        let url: Arc<str> = self.resolve_base_url(meta)?.into();
+        *self
+            .inner
+            .base_cache
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Some((meta.service.name, url.clone()));
+        Ok(url)
+    }
+
+    fn resolve_base_url(&self, meta: &OperationMeta) -> Result<String, Box<Inner>> {
         let cfg = &self.inner.config;
         let over = cfg.endpoint.as_deref().or(match meta.service.protocol {
             Protocol::Rest => cfg.oceanconnect.as_ref().map(|o| o.base_url.as_str()),

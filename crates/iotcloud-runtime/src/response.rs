@@ -54,9 +54,13 @@ struct Probe {
     error_desc: Option<String>,
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(hay, needle).is_some()
-}
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
+static SUCCESS_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"Success\""));
+static REQUEST_ID_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"RequestId\""));
+static ERROR_CODE_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"error_code\""));
 
 /// Whether every `"Success"` key in the body is followed by `true` (or there is none): the
 /// answer then needs no closer look. Anything else (`false`, `"false"`, odd spacing we do not
@@ -64,7 +68,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 fn every_success_is_true(body: &[u8]) -> bool {
     const KEY: &[u8] = b"\"Success\"";
     let mut rest = body;
-    while let Some(pos) = memchr::memmem::find(rest, KEY) {
+    while let Some(pos) = SUCCESS_KEY.find(rest) {
         let after = &rest[pos + KEY.len()..];
         let value = after
             .iter()
@@ -90,7 +94,7 @@ pub(crate) fn request_id(resp: &HttpResponse) -> Option<String> {
     }
     let body = &resp.body[..];
     let key = b"\"RequestId\"";
-    let pos = memchr::memmem::find(body, key)?;
+    let pos = REQUEST_ID_KEY.find(body)?;
     let rest = &body[pos + key.len()..];
     let start = rest.iter().position(|&b| b == b'"')? + 1;
     let before = &rest[..start - 1];
@@ -184,7 +188,7 @@ pub(crate) fn check_rpc(
 pub(crate) fn check_rest(resp: &HttpResponse, secrets: &[&str]) -> Result<(), Failure> {
     let status = resp.status;
     let ok_status = (200..300).contains(&status);
-    if ok_status && !contains(&resp.body, b"\"error_code\"") {
+    if ok_status && ERROR_CODE_KEY.find(&resp.body).is_none() {
         return Ok(());
     }
     let probe: Probe = serde_json::from_slice(&resp.body).unwrap_or_default();

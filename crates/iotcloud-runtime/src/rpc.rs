@@ -50,7 +50,7 @@ pub(crate) fn build(
     url.push_str(if meta.path.is_empty() { "/" } else { meta.path });
     url.push('?');
     url.push_str(&signed.query);
-    let mut headers = Vec::with_capacity(1);
+    let mut headers = Vec::new();
     if !signed.body.is_empty() {
         headers.push((
             "content-type".to_string(),

@@ -313,25 +313,34 @@ impl fmt::Debug for SignedRpc {
 /// given with their placement, and produces the wire query and body in one go: every name and
 /// value is percent-encoded exactly once, into one buffer.
 pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningKey) -> SignedRpc {
-    // Encode every pair once into one buffer: `enc[spans[i].0 .. spans[i].1]` is `name=value`.
+    // Encode every pair once into one buffer; each `name=value` is a span of `enc`.
     let raw_len: usize = params.iter().map(|(k, v, _)| k.len() + v.len() + 1).sum();
     let mut enc = vec![0u8; 3 * raw_len + 4];
-    let mut spans: Vec<(u32, u32)> = Vec::with_capacity(params.len());
+    // Per parameter: (name prefix key, index, span start, span end) in `enc`.
+    let mut order: Vec<(u64, u32, u32, u32)> = Vec::with_capacity(params.len());
     let mut at = 0;
-    for (k, v, _) in params {
+    for (i, (k, v, _)) in params.iter().enumerate() {
         let start = at;
         at = encode_at(k.as_bytes(), &mut enc, at);
         at = put(b"=", &mut enc, at);
         at = encode_at(v.as_bytes(), &mut enc, at);
-        spans.push((start as u32, at as u32));
+        order.push((prefix_key(k), i as u32, start as u32, at as u32));
     }
     enc.truncate(at);
+    // The wire layout keeps the caller's order; the string-to-sign needs byte order of names.
+    let mut query: Vec<u8> = Vec::with_capacity(enc.len() + 48);
+    let mut body: Vec<u8> = Vec::new();
+    for ((_, _, placement), &(_, _, s, e)) in params.iter().zip(order.iter()) {
+        let target = match placement {
+            Placement::Query => &mut query,
+            Placement::Form => &mut body,
+        };
+        if !target.is_empty() {
+            target.push(b'&');
+        }
+        target.extend_from_slice(&enc[s as usize..e as usize]);
+    }
     // Sort by name in byte order: an 8-byte prefix compare settles most pairs cheaply.
-    let mut order: Vec<(u64, u32)> = params
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _, _))| (prefix_key(k), i as u32))
-        .collect();
     order.sort_unstable_by(|a, b| {
         a.0.cmp(&b.0).then_with(|| {
             params[a.1 as usize]
@@ -345,11 +354,10 @@ pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningK
     let mut sts = vec![0u8; method.len() + 5 + 3 * (enc.len() + 3 * params.len()) + 4];
     let mut at = put(method.as_bytes(), &mut sts, 0);
     at = put(b"&%2F&", &mut sts, at);
-    for (n, &(_, i)) in order.iter().enumerate() {
+    for (n, &(_, _, s, e)) in order.iter().enumerate() {
         if n > 0 {
             at = put(b"%26", &mut sts, at);
         }
-        let (s, e) = spans[i as usize];
         at = encode_encoded_at(&enc[s as usize..e as usize], &mut sts, at);
     }
     sts.truncate(at);
@@ -357,18 +365,6 @@ pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningK
     let sig_len = key.sign_into(&sts, &mut sig);
     let sig = &sig[..sig_len];
 
-    let mut query: Vec<u8> = Vec::with_capacity(enc.len() + 48);
-    let mut body: Vec<u8> = Vec::new();
-    for ((_, _, placement), &(s, e)) in params.iter().zip(spans.iter()) {
-        let target = match placement {
-            Placement::Query => &mut query,
-            Placement::Form => &mut body,
-        };
-        if !target.is_empty() {
-            target.push(b'&');
-        }
-        target.extend_from_slice(&enc[s as usize..e as usize]);
-    }
     if !query.is_empty() {
         query.push(b'&');
     }

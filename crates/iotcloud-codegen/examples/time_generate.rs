@@ -1,4 +1,4 @@
-//! How long the generator takes per service (what `generate!` does inside rustc): parse the
+//! What the generator makes of each service (counts) and how long it takes (what `generate!` does inside rustc): parse the
 //! YAML, check, emit, and turn the tokens into text as the compiler would receive them.
 //!
 //! `cargo run -p iotcloud-codegen --example time_generate` (dev profile, like the proc-macro).
@@ -38,6 +38,12 @@ fn main() {
                     std::process::exit(1);
                 }
             }
+        }
+        if let Ok(counts) = iotcloud_spec::load(&path)
+            .map_err(|e| vec![e])
+            .and_then(|l| iotcloud_codegen::counts(&l))
+        {
+            println!("{service}: {counts:?}");
         }
         println!(
             "{service}: parse {:?}, check + emit {:?}, stringify {:?} ({} KiB of tokens)",

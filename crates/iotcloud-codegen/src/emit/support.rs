@@ -414,8 +414,118 @@ pub fn support_module() -> TokenStream {
             }
             generic_seed!(/// A struct, enumeration or JSON value (`null` is `None`).
                 Data<T: ::iotcloud_runtime::export::serde::Deserialize<'de>> => Option<T>, <Option<T> as ::iotcloud_runtime::export::serde::Deserialize>::deserialize);
-            generic_seed!(/// A list, bare or in a one-key wrapper object.
-                List<T: ::iotcloud_runtime::export::serde::de::DeserializeOwned> => Vec<T>, ::iotcloud_runtime::de::wrapped_list);
+            generic_seed!(/// A list, bare or in a one-key wrapper object, decoded as it streams.
+                List<T: ::iotcloud_runtime::export::serde::de::DeserializeOwned> => Vec<T>, |d: D| d.deserialize_any(ListVisitor::<T>(::std::marker::PhantomData)));
+
+            /// The runtime's `de::wrapped_list` rules (bare array; `{"Item": [...]}`; `{"Item": {...}}`;
+            /// `null`/`{}` empty; another object is one element) without first building a
+            /// `Value` of the whole list: arrays are decoded element by element.
+            struct ListVisitor<T>(::std::marker::PhantomData<T>);
+
+            impl<'de, T: ::iotcloud_runtime::export::serde::de::DeserializeOwned> ::iotcloud_runtime::export::serde::de::Visitor<'de> for ListVisitor<T> {
+                type Value = Vec<T>;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("a list, or an object wrapping one")
+                }
+                fn visit_seq<A: ::iotcloud_runtime::export::serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+                    let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(256));
+                    while let Some(item) = seq.next_element()? {
+                        out.push(item);
+                    }
+                    Ok(out)
+                }
+                fn visit_map<A: ::iotcloud_runtime::export::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+                    use ::iotcloud_runtime::export::serde_json::{Map, Value};
+                    let Some(first) = map.next_key::<String>()? else { return Ok(Vec::new()) };
+                    let value = match map.next_value_seed(ListOrValueSeed::<T>(::std::marker::PhantomData))? {
+                        ListOrValue::List(items) => {
+                            while map.next_key::<::iotcloud_runtime::export::serde::de::IgnoredAny>()?.is_some() {
+                                map.next_value::<::iotcloud_runtime::export::serde::de::IgnoredAny>()?;
+                            }
+                            return Ok(items);
+                        }
+                        ListOrValue::Other(v) => v,
+                    };
+                    let mut object = Map::new();
+                    object.insert(first, value);
+                    while let Some(k) = map.next_key::<String>()? {
+                        object.insert(k, map.next_value::<Value>()?);
+                    }
+                    let element = if object.len() == 1 {
+                        match object.into_iter().next() {
+                            Some((_, Value::Null)) | None => return Ok(Vec::new()),
+                            Some((_, inner)) => inner,
+                        }
+                    } else {
+                        Value::Object(object)
+                    };
+                    ::iotcloud_runtime::export::serde_json::from_value(element)
+                        .map(|item| vec![item])
+                        .map_err(<A::Error as ::iotcloud_runtime::export::serde::de::Error>::custom)
+                }
+                fn visit_unit<E>(self) -> Result<Vec<T>, E> {
+                    Ok(Vec::new())
+                }
+                fn visit_none<E>(self) -> Result<Vec<T>, E> {
+                    Ok(Vec::new())
+                }
+                fn visit_some<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+                    d.deserialize_any(self)
+                }
+            }
+
+            /// The value under a wrapper's first key: a list (streamed) or anything else (kept).
+            enum ListOrValue<T> {
+                List(Vec<T>),
+                Other(::iotcloud_runtime::export::serde_json::Value),
+            }
+
+            struct ListOrValueSeed<T>(::std::marker::PhantomData<T>);
+
+            impl<'de, T: ::iotcloud_runtime::export::serde::de::DeserializeOwned> ::iotcloud_runtime::export::serde::de::DeserializeSeed<'de> for ListOrValueSeed<T> {
+                type Value = ListOrValue<T>;
+                fn deserialize<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                    d.deserialize_any(self)
+                }
+            }
+
+            impl<'de, T: ::iotcloud_runtime::export::serde::de::DeserializeOwned> ::iotcloud_runtime::export::serde::de::Visitor<'de> for ListOrValueSeed<T> {
+                type Value = ListOrValue<T>;
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_seq<A: ::iotcloud_runtime::export::serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                    ListVisitor::<T>(::std::marker::PhantomData).visit_seq(seq).map(ListOrValue::List)
+                }
+                fn visit_map<A: ::iotcloud_runtime::export::serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                    use ::iotcloud_runtime::export::serde::Deserialize as _;
+                    ::iotcloud_runtime::export::serde_json::Value::deserialize(::iotcloud_runtime::export::serde::de::value::MapAccessDeserializer::new(map)).map(ListOrValue::Other)
+                }
+                fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                    Ok(ListOrValue::Other(v.into()))
+                }
+                fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                    Ok(ListOrValue::Other(v.into()))
+                }
+                fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                    Ok(ListOrValue::Other(v.into()))
+                }
+                fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+                    Ok(ListOrValue::Other(v.into()))
+                }
+                fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                    Ok(ListOrValue::Other(v.into()))
+                }
+                fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                    Ok(ListOrValue::Other(::iotcloud_runtime::export::serde_json::Value::Null))
+                }
+                fn visit_none<E>(self) -> Result<Self::Value, E> {
+                    Ok(ListOrValue::Other(::iotcloud_runtime::export::serde_json::Value::Null))
+                }
+                fn visit_some<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                    d.deserialize_any(self)
+                }
+            }
             generic_seed!(/// A list of lenient scalars.
                 ScalarList<T: Scalar> => Vec<T>, scalar_list);
             generic_seed!(/// A typed JSON document sent as text.

@@ -297,3 +297,25 @@ fn golden_files() {
     let guide = std::fs::read_to_string(dir.join("guide-2.5-pub.txt")).unwrap();
     assert_eq!(section(&guide, "signature"), "Y9eWn4nF8QPh3c4zAFkM/k/u7eA=");
 }
+
+#[test]
+fn worst_case_expansion_fits() {
+    let all_reserved: String = "%".repeat(5000);
+    let emoji: String = "😀".repeat(300);
+    let bytes: String = (0u8..128).map(char::from).collect::<String>() + "é中😀";
+    let p = [
+        (all_reserved.as_str(), emoji.as_str(), Placement::Form),
+        (emoji.as_str(), all_reserved.as_str(), Placement::Query),
+        (bytes.as_str(), bytes.as_str(), Placement::Query),
+        ("=", "&", Placement::Query),
+        ("", "", Placement::Form),
+    ];
+    let owned: Vec<(String, String)> = p
+        .iter()
+        .map(|(k, v, _)| (k.to_string(), v.to_string()))
+        .collect();
+    let signed = signer::sign_rpc("POST", &p, &SigningKey::new("k"));
+    let sts = plain_string_to_sign("POST", &owned);
+    assert_eq!(signed.string_to_sign, sts);
+    assert_eq!(signed.signature, plain_signature("k", &sts));
+}

@@ -288,7 +288,7 @@ pub fn put(map: &mut Map<String, Value>, path: &str, value: Value) {
     cur.insert(last.to_string(), shaped);
 }
 
-/// Shape `value` like `template` (see [`put`]). Times given as [`time`] markers are printed
+/// Shape `value` like `template` (see [`put`]). Times given as [`time()`] markers are printed
 /// in the template's format: a number stays milliseconds, `Wed, 20-Feb-2019 02:16:09 GMT`,
 /// `2018-08-06T02:48:41.000Z` or `2018-08-06 10:48:41`.
 pub fn shape(template: &Value, value: Value) -> Value {

@@ -2,9 +2,9 @@
 //! a PDF text dump: 88 operations (sections 2.7.1-2.13.2), the common parameters (2.4) and the
 //! error-code catalogue (2.6).
 //!
-//! Pipeline: [`normalize`] (radicals, page furniture) -> [`segment`] (sections, operation parts)
-//! -> [`table`] (rows with cell wrapping undone) -> [`link`] (struct tables to their rows) ->
-//! [`operation`] (fields, types, examples, constraints) with [`describe`] and [`examples`].
+//! Pipeline: `normalize` (radicals, page furniture) -> `segment` (sections, operation parts)
+//! -> `table` (rows with cell wrapping undone) -> `link` (struct tables to their rows) ->
+//! `operation` (fields, types, examples, constraints) with `describe` and `examples`.
 
 mod common;
 mod describe;

@@ -112,8 +112,27 @@ impl<C: FromHandle> ClientBuilder<C> {
     }
 }
 
-/// The constructors every service client has: `new`, `builder`, `from_env` is per service.
+/// The constructors every service client has: `new`, `builder`; `alibaba` adds the
+/// Alibaba `from_env` (region + default credentials chain), shared by the RPC services.
 macro_rules! client_constructors {
+    (alibaba) => {
+        $crate::builder::client_constructors!();
+
+        impl Client {
+            /// A client from the environment: region from `ALIBABA_CLOUD_REGION_ID` and credentials
+            /// from the default chain (environment, CLI profile, credentials file, ECS RAM role),
+            /// resolved now so that missing credentials fail here rather than on the first call.
+            pub async fn from_env() -> Result<Self, Error> {
+                let client = Client::builder().region_from_env().build()?;
+                client
+                    .handle()
+                    .credentials()
+                    .await
+                    .map_err(|e| e.with_code_type())?;
+                Ok(client)
+            }
+        }
+    };
     () => {
         impl $crate::builder::FromHandle for Client {
             type Code = ErrorCode;

@@ -91,6 +91,30 @@ fn bench(c: &mut Criterion) {
         }
     };
 
+    // For profilers (perf, callgrind): `IOTCLOUD_BENCH_PROFILE=sdk|baseline` runs only that
+    // side, `IOTCLOUD_BENCH_CALLS` calls (default 100000) at `IOTCLOUD_BENCH_WIDTH` in flight
+    // (default 64), then exits.
+    if let Ok(side) = std::env::var("IOTCLOUD_BENCH_PROFILE") {
+        let num = |name: &str, default: u32| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let (calls, width) = (
+            num("IOTCLOUD_BENCH_CALLS", 100_000),
+            num("IOTCLOUD_BENCH_WIDTH", 64),
+        );
+        let per_call = if side == "sdk" {
+            rt.block_on(batch(calls, width as usize, || async {
+                handle.call(&op()).await.unwrap();
+            }))
+        } else {
+            rt.block_on(batch(calls, width as usize, || baseline(&plain, &url)))
+        };
+        eprintln!("{side}: {per_call:.1} us CPU/call");
+        std::process::exit(0);
+    }
     interleaved(&rt, &handle, &plain, &url);
 
     let mut g = c.benchmark_group("call");

@@ -1,9 +1,12 @@
 //! [`Handle`]: the request loop every generated operation goes through (endpoint,
 //! credentials, sign, rate limit, send, retry, decode, error mapping).
 
+use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
 
+use tokio::time::Instant;
+
+use futures::FutureExt as _;
 use tracing::Instrument;
 
 use crate::config::Config;
@@ -51,26 +54,38 @@ impl std::fmt::Debug for HandleInner {
 /// One attempt's request plus what is needed to read its answer.
 struct Attempt {
     request: PreparedRequest,
-    string_to_sign: String,
-    credentials: Option<Credentials>,
+    /// RPC: what the request was signed with, to rebuild the string-to-sign if the service
+    /// answers `SignatureDoesNotMatch` (the hot path does not keep it).
+    rpc: Option<RpcInputs>,
     token: Option<AccessToken>,
+}
+
+struct RpcInputs {
+    credentials: Credentials,
+    timestamp: signer::Timestamp,
+    nonce: String,
 }
 
 /// The secrets an answer must never echo back unmasked (empty slots are ignored by the
 /// scrubber). A fixed array: no allocation per attempt.
-fn secrets<'a>(
-    credentials: &'a Option<Credentials>,
-    token: &'a Option<AccessToken>,
-) -> [&'a str; 3] {
+fn secrets<'a>(rpc: &'a Option<RpcInputs>, token: &'a Option<AccessToken>) -> [&'a str; 3] {
     let mut s = [""; 3];
-    if let Some(c) = credentials {
-        s[0] = c.access_key_secret();
-        s[1] = c.security_token().unwrap_or("");
+    if let Some(r) = rpc {
+        s[0] = r.credentials.access_key_secret();
+        s[1] = r.credentials.security_token().unwrap_or("");
     }
     if let Some(t) = token {
         s[2] = t.secret();
     }
     s
+}
+
+/// Awaits `fut`, giving up at the operation deadline (if any) with `Err(())`.
+async fn within<F: Future>(deadline: Option<Instant>, fut: F) -> Result<F::Output, ()> {
+    match deadline {
+        Some(d) => tokio::time::timeout_at(d, fut).await.map_err(|_| ()),
+        None => Ok(fut.await),
+    }
 }
 
 impl Handle {
@@ -125,6 +140,9 @@ impl Handle {
 
     /// Calls an operation: validate, then per attempt rate-limit, sign (fresh nonce and
     /// timestamp), send, and decode; retrying as [`crate::RetryConfig`] allows.
+    ///
+    /// The whole-operation timeout is a deadline every wait is bounded by (rate-limit slot,
+    /// credentials, token, each attempt), not a timer of its own: one timer per attempt.
     pub async fn call<O: Operation>(&self, op: &O) -> Result<O::Output, OpError<O>> {
         let meta = O::META;
         if let Err(v) = op.validate() {
@@ -140,38 +158,25 @@ impl Handle {
             latency_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let fut = self.run::<O>(op, meta);
-        let result = match self.inner.config.timeouts.operation {
-            Some(limit) => match tokio::time::timeout(limit, fut)
-                .instrument(span.clone())
-                .await
-            {
-                Ok(r) => r,
-                Err(_) => {
-                    let mut i = Inner::boxed(
-                        ErrorKind::Timeout,
-                        "the operation did not finish in time (all attempts and backoff)",
-                    );
-                    i.timeout = Some((TimeoutKind::Operation, Some(limit)));
-                    i.operation = Some(meta.name);
-                    i.retryable = true;
-                    Err(i)
-                }
-            },
-            None => fut.instrument(span.clone()).await,
-        };
-        let latency_ms = started.elapsed().as_millis() as u64;
-        span.record("latency_ms", latency_ms);
-        span.in_scope(|| match &result {
-            Ok(_) => tracing::debug!(latency_ms, "call succeeded"),
-            Err(e) => tracing::debug!(
-                latency_ms,
-                kind = %e.kind,
-                code = e.code.as_deref().unwrap_or(""),
-                attempts = e.attempts,
-                "call failed"
-            ),
-        });
+        let deadline = self.inner.config.timeouts.operation.map(|d| started + d);
+        let result = self
+            .run::<O>(op, meta, deadline, &span)
+            .instrument(span.clone())
+            .await;
+        if !span.is_disabled() {
+            let latency_ms = started.elapsed().as_millis() as u64;
+            span.record("latency_ms", latency_ms);
+            span.in_scope(|| match &result {
+                Ok(_) => tracing::debug!(latency_ms, "call succeeded"),
+                Err(e) => tracing::debug!(
+                    latency_ms,
+                    kind = %e.kind,
+                    code = e.code.as_deref().unwrap_or(""),
+                    attempts = e.attempts,
+                    "call failed"
+                ),
+            });
+        }
         result.map_err(Error::from_inner)
     }
 
@@ -184,7 +189,13 @@ impl Handle {
         }
         let mut parts = RequestParts::default();
         op.write_request(&mut parts);
-        self.build_attempt(meta, &parts)
+        let deadline = self
+            .inner
+            .config
+            .timeouts
+            .operation
+            .map(|d| Instant::now() + d);
+        self.build_attempt(meta, &parts, deadline)
             .await
             .map(|a| a.request)
             .map_err(Error::from_inner)
@@ -228,35 +239,48 @@ impl Handle {
         })
     }
 
+    /// The error of an operation that ran out of its whole-operation time.
+    fn operation_timeout(&self, meta: &OperationMeta) -> Box<Inner> {
+        let mut i = Inner::boxed(
+            ErrorKind::Timeout,
+            "the operation did not finish in time (all attempts and backoff)",
+        );
+        i.timeout = Some((TimeoutKind::Operation, self.inner.config.timeouts.operation));
+        i.operation = Some(meta.name);
+        i.retryable = true;
+        i
+    }
+
     async fn build_attempt(
         &self,
         meta: &OperationMeta,
         parts: &RequestParts,
+        deadline: Option<Instant>,
     ) -> Result<Attempt, Box<Inner>> {
         let base = self.base_url(meta)?;
         let cfg = &self.inner.config;
         match (meta.service.protocol, meta.service.auth) {
             (Protocol::Rpc, _) | (_, AuthScheme::AcsHmacSha1) => {
-                let creds = self.inner.credentials.get().await.map_err(|e| {
-                    let mut i = Inner::boxed(ErrorKind::Credentials, e.to_string());
-                    i.operation = Some(meta.name);
-                    i
-                })?;
-                let timestamp = signer::format_timestamp(cfg.clock.now());
-                let nonce = cfg.nonce.nonce();
-                let a = rpc::build(
-                    meta,
-                    &base,
-                    cfg.region.as_deref(),
-                    &creds,
-                    &timestamp,
-                    &nonce,
-                    parts,
-                );
+                let creds = match self.inner.credentials.get_fresh() {
+                    Some(c) => c,
+                    None => within(deadline, Box::pin(self.inner.credentials.get()))
+                        .await
+                        .map_err(|()| self.operation_timeout(meta))?
+                        .map_err(|e| {
+                            let mut i = Inner::boxed(ErrorKind::Credentials, e.to_string());
+                            i.operation = Some(meta.name);
+                            i
+                        })?,
+                };
+                let inputs = RpcInputs {
+                    credentials: creds,
+                    timestamp: signer::Timestamp::new(cfg.clock.now()),
+                    nonce: cfg.nonce.nonce(),
+                };
+                let request = self.sign_rpc(meta, &base, parts, &inputs, None);
                 Ok(Attempt {
-                    request: a.request,
-                    string_to_sign: a.string_to_sign,
-                    credentials: Some(creds),
+                    request,
+                    rpc: Some(inputs),
                     token: None,
                 })
             }
@@ -270,11 +294,18 @@ impl Handle {
                         i.operation = Some(meta.name);
                         i
                     })?;
-                    Some(tm.access_token().await.map_err(|e| {
-                        let mut i = e.into_inner();
-                        i.operation = Some(meta.name);
-                        i
-                    })?)
+                    let token = match tm.cached_fresh() {
+                        Some(t) => t,
+                        None => within(deadline, Box::pin(tm.access_token()))
+                            .await
+                            .map_err(|()| self.operation_timeout(meta))?
+                            .map_err(|e| {
+                                let mut i = e.into_inner();
+                                i.operation = Some(meta.name);
+                                i
+                            })?,
+                    };
+                    Some(token)
                 } else {
                     None
                 };
@@ -291,67 +322,130 @@ impl Handle {
                 })?;
                 Ok(Attempt {
                     request,
-                    string_to_sign: String::new(),
-                    credentials: None,
+                    rpc: None,
                     token,
                 })
             }
         }
     }
 
-    async fn send(&self, request: PreparedRequest) -> Result<HttpResponse, Failure> {
+    fn sign_rpc(
+        &self,
+        meta: &OperationMeta,
+        base: &str,
+        parts: &RequestParts,
+        inputs: &RpcInputs,
+        string_to_sign: Option<&mut Vec<u8>>,
+    ) -> PreparedRequest {
+        rpc::build(
+            meta,
+            base,
+            self.inner.config.region.as_deref(),
+            &inputs.credentials,
+            inputs.timestamp.as_str(),
+            &inputs.nonce,
+            parts,
+            string_to_sign,
+        )
+    }
+
+    /// The string-to-sign of an attempt, rebuilt from its inputs (same clock and nonce).
+    fn string_to_sign(
+        &self,
+        meta: &OperationMeta,
+        parts: &RequestParts,
+        inputs: &RpcInputs,
+    ) -> String {
+        let base = self
+            .base_url(meta)
+            .map(|b| b.to_string())
+            .unwrap_or_default();
+        let mut sts = Vec::new();
+        self.sign_rpc(meta, &base, parts, inputs, Some(&mut sts));
+        signer::into_string(sts)
+    }
+
+    /// Sends one attempt, bounded by the attempt timeout and the operation deadline. The
+    /// outer `Err` is the operation running out of time (never retried). Not an `async fn`,
+    /// so the future holds reqwest's pending call rather than the request.
+    fn send(
+        &self,
+        meta: &'static OperationMeta,
+        request: PreparedRequest,
+        deadline: Option<Instant>,
+    ) -> impl Future<Output = Result<Result<HttpResponse, Failure>, Box<Inner>>> + Send + '_ {
         let limit = self.inner.config.timeouts.attempt;
-        match tokio::time::timeout(limit, self.inner.transport.send(request)).await {
-            Ok(Ok(r)) => Ok(r),
-            Ok(Err(e)) => {
-                let (kind, class, timeout, reason) = match &e {
-                    SendError::NotSent {
-                        connect_timeout: true,
-                        ..
-                    } => (
-                        ErrorKind::Timeout,
-                        RetryClass::Always,
-                        Some(TimeoutKind::Connect),
-                        "connect timeout",
-                    ),
-                    SendError::NotSent { .. } => (
-                        ErrorKind::Transport,
-                        RetryClass::Always,
-                        None,
-                        "connection failed before the request was sent",
-                    ),
-                    SendError::Failed { .. } => (
-                        ErrorKind::Transport,
-                        RetryClass::IfSafe,
-                        None,
-                        "transport failure after the request may have been sent",
-                    ),
-                };
-                let mut inner = Inner::boxed(kind, e.message());
-                if let Some(t) = timeout {
-                    inner.timeout = Some((t, Some(self.inner.config.timeouts.connect)));
-                }
-                Err(Failure {
-                    inner,
-                    class,
-                    retry_after: None,
-                    reauth: false,
-                    timeout: timeout.is_some(),
-                    reason: reason.to_string(),
-                })
-            }
+        let attempt_deadline = Instant::now() + limit;
+        let (until, operation_first) = match deadline {
+            Some(d) if d <= attempt_deadline => (d, true),
+            _ => (attempt_deadline, false),
+        };
+        // Boxed: the HTTP exchange is most of an attempt's state, and a call future that holds
+        // it inline outgrows the allocator's fast size classes.
+        let sending = tokio::time::timeout_at(until, Box::pin(self.inner.transport.send(request)));
+        // `map`, not an async block: a block would keep `sending` twice (captured and awaited).
+        sending.map(move |outcome| match outcome {
+            Ok(Ok(r)) => Ok(Ok(r)),
+            Ok(Err(e)) => Ok(Err(self.send_failure(e))),
+            Err(_) if operation_first => Err(self.operation_timeout(meta)),
             Err(_) => {
                 let mut inner = Inner::boxed(ErrorKind::Timeout, "no complete answer in time");
                 inner.timeout = Some((TimeoutKind::Attempt, Some(limit)));
-                Err(Failure {
+                Ok(Err(Failure {
                     inner,
                     class: RetryClass::IfSafe,
                     retry_after: None,
                     reauth: false,
                     timeout: true,
                     reason: "per-attempt timeout".to_string(),
-                })
+                }))
             }
+        })
+    }
+
+    fn send_failure(&self, e: SendError) -> Failure {
+        let (kind, class, timeout, reason) = match &e {
+            SendError::NotSent {
+                connect_timeout: true,
+                ..
+            } => (
+                ErrorKind::Timeout,
+                RetryClass::Always,
+                Some(TimeoutKind::Connect),
+                "connect timeout",
+            ),
+            SendError::NotSent { .. } => (
+                ErrorKind::Transport,
+                RetryClass::Always,
+                None,
+                "connection failed before the request was sent",
+            ),
+            SendError::Failed { .. } => (
+                ErrorKind::Transport,
+                RetryClass::IfSafe,
+                None,
+                "transport failure after the request may have been sent",
+            ),
+        };
+        // Say whether the service may have acted: the user decides what to do about it.
+        let message = match &e {
+            SendError::NotSent { .. } => format!("the request was not sent: {}", e.message()),
+            SendError::Failed { .. } => format!(
+                "the request may have been sent, but no complete answer came: {}",
+                e.message()
+            ),
+        };
+        let mut inner = Inner::boxed(kind, message);
+        if let Some(t) = timeout {
+            inner.timeout = Some((t, Some(self.inner.config.timeouts.connect)));
+        }
+        Failure {
+            inner,
+            class,
+            retry_after: None,
+            reauth: false,
+            timeout: timeout.is_some(),
+            reason: reason.to_string(),
         }
     }
 
@@ -359,47 +453,72 @@ impl Handle {
         &self,
         op: &O,
         meta: &'static OperationMeta,
+        deadline: Option<Instant>,
+        span: &tracing::Span,
     ) -> Result<O::Output, Box<Inner>> {
         let mut parts = RequestParts::default();
         op.write_request(&mut parts);
         let retry = &self.inner.config.retry;
-        let span = tracing::Span::current();
+        let traced = !span.is_disabled();
         let mut attempt: u32 = 0;
         let mut reauthed = false;
         loop {
             attempt += 1;
-            span.record("attempt", attempt);
-            self.inner.limiter.acquire(meta).await;
-            let a = self.build_attempt(meta, &parts).await.map_err(|mut i| {
-                i.attempts = attempt - 1;
-                i
-            })?;
+            if traced {
+                span.record("attempt", attempt);
+            }
+            let wait = self.inner.limiter.reserve(meta);
+            if !wait.is_zero() {
+                tracing::debug!(
+                    wait_ms = wait.as_millis() as u64,
+                    "rate limit: waiting for a slot"
+                );
+                within(deadline, tokio::time::sleep(wait))
+                    .await
+                    .map_err(|()| self.operation_timeout(meta))?;
+            }
             let Attempt {
                 request,
-                string_to_sign,
-                credentials,
+                rpc,
                 token,
-            } = a;
-            let secrets = secrets(&credentials, &token);
-            let outcome = match self.send(request).await {
-                Ok(resp) => {
-                    span.record("http_status", resp.status);
-                    let checked = match meta.service.protocol {
-                        Protocol::Rpc => response::check_rpc(&resp, &string_to_sign, &secrets),
-                        Protocol::Rest => response::check_rest(&resp, &secrets),
+            } = self
+                .build_attempt(meta, &parts, deadline)
+                .await
+                .map_err(|mut i| {
+                    i.attempts = attempt - 1;
+                    i
+                })?;
+            let outcome = match self.send(meta, request, deadline).await {
+                Ok(Ok(resp)) => {
+                    let secrets = secrets(&rpc, &token);
+                    if traced {
+                        span.record("http_status", resp.status);
+                    }
+                    let checked = match (&rpc, meta.service.protocol) {
+                        (Some(inputs), Protocol::Rpc) => response::check_rpc(
+                            &resp,
+                            || self.string_to_sign(meta, &parts, inputs),
+                            &secrets,
+                        ),
+                        _ => response::check_rest(&resp, &secrets),
                     };
                     checked.map(|()| resp)
                 }
-                Err(f) => Err(f),
+                Ok(Err(f)) => Err(f),
+                Err(mut stop) => {
+                    stop.attempts = attempt;
+                    return Err(stop);
+                }
             };
             let mut failure = match outcome {
                 Ok(resp) => {
-                    let rid = response::request_id(&resp);
-                    if let Some(r) = &rid {
-                        span.record("request_id", r.as_str());
+                    if traced {
+                        if let Some(r) = response::request_id(&resp) {
+                            span.record("request_id", r.as_str());
+                        }
                     }
                     self.inner.budget.deposit();
-                    return decode::<O>(&resp, rid, meta, attempt);
+                    return decode::<O>(&resp, meta, attempt);
                 }
                 Err(f) => f,
             };
@@ -430,14 +549,18 @@ impl Handle {
                 tracing::debug!(attempt, reason = %failure.reason, "not retrying: attempts exhausted");
                 return Err(failure.inner);
             }
-            if !self.inner.budget.try_withdraw(failure.timeout) {
-                tracing::debug!(attempt, reason = %failure.reason, "not retrying: retry budget exhausted");
-                return Err(failure.inner);
-            }
             let delay = match failure.retry_after {
                 Some(d) => d.min(crate::retry::MAX_SERVER_WAIT),
                 None => retry.backoff(attempt + 1),
             };
+            if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+                tracing::debug!(attempt, reason = %failure.reason, delay_ms = delay.as_millis() as u64, "not retrying: the wait would pass the operation deadline");
+                return Err(failure.inner);
+            }
+            if !self.inner.budget.try_withdraw(failure.timeout) {
+                tracing::debug!(attempt, reason = %failure.reason, "not retrying: retry budget exhausted");
+                return Err(failure.inner);
+            }
             tracing::debug!(
                 attempt,
                 reason = %failure.reason,
@@ -452,7 +575,6 @@ impl Handle {
 
 fn decode<O: Operation>(
     resp: &HttpResponse,
-    request_id: Option<String>,
     meta: &'static OperationMeta,
     attempt: u32,
 ) -> Result<O::Output, Box<Inner>> {
@@ -470,7 +592,7 @@ fn decode<O: Operation>(
                 response::decode_message(&e)
             ),
         );
-        i.request_id = request_id;
+        i.request_id = response::request_id(resp);
         i.http_status = Some(resp.status);
         i.operation = Some(meta.name);
         i.attempts = attempt;

@@ -56,15 +56,19 @@ impl NonceSource for RandomNonce {
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut s = String::with_capacity(36);
+        let mut out = [0u8; 36];
+        let mut at = 0;
         for (i, byte) in b.iter().enumerate() {
             if matches!(i, 4 | 6 | 8 | 10) {
-                s.push('-');
+                out[at] = b'-';
+                at += 1;
             }
-            s.push(HEX[(byte >> 4) as usize] as char);
-            s.push(HEX[(byte & 0xf) as usize] as char);
+            out[at] = HEX[(byte >> 4) as usize];
+            out[at + 1] = HEX[(byte & 0xf) as usize];
+            at += 2;
         }
-        s
+        // Only hex digits and dashes were written, so this never falls back.
+        String::from_utf8(out.to_vec()).unwrap_or_default()
     }
 }
 

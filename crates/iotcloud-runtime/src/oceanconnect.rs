@@ -124,7 +124,7 @@ impl TokenManager {
         (lifetime / 5).min(Duration::from_secs(300))
     }
 
-    fn cached_fresh(&self) -> Option<AccessToken> {
+    pub(crate) fn cached_fresh(&self) -> Option<AccessToken> {
         let now = self.clock.now();
         let st = self.state.read().unwrap_or_else(|p| p.into_inner());
         let s = st.as_ref()?;

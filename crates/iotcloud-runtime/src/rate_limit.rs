@@ -102,20 +102,6 @@ impl RateLimiter {
         *tat = start + interval;
         start.saturating_duration_since(now + tolerance)
     }
-
-    /// Waits for the next slot of `meta`.
-    pub(crate) async fn acquire(&self, meta: &OperationMeta) -> Duration {
-        let wait = self.reserve(meta);
-        if !wait.is_zero() {
-            tracing::debug!(
-                operation = meta.name,
-                wait_ms = wait.as_millis() as u64,
-                "rate limit: waiting for a slot"
-            );
-            tokio::time::sleep(wait).await;
-        }
-        wait
-    }
 }
 
 #[cfg(test)]

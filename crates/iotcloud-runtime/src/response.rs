@@ -115,7 +115,7 @@ fn snippet(body: &[u8], secrets: &[&str]) -> String {
 /// Interprets an Alibaba RPC answer. `Ok` when the body is a success to decode.
 pub(crate) fn check_rpc(
     resp: &HttpResponse,
-    string_to_sign: &str,
+    string_to_sign: impl FnOnce() -> String,
     secrets: &[&str],
 ) -> Result<(), Failure> {
     let status = resp.status;
@@ -147,7 +147,7 @@ pub(crate) fn check_rpc(
             }
         });
     if code.as_deref() == Some("SignatureDoesNotMatch") {
-        message = diagnose_signature(&message, string_to_sign, secrets);
+        message = diagnose_signature(&message, &string_to_sign(), secrets);
     }
     let message = redact::scrub(&message, secrets);
     let throttled =

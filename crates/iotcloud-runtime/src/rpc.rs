@@ -5,13 +5,9 @@ use crate::meta::OperationMeta;
 use crate::request::{PreparedRequest, RequestParts};
 use crate::signer::{self, Placement};
 
-/// What one attempt sends, plus what is needed to diagnose its answer.
-pub(crate) struct RpcAttempt {
-    pub(crate) request: PreparedRequest,
-    pub(crate) string_to_sign: String,
-}
-
-/// Adds the common parameters, signs, and lays the request out on the wire.
+/// Adds the common parameters, signs, and lays the request out on the wire. The
+/// string-to-sign is copied into `string_to_sign` when asked (only a `SignatureDoesNotMatch`
+/// diagnosis needs it, so the hot path does not keep it).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn build(
     meta: &OperationMeta,
@@ -21,7 +17,8 @@ pub(crate) fn build(
     timestamp: &str,
     nonce: &str,
     parts: &RequestParts,
-) -> RpcAttempt {
+    string_to_sign: Option<&mut Vec<u8>>,
+) -> PreparedRequest {
     let mut params: Vec<(&str, &str, Placement)> =
         Vec::with_capacity(10 + parts.query.len() + parts.form.len());
     params.push(("Format", "JSON", Placement::Query));
@@ -44,26 +41,32 @@ pub(crate) fn build(
     for (k, v) in &parts.form {
         params.push((k.as_ref(), v.as_str(), Placement::Form));
     }
-    let signed = signer::sign_rpc(meta.method, &params, creds.signing_key());
-    let mut url = String::with_capacity(base_url.len() + meta.path.len() + 1 + signed.query.len());
-    url.push_str(base_url);
-    url.push_str(if meta.path.is_empty() { "/" } else { meta.path });
-    url.push('?');
-    url.push_str(&signed.query);
+    // The URL prefix goes first; the signer appends the encoded query right after it.
+    let path = if meta.path.is_empty() { "/" } else { meta.path };
+    let mut url = Vec::with_capacity(base_url.len() + path.len() + 512);
+    url.extend_from_slice(base_url.as_bytes());
+    url.extend_from_slice(path.as_bytes());
+    url.push(b'?');
+    let mut body = Vec::new();
+    signer::sign_rpc_into(
+        meta.method,
+        &params,
+        creds.signing_key(),
+        &mut url,
+        &mut body,
+        string_to_sign,
+    );
     let mut headers = Vec::new();
-    if !signed.body.is_empty() {
+    if !body.is_empty() {
         headers.push((
-            "content-type".to_string(),
+            "Content-Type".to_string(),
             "application/x-www-form-urlencoded".to_string(),
         ));
     }
-    RpcAttempt {
-        request: PreparedRequest {
-            method: meta.method.to_string(),
-            url,
-            headers,
-            body: signed.body.into_bytes(),
-        },
-        string_to_sign: signed.string_to_sign,
+    PreparedRequest {
+        method: meta.method.to_string(),
+        url: signer::into_string(url),
+        headers,
+        body,
     }
 }

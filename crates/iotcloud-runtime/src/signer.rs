@@ -87,47 +87,58 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
-/// Byte-level encoding (the hot path) into a buffer the caller sized for the worst case
-/// (3 bytes per input byte): runs of unreserved bytes are copied whole, the other bytes
-/// replaced by `%XY` from a table. Returns the new write position.
+/// Whether all 8 bytes are unreserved (one branch for the common case of a plain run).
 #[inline]
-fn encode_at(src: &[u8], dst: &mut [u8], mut at: usize) -> usize {
+fn unreserved8(chunk: &[u8; 8]) -> bool {
+    chunk
+        .iter()
+        .fold(true, |all, &b| all & UNRESERVED[b as usize])
+}
+
+/// The hot-path encoder: appends `src` to `out` with every reserved byte `b` replaced by
+/// `escapes[width * b..width * (b + 1)]`. Runs of unreserved bytes are found 8 at a time and
+/// copied whole.
+///
+/// Returns whether any byte was escaped.
+#[inline]
+fn encode_with(src: &[u8], out: &mut Vec<u8>, escapes: &[u8], width: usize) -> bool {
     let n = src.len();
-    let mut i = 0;
+    let (mut run, mut i) = (0, 0);
     while i < n {
-        let mut j = i;
-        while j < n && UNRESERVED[src[j] as usize] {
-            j += 1;
+        while let Some(chunk) = src.get(i..i + 8).and_then(|c| <&[u8; 8]>::try_from(c).ok()) {
+            if !unreserved8(chunk) {
+                break;
+            }
+            i += 8;
         }
-        at = put(&src[i..j], dst, at);
-        if j < n {
-            let k = 3 * src[j] as usize;
-            at = put(&ESCAPES[k..k + 3], dst, at);
-            j += 1;
+        while i < n && UNRESERVED[src[i] as usize] {
+            i += 1;
         }
-        i = j;
+        if i < n {
+            out.extend_from_slice(&src[run..i]);
+            let k = width * src[i] as usize;
+            out.extend_from_slice(&escapes[k..k + width]);
+            i += 1;
+            run = i;
+        }
     }
-    at
+    out.extend_from_slice(&src[run..]);
+    run > 0
 }
 
-/// `percentEncode` of an already encoded `name=value` span, which holds only unreserved
-/// bytes, `%` and `=`: those two are found with `memchr2` and everything between is copied.
+/// Appends already encoded text to the string-to-sign, encoding it once more: only `%`
+/// needs it there (as `%25`), every other byte of encoded text is unreserved.
 #[inline]
-fn encode_encoded_at(span: &[u8], dst: &mut [u8], mut at: usize) -> usize {
+fn encode_encoded(span: &[u8], out: &mut Vec<u8>) {
     let mut last = 0;
-    for p in memchr::memchr2_iter(b'%', b'=', span) {
-        at = put(&span[last..p], dst, at);
-        at = put(if span[p] == b'%' { b"%25" } else { b"%3D" }, dst, at);
-        last = p + 1;
+    for (i, &b) in span.iter().enumerate() {
+        if b == b'%' {
+            out.extend_from_slice(&span[last..i]);
+            out.extend_from_slice(b"%25");
+            last = i + 1;
+        }
     }
-    put(&span[last..], dst, at)
-}
-
-/// Copies `lit` into `dst` at `at`; returns the new position.
-#[inline]
-fn put(lit: &[u8], dst: &mut [u8], at: usize) -> usize {
-    dst[at..at + lit.len()].copy_from_slice(lit);
-    at + lit.len()
+    out.extend_from_slice(&span[last..]);
 }
 
 /// The first 8 bytes of a name as a big-endian integer (zero-padded): comparing these
@@ -141,7 +152,7 @@ fn prefix_key(name: &str) -> u64 {
     u64::from_be_bytes(p)
 }
 
-fn into_string(v: Vec<u8>) -> String {
+pub(crate) fn into_string(v: Vec<u8>) -> String {
     // Only ASCII is ever written into the buffers, so this never falls back.
     String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
@@ -313,70 +324,202 @@ impl fmt::Debug for SignedRpc {
 /// given with their placement, and produces the wire query and body in one go: every name and
 /// value is percent-encoded exactly once, into one buffer.
 pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningKey) -> SignedRpc {
-    // Encode every pair once into one buffer; each `name=value` is a span of `enc`.
-    let raw_len: usize = params.iter().map(|(k, v, _)| k.len() + v.len() + 1).sum();
-    let mut enc = vec![0u8; 3 * raw_len + 4];
-    // Per parameter: (name prefix key, index, span start, span end) in `enc`.
-    let mut order: Vec<(u64, u32, u32, u32)> = Vec::with_capacity(params.len());
-    let mut at = 0;
-    for (i, (k, v, _)) in params.iter().enumerate() {
-        let start = at;
-        at = encode_at(k.as_bytes(), &mut enc, at);
-        at = put(b"=", &mut enc, at);
-        at = encode_at(v.as_bytes(), &mut enc, at);
-        order.push((prefix_key(k), i as u32, start as u32, at as u32));
-    }
-    enc.truncate(at);
-    // The wire layout keeps the caller's order; the string-to-sign needs byte order of names.
-    let mut query: Vec<u8> = Vec::with_capacity(enc.len() + 48);
-    let mut body: Vec<u8> = Vec::new();
-    for ((_, _, placement), &(_, _, s, e)) in params.iter().zip(order.iter()) {
-        let target = match placement {
-            Placement::Query => &mut query,
-            Placement::Form => &mut body,
-        };
-        if !target.is_empty() {
-            target.push(b'&');
-        }
-        target.extend_from_slice(&enc[s as usize..e as usize]);
-    }
-    // Sort by name in byte order: an 8-byte prefix compare settles most pairs cheaply.
-    order.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then_with(|| {
-            params[a.1 as usize]
-                .0
-                .as_bytes()
-                .cmp(params[b.1 as usize].0.as_bytes())
-        })
-    });
-
-    // String-to-sign straight from the encoded pairs, without materialising the canonical query.
-    let mut sts = vec![0u8; method.len() + 5 + 3 * (enc.len() + 3 * params.len()) + 4];
-    let mut at = put(method.as_bytes(), &mut sts, 0);
-    at = put(b"&%2F&", &mut sts, at);
-    for (n, &(_, _, s, e)) in order.iter().enumerate() {
-        if n > 0 {
-            at = put(b"%26", &mut sts, at);
-        }
-        at = encode_encoded_at(&enc[s as usize..e as usize], &mut sts, at);
-    }
-    sts.truncate(at);
-    let mut sig = [0u8; 28];
-    let sig_len = key.sign_into(&sts, &mut sig);
-    let sig = &sig[..sig_len];
-
-    if !query.is_empty() {
-        query.push(b'&');
-    }
-    query.extend_from_slice(b"Signature=");
-    let mut sig_enc = [0u8; 28 * 3 + 4];
-    let n = encode_at(sig, &mut sig_enc, 0);
-    query.extend_from_slice(&sig_enc[..n]);
+    let (mut query, mut body, mut sts) = (Vec::new(), Vec::new(), Vec::new());
+    let sig = sign_rpc_into(method, params, key, &mut query, &mut body, Some(&mut sts));
     SignedRpc {
         query: into_string(query),
         body: into_string(body),
         string_to_sign: into_string(sts),
         signature: into_string(sig.to_vec()),
+    }
+}
+
+/// Per-thread buffers for [`sign_rpc_into`], so signing allocates nothing once warm.
+#[derive(Default)]
+struct Scratch {
+    /// Per parameter, sorted into byte order of names.
+    order: Vec<Encoded>,
+    /// The string-to-sign.
+    sts: Vec<u8>,
+}
+
+/// A buffer that grew past this is released after use rather than kept for the thread.
+const SCRATCH_KEEP: usize = 64 * 1024;
+
+/// Where a parameter's encoded `name=value` landed on the wire.
+#[derive(Clone, Copy)]
+struct Encoded {
+    /// The name's first 8 bytes as a sort key.
+    prefix: u64,
+    /// Index into the parameters.
+    index: u32,
+    /// In the form body (else the query).
+    in_body: bool,
+    /// Whether the encoding holds a `%` (else it is a plain copy of the raw text).
+    escaped: bool,
+    /// Start, `=` and end positions in its buffer.
+    start: u32,
+    eq: u32,
+    end: u32,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// The work of [`sign_rpc`]: appends the encoded query (ending in `Signature=...`) to `query`
+/// and the form body to `body`, copies the string-to-sign into `sts` when asked, and returns
+/// the base64 signature. The caller may have written a URL prefix into `query` already.
+pub(crate) fn sign_rpc_into(
+    method: &str,
+    params: &[(&str, &str, Placement)],
+    key: &SigningKey,
+    query: &mut Vec<u8>,
+    body: &mut Vec<u8>,
+    sts: Option<&mut Vec<u8>>,
+) -> [u8; 28] {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let sig = sign_with(method, params, key, query, body, sts, &mut scratch);
+            if scratch.sts.capacity() > SCRATCH_KEEP {
+                *scratch = Scratch::default();
+            }
+            sig
+        }
+        // Only reachable through re-entrancy, which signing never does; stay correct anyway.
+        Err(_) => sign_with(
+            method,
+            params,
+            key,
+            query,
+            body,
+            sts,
+            &mut Scratch::default(),
+        ),
+    })
+}
+
+fn sign_with(
+    method: &str,
+    params: &[(&str, &str, Placement)],
+    key: &SigningKey,
+    query: &mut Vec<u8>,
+    body: &mut Vec<u8>,
+    sts_out: Option<&mut Vec<u8>>,
+    scratch: &mut Scratch,
+) -> [u8; 28] {
+    let Scratch { order, sts } = scratch;
+    // The wire keeps the caller's order, each name and value encoded once.
+    let query_start = query.len();
+    let raw_len: usize = params.iter().map(|(k, v, _)| k.len() + v.len() + 2).sum();
+    query.reserve(raw_len + raw_len / 4 + 48);
+    order.clear();
+    for (i, (k, v, placement)) in params.iter().enumerate() {
+        let in_body = *placement == Placement::Form;
+        let (target, first) = if in_body {
+            (&mut *body, 0)
+        } else {
+            (&mut *query, query_start)
+        };
+        if target.len() > first {
+            target.push(b'&');
+        }
+        let start = target.len() as u32;
+        let mut escaped = encode_with(k.as_bytes(), target, &ESCAPES, 3);
+        let eq = target.len() as u32;
+        target.push(b'=');
+        escaped |= encode_with(v.as_bytes(), target, &ESCAPES, 3);
+        order.push(Encoded {
+            prefix: prefix_key(k),
+            index: i as u32,
+            in_body,
+            escaped,
+            start,
+            eq,
+            end: target.len() as u32,
+        });
+    }
+    // Sort by name in byte order: an 8-byte prefix compare settles most pairs cheaply.
+    order.sort_unstable_by(|a, b| {
+        a.prefix.cmp(&b.prefix).then_with(|| {
+            params[a.index as usize]
+                .0
+                .as_bytes()
+                .cmp(params[b.index as usize].0.as_bytes())
+        })
+    });
+    // String-to-sign from the encoded pairs: each encoded once more, which only changes `%`
+    // (to `%25`) and the joining `=` and `&` (to `%3D` and `%26`).
+    sts.clear();
+    sts.reserve(method.len() + 5 + raw_len + raw_len / 2 + 6 * params.len());
+    sts.extend_from_slice(method.as_bytes());
+    sts.extend_from_slice(b"&%2F&");
+    for (n, e) in order.iter().enumerate() {
+        let wire: &[u8] = if e.in_body { body } else { query };
+        let (name, value) = (
+            &wire[e.start as usize..e.eq as usize],
+            &wire[e.eq as usize + 1..e.end as usize],
+        );
+        if n > 0 {
+            sts.extend_from_slice(b"%26");
+        }
+        if e.escaped {
+            encode_encoded(name, sts);
+            sts.extend_from_slice(b"%3D");
+            encode_encoded(value, sts);
+        } else {
+            sts.extend_from_slice(name);
+            sts.extend_from_slice(b"%3D");
+            sts.extend_from_slice(value);
+        }
+    }
+    let mut sig = [0u8; 28];
+    key.sign_into(sts, &mut sig);
+    if let Some(out) = sts_out {
+        out.extend_from_slice(sts);
+    }
+
+    if query.len() > query_start {
+        query.push(b'&');
+    }
+    query.extend_from_slice(b"Signature=");
+    encode_with(&sig, query, &ESCAPES, 3);
+    sig
+}
+
+/// A `Timestamp` value, `YYYY-MM-DDThh:mm:ssZ`, without a heap allocation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Timestamp([u8; 20]);
+
+impl Timestamp {
+    pub(crate) fn new(t: SystemTime) -> Self {
+        let secs = match t.duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(d) => d.as_secs() as i64,
+            Err(_) => 0,
+        };
+        let dt = time::OffsetDateTime::from_unix_timestamp(secs)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let year = dt.year().clamp(0, 9999) as u32;
+        let fields = [
+            (year / 100) as u8,
+            (year % 100) as u8,
+            dt.month() as u8,
+            dt.day(),
+            dt.hour(),
+            dt.minute(),
+            dt.second(),
+        ];
+        let mut out = *b"0000-00-00T00:00:00Z";
+        for (pos, v) in [0usize, 2, 5, 8, 11, 14, 17].into_iter().zip(fields) {
+            out[pos] = b'0' + v / 10;
+            out[pos + 1] = b'0' + v % 10;
+        }
+        Timestamp(out)
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII digits and separators are ever written.
+        std::str::from_utf8(&self.0).unwrap_or("1970-01-01T00:00:00Z")
     }
 }
 
@@ -487,28 +630,7 @@ impl fmt::Debug for CommonParams {
 
 /// Formats a time as the `Timestamp` parameter wants it: UTC `YYYY-MM-DDThh:mm:ssZ`.
 pub fn format_timestamp(t: SystemTime) -> String {
-    let secs = match t.duration_since(SystemTime::UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
-        Err(_) => 0,
-    };
-    let dt =
-        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let year = dt.year().clamp(0, 9999) as u32;
-    let fields = [
-        (year / 100) as u8,
-        (year % 100) as u8,
-        dt.month() as u8,
-        dt.day(),
-        dt.hour(),
-        dt.minute(),
-        dt.second(),
-    ];
-    let mut out = *b"0000-00-00T00:00:00Z";
-    for (pos, v) in [0usize, 2, 5, 8, 11, 14, 17].into_iter().zip(fields) {
-        out[pos] = b'0' + v / 10;
-        out[pos + 1] = b'0' + v % 10;
-    }
-    into_string(out.to_vec())
+    Timestamp::new(t).as_str().to_string()
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
 //! HTTP transport: one pooled `reqwest` client (rustls) per SDK client.
 
 use std::error::Error as StdError;
+use std::future::Future;
+
+#[cfg(feature = "test-util")]
+use futures::future::Either;
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -83,32 +87,42 @@ impl Transport {
         Ok(Transport::Http(client))
     }
 
-    pub(crate) async fn send(&self, req: PreparedRequest) -> Result<HttpResponse, SendError> {
+    #[cfg(not(feature = "test-util"))]
+    pub(crate) fn send(
+        &self,
+        req: PreparedRequest,
+    ) -> impl Future<Output = Result<HttpResponse, SendError>> + Send + '_ {
+        let Transport::Http(client) = self;
+        send_reqwest(client, req)
+    }
+
+    #[cfg(feature = "test-util")]
+    pub(crate) fn send(
+        &self,
+        req: PreparedRequest,
+    ) -> impl Future<Output = Result<HttpResponse, SendError>> + Send + '_ {
         match self {
-            Transport::Http(client) => send_reqwest(client, req).await,
-            #[cfg(feature = "test-util")]
-            Transport::Test(t, client) => t.send(client, req).await,
+            Transport::Http(client) => Either::Left(send_reqwest(client, req)),
+            Transport::Test(t, client) => Either::Right(Box::pin(t.send(client, req))),
         }
     }
 }
 
-pub(crate) async fn send_reqwest(
+/// Not an `async fn`: the request is turned into reqwest's (boxed) pending call before the
+/// future starts, so the future does not carry the request's parts (futures are moved and
+/// polled on every call; smaller is faster).
+pub(crate) fn send_reqwest(
     client: &reqwest::Client,
     req: PreparedRequest,
+) -> impl Future<Output = Result<HttpResponse, SendError>> + Send + 'static {
+    let pending = builder(client, req).map(reqwest::RequestBuilder::send);
+    receive(pending)
+}
+
+async fn receive(
+    pending: Result<impl Future<Output = reqwest::Result<reqwest::Response>>, SendError>,
 ) -> Result<HttpResponse, SendError> {
-    let method =
-        reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| SendError::NotSent {
-            message: format!("invalid HTTP method {:?}", req.method),
-            connect_timeout: false,
-        })?;
-    let mut rb = client.request(method, req.url.as_str());
-    for (k, v) in &req.headers {
-        rb = rb.header(k.as_str(), v.as_str());
-    }
-    if !req.body.is_empty() {
-        rb = rb.body(req.body);
-    }
-    let mut resp = rb.send().await.map_err(classify)?;
+    let mut resp = pending?.await.map_err(classify)?;
     let status = resp.status().as_u16();
     let headers = std::mem::take(resp.headers_mut());
     let body = resp.bytes().await.map_err(|e| SendError::Failed {
@@ -122,6 +136,25 @@ pub(crate) async fn send_reqwest(
         headers,
         body,
     })
+}
+
+fn builder(
+    client: &reqwest::Client,
+    req: PreparedRequest,
+) -> Result<reqwest::RequestBuilder, SendError> {
+    let method =
+        reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| SendError::NotSent {
+            message: format!("invalid HTTP method {:?}", req.method),
+            connect_timeout: false,
+        })?;
+    let mut rb = client.request(method, req.url.as_str());
+    for (k, v) in &req.headers {
+        rb = rb.header(k.as_str(), v.as_str());
+    }
+    if !req.body.is_empty() {
+        rb = rb.body(req.body);
+    }
+    Ok(rb)
 }
 
 fn classify(e: reqwest::Error) -> SendError {

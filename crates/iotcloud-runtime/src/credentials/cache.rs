@@ -77,6 +77,11 @@ impl Cached {
             .clone()
     }
 
+    /// The cached credentials when they need no refresh (no waiting, no I/O).
+    pub(crate) fn get_fresh(&self) -> Option<Credentials> {
+        self.peek().filter(|c| self.fresh(c))
+    }
+
     /// Cached credentials, refreshed first when expiring.
     pub async fn get(&self) -> Result<Credentials, CredentialsError> {
         if let Some(c) = self.peek() {

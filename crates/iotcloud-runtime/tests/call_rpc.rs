@@ -336,6 +336,51 @@ async fn operation_timeout_is_named() {
 }
 
 #[tokio::test]
+async fn a_wait_past_the_operation_deadline_returns_the_failure_at_once() {
+    // The server asks for 30 s; the operation may take 2 s. Waiting would only end in a
+    // timeout, so the caller gets the throttling error (with its code) straight away.
+    let (base, st) = start_server(
+        vec![],
+        Some(
+            Answer::json(429, r#"{"Code":"Throttling","Message":"slow down"}"#)
+                .header("x-acs-retry-after", "30000"),
+        ),
+    )
+    .await;
+    let h = handle_with(&base, |b| b.operation_timeout(Some(Duration::from_secs(2))));
+    let t = std::time::Instant::now();
+    let err = h.call(&qdd()).await.unwrap_err();
+    assert!(
+        t.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        t.elapsed()
+    );
+    assert_eq!(err.kind(), ErrorKind::Throttled, "{err}");
+    assert_eq!(err.code().map(|c| c.as_str()), Some("Throttling"));
+    assert_eq!(st.count(), 1);
+}
+
+#[tokio::test]
+async fn the_operation_deadline_bounds_a_rate_limit_wait() {
+    let (base, st) = start_server(vec![], None).await;
+    let h = handle_with(&base, |b| {
+        b.rate_limit(RateLimitConfig::default().with_limit("QueryDeviceDetail", 0.5))
+            .operation_timeout(Some(Duration::from_millis(300)))
+    });
+    h.call(&qdd()).await.unwrap();
+    // The next slot is 2 s away, beyond the 300 ms the operation may take.
+    let t = std::time::Instant::now();
+    let err = h.call(&qdd()).await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Operation), "{err}");
+    assert!(
+        t.elapsed() < Duration::from_millis(1500),
+        "took {:?}",
+        t.elapsed()
+    );
+    assert_eq!(st.count(), 1, "the second call never went out");
+}
+
+#[tokio::test]
 async fn validation_errors_list_every_violation_and_send_nothing() {
     let (base, st) = start_server(vec![], None).await;
     let op = QueryDeviceDetail {
@@ -571,4 +616,15 @@ impl Paginated for Pager {
 
 fn qdd_paginated() -> Pager {
     Pager(qdd())
+}
+
+#[tokio::test]
+async fn a_call_future_stays_small() {
+    // Every call future is moved and usually boxed by the caller (spawn, FuturesUnordered);
+    // past 1 KiB it leaves glibc's fast allocation path. The HTTP exchange is boxed inside
+    // for this reason; this keeps later changes from undoing it (see benches/call.rs).
+    let h = handle_for("http://127.0.0.1:9");
+    let op = qdd();
+    let size = std::mem::size_of_val(&h.call(&op));
+    assert!(size <= 1024, "Handle::call future is {size} bytes");
 }

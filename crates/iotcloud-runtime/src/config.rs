@@ -18,7 +18,9 @@ pub struct Timeouts {
     pub connect: Duration,
     /// One attempt: sending the request and receiving the whole answer.
     pub attempt: Duration,
-    /// The whole operation, retries and backoff included (`None`: no limit).
+    /// The whole operation, retries and backoff included (`None`: no limit). A deadline, not
+    /// a timer: it bounds every wait (rate-limit slot, credentials, token, each attempt), and
+    /// a retry whose backoff would pass it is not attempted (the last failure is returned).
     pub operation: Option<Duration>,
 }
 

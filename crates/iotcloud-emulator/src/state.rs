@@ -30,6 +30,9 @@ pub struct Product {
     pub join_permission_id: Option<String>,
     pub product_secret: String,
     pub gmt_create: i64,
+    /// Creation order (from [`State::next_number`]): breaks ties of `gmt_create`, so lists
+    /// documented as newest first stay in a stable order within a millisecond.
+    pub created: u64,
     pub tags: BTreeMap<String, String>,
 }
 
@@ -84,6 +87,9 @@ pub struct Device {
     pub status: String,
     pub disabled: bool,
     pub gmt_create: i64,
+    /// Creation order (from [`State::next_number`]): breaks ties of `gmt_create`, so lists
+    /// documented as newest first stay in a stable order within a millisecond.
+    pub created: u64,
     pub gmt_active: Option<i64>,
     pub gmt_online: Option<i64>,
     pub firmware_version: Option<String>,
@@ -114,6 +120,9 @@ pub struct Group {
     pub group_desc: Option<String>,
     pub super_group_id: Option<String>,
     pub gmt_create: i64,
+    /// Creation order (from [`State::next_number`]): breaks ties of `gmt_create`, so lists
+    /// documented as newest first stay in a stable order within a millisecond.
+    pub created: u64,
     pub tags: BTreeMap<String, String>,
     /// Member devices by IotId.
     pub devices: BTreeSet<String>,
@@ -218,6 +227,18 @@ pub struct State {
     pub oc_devices: BTreeMap<String, OcDevice>,
     /// Source of ids (ProductKey, IotId, GroupId, numeric ids).
     pub next_id: u64,
+}
+
+/// `items` newest first by `(gmt_create, created)`: the order the guide documents for
+/// QueryProductList, ListProductByTags, QueryDevice, QueryDeviceGroupList and ListRule
+/// ("按照…创建时间倒序排列").
+pub fn newest_first<'a, T: 'a>(
+    items: impl Iterator<Item = &'a T>,
+    created: impl Fn(&T) -> (i64, u64),
+) -> Vec<&'a T> {
+    let mut v: Vec<&T> = items.collect();
+    v.sort_by_key(|t| std::cmp::Reverse(created(t)));
+    v
 }
 
 impl State {

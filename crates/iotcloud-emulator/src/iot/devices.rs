@@ -2,7 +2,7 @@
 //! tags (device props), topology, statistics, reset.
 
 use super::{obj, time, Ctx, Handler, Outcome};
-use crate::state::{now_ms, Application, Device, State};
+use crate::state::{newest_first, now_ms, Application, Device, State};
 use crate::wire::Failure;
 use serde_json::{json, Value};
 
@@ -227,6 +227,7 @@ fn new_device(
     let name = name.unwrap_or_else(|| state.new_id("", 20));
     let iot_id = state.new_id("", 28);
     let secret = state.new_id("", 32);
+    let created = state.next_number();
     Device {
         iot_id,
         product_key: product_key.to_string(),
@@ -235,6 +236,7 @@ fn new_device(
         nickname,
         status: "UNACTIVE".into(),
         gmt_create: now_ms(),
+        created,
         ..Device::default()
     }
 }
@@ -300,13 +302,11 @@ fn detail(ctx: &mut Ctx) -> Outcome {
 fn list(ctx: &mut Ctx) -> Outcome {
     let pk = ctx.req("ProductKey")?;
     ctx.product(&pk)?;
-    let items: Vec<Value> = ctx
-        .state
-        .devices
-        .values()
-        .filter(|d| d.product_key == pk)
-        .map(|d| info(ctx.state, d))
-        .collect();
+    let devices = newest_first(
+        ctx.state.devices.values().filter(|d| d.product_key == pk),
+        |d| (d.gmt_create, d.created),
+    );
+    let items: Vec<Value> = devices.into_iter().map(|d| info(ctx.state, d)).collect();
     ctx.page(items)
 }
 

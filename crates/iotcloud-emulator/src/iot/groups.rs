@@ -2,7 +2,7 @@
 //! queries.
 
 use super::{obj, time, Ctx, Handler, Outcome};
-use crate::state::{now_ms, Group};
+use crate::state::{newest_first, now_ms, Group};
 use crate::wire::Failure;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -164,12 +164,14 @@ fn create(ctx: &mut Ctx) -> Outcome {
         return Err(Failure::business("iot.group.GroupNameExisted"));
     }
     let id = ctx.state.new_id("", 16);
+    let created = ctx.state.next_number();
     let g = Group {
         group_id: id.clone(),
         group_name: name,
         group_desc: ctx.get("GroupDesc").map(str::to_string),
         super_group_id: parent,
         gmt_create: now_ms(),
+        created,
         ..Group::default()
     };
     let data = summary(&g);
@@ -290,21 +292,17 @@ fn info(ctx: &mut Ctx) -> Outcome {
 fn list(ctx: &mut Ctx) -> Outcome {
     let name = ctx.get("GroupName").map(str::to_string);
     let parent = ctx.get("SuperGroupId").map(str::to_string);
-    let items: Vec<Value> = ctx
-        .state
-        .groups
-        .values()
-        .filter(|g| {
+    let groups = newest_first(
+        ctx.state.groups.values().filter(|g| {
             name.as_ref()
                 .is_none_or(|n| g.group_name.contains(n.as_str()))
-        })
-        .filter(|g| {
-            parent
-                .as_ref()
-                .is_none_or(|p| g.super_group_id.as_ref() == Some(p))
-        })
-        .map(summary)
-        .collect();
+                && parent
+                    .as_ref()
+                    .is_none_or(|p| g.super_group_id.as_ref() == Some(p))
+        }),
+        |g| (g.gmt_create, g.created),
+    );
+    let items: Vec<Value> = groups.into_iter().map(summary).collect();
     ctx.page(items)
 }
 

@@ -1,7 +1,7 @@
 //! Products: create, query, list, update, delete, and product tags.
 
 use super::{obj, Ctx, Handler, Outcome};
-use crate::state::{now_ms, Product};
+use crate::state::{newest_first, now_ms, Product};
 use crate::wire::Failure;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -125,6 +125,7 @@ fn create(ctx: &mut Ctx) -> Outcome {
     let node_type = ctx.int("NodeType")?.unwrap_or(0);
     let key = ctx.state.new_id("a1", 11);
     let secret = ctx.state.new_id("", 16);
+    let created = ctx.state.next_number();
     let product = Product {
         product_key: key.clone(),
         product_name: name,
@@ -139,6 +140,7 @@ fn create(ctx: &mut Ctx) -> Outcome {
         join_permission_id: ctx.get("JoinPermissionId").map(str::to_string),
         product_secret: secret,
         gmt_create: now_ms(),
+        created,
         tags: BTreeMap::new(),
     };
     let data = obj([
@@ -183,13 +185,14 @@ fn query(ctx: &mut Ctx) -> Outcome {
 
 fn list(ctx: &mut Ctx) -> Outcome {
     let commodity = ctx.get("AliyunCommodityCode").map(str::to_string);
-    let items: Vec<Value> = ctx
-        .state
-        .products
-        .values()
-        .filter(|p| commodity.is_none() || p.aliyun_commodity_code == commodity)
-        .map(|p| info(ctx, p))
-        .collect();
+    let products = newest_first(
+        ctx.state
+            .products
+            .values()
+            .filter(|p| commodity.is_none() || p.aliyun_commodity_code == commodity),
+        |p| (p.gmt_create, p.created),
+    );
+    let items: Vec<Value> = products.into_iter().map(|p| info(ctx, p)).collect();
     ctx.page(items)
 }
 
@@ -293,15 +296,16 @@ fn list_tags(ctx: &mut Ctx) -> Outcome {
 
 fn by_tags(ctx: &mut Ctx) -> Outcome {
     let wanted = tags_of(ctx);
-    let items: Vec<Value> = ctx
-        .state
-        .products
-        .values()
-        .filter(|p| {
+    let matching = newest_first(
+        ctx.state.products.values().filter(|p| {
             wanted
                 .iter()
                 .any(|(k, v)| p.tags.get(k).is_some_and(|tv| v.is_empty() || tv == v))
-        })
+        }),
+        |p| (p.gmt_create, p.created),
+    );
+    let items: Vec<Value> = matching
+        .into_iter()
         .map(|p| {
             obj([
                 ("ProductKey", json!(p.product_key)),

@@ -213,7 +213,8 @@ fn get(ctx: &mut Ctx) -> Outcome {
 }
 
 fn list(ctx: &mut Ctx) -> Outcome {
-    let items: Vec<Value> = ctx.state.rules.values().map(rule_info).collect();
+    // Newest first, as documented; rule ids count up in creation order.
+    let items: Vec<Value> = ctx.state.rules.values().rev().map(rule_info).collect();
     ctx.page(items)
 }
 

@@ -36,6 +36,21 @@ use std::str::FromStr;
 
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
+/// `null`, a missing value and `Some(..)` mean the same to every lenient visitor here.
+macro_rules! nullable {
+    () => {
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    };
+}
+
 struct StringVisitor;
 
 impl<'de> Visitor<'de> for StringVisitor {
@@ -67,15 +82,7 @@ impl<'de> Visitor<'de> for StringVisitor {
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
         Ok(Some(v.to_string()))
     }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(StringVisitor)
-    }
+    nullable!();
 }
 
 /// A string that may arrive as a JSON string, number or boolean (`null` -> `None`).
@@ -137,15 +144,7 @@ impl<'de, T: Int> Visitor<'de> for IntVisitor<T> {
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
         self.visit_i64(v as i64)
     }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    nullable!();
 }
 
 /// A 32-bit integer that may arrive as a number or a string.
@@ -193,15 +192,7 @@ impl<'de> Visitor<'de> for F64Visitor {
             .map(Some)
             .map_err(|_| E::custom("string is not a number"))
     }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    nullable!();
 }
 
 /// A floating-point number that may arrive as a number or a string.
@@ -245,15 +236,7 @@ impl<'de> Visitor<'de> for BoolVisitor {
             Err(E::custom("string is not a boolean"))
         }
     }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    nullable!();
 }
 
 /// A boolean that may arrive as `true`, `"true"`, `"TRUE"`, `1` or `"1"` (and the false forms).

@@ -150,9 +150,33 @@ pub(crate) fn check_rpc(
         message = diagnose_signature(&message, &string_to_sign(), secrets);
     }
     let message = redact::scrub(&message, secrets);
+    // A reused nonce is the client's to fix by retrying with a fresh one.
+    let nonce_reused = code.as_deref() == Some("SignatureNonceUsed");
+    let request_id = request_id(resp).or(probe.request_id);
+    Err(failure(
+        resp,
+        code,
+        message,
+        request_id,
+        nonce_reused,
+        false,
+    ))
+}
+
+/// The failure of a service answer: throttling (codes, 429, 503) is always retried, 5xx
+/// when the operation is retry-safe, anything else never.
+fn failure(
+    resp: &HttpResponse,
+    code: Option<String>,
+    message: String,
+    request_id: Option<String>,
+    always_retry: bool,
+    reauth: bool,
+) -> Failure {
+    let status = resp.status;
     let throttled =
         code.as_deref().is_some_and(retry::is_throttling_code) || status == 429 || status == 503;
-    let class = if throttled || code.as_deref() == Some("SignatureNonceUsed") {
+    let class = if throttled || always_retry {
         RetryClass::Always
     } else if status >= 500 {
         RetryClass::IfSafe
@@ -172,16 +196,16 @@ pub(crate) fn check_rpc(
         None => format!("HTTP {status}"),
     };
     inner.code = code;
-    inner.request_id = request_id(resp).or(probe.request_id);
+    inner.request_id = request_id;
     inner.http_status = Some(status);
-    Err(Failure {
+    Failure {
         inner,
         class,
         retry_after: retry::retry_after(&resp.headers),
-        reauth: false,
+        reauth,
         timeout: false,
         reason,
-    })
+    }
 }
 
 /// Interprets an OceanConnect answer. `Ok` when the body is a success to decode.
@@ -207,43 +231,13 @@ pub(crate) fn check_rest(resp: &HttpResponse, secrets: &[&str]) -> Result<(), Fa
             )
         });
     let message = redact::scrub(&message, secrets);
-    let throttled =
-        code.as_deref().is_some_and(retry::is_throttling_code) || status == 429 || status == 503;
     let reauth = status == 401 || code.as_deref() == Some("1010005");
-    let class = if throttled {
-        RetryClass::Always
-    } else if status >= 500 {
-        RetryClass::IfSafe
-    } else {
-        RetryClass::Never
-    };
-    let mut inner = Inner::boxed(
-        if throttled {
-            ErrorKind::Throttled
-        } else {
-            ErrorKind::Service
-        },
-        message,
-    );
-    let reason = match &code {
-        Some(c) => format!("{c} (HTTP {status})"),
-        None => format!("HTTP {status}"),
-    };
-    inner.code = code;
-    inner.request_id = resp
+    let request_id = resp
         .headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    inner.http_status = Some(status);
-    Err(Failure {
-        inner,
-        class,
-        retry_after: retry::retry_after(&resp.headers),
-        reauth,
-        timeout: false,
-        reason,
-    })
+    Err(failure(resp, code, message, request_id, false, reauth))
 }
 
 /// Compares the server's echoed string-to-sign (if any) with ours and says whether the secret

@@ -8,6 +8,35 @@ use serde::Deserialize;
 
 use super::{Credentials, CredentialsError, Env, ProvideCredentials};
 
+/// `with_env`, `with_profile` and `with_path` of a provider with fields `env`, `profile`, `path`.
+macro_rules! location_setters {
+    ($what:literal) => {
+        /// Uses the given environment (for `HOME`, `ALIBABA_CLOUD_PROFILE` and the file
+        /// override variables).
+        pub fn with_env(mut self, env: Env) -> Self {
+            self.env = env;
+            self
+        }
+
+        #[doc = concat!("Uses a named ", $what, ".")]
+        pub fn with_profile(mut self, profile: impl Into<String>) -> Self {
+            self.profile = Some(profile.into());
+            self
+        }
+
+        /// Reads another file.
+        pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
+            self.path = Some(path.into());
+            self
+        }
+    };
+}
+
+fn read(path: &std::path::Path) -> Result<String, CredentialsError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| CredentialsError::new(format!("cannot read {}: {e}", path.display())))
+}
+
 /// A profile of `~/.aliyun/config.json` (modes `AK` and `StsToken`). The profile is
 /// `ALIBABA_CLOUD_PROFILE`, else the file's `current`, else `default`.
 #[derive(Debug, Clone, Default)]
@@ -45,23 +74,7 @@ impl CliProfileProvider {
         Self::default()
     }
 
-    /// Uses the given environment (for `HOME` and `ALIBABA_CLOUD_PROFILE`).
-    pub fn with_env(mut self, env: Env) -> Self {
-        self.env = env;
-        self
-    }
-
-    /// Uses a named profile.
-    pub fn with_profile(mut self, profile: impl Into<String>) -> Self {
-        self.profile = Some(profile.into());
-        self
-    }
-
-    /// Reads another file.
-    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
-        self.path = Some(path.into());
-        self
-    }
+    location_setters!("profile");
 
     /// Resolves synchronously.
     pub fn resolve(&self) -> Result<Credentials, CredentialsError> {
@@ -74,8 +87,7 @@ impl CliProfileProvider {
                 .join(".aliyun")
                 .join("config.json"),
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| CredentialsError::new(format!("cannot read {}: {e}", path.display())))?;
+        let text = read(&path)?;
         let cfg: CliConfig = serde_json::from_str(&text).map_err(|e| {
             CredentialsError::new(format!("{} is not valid JSON: {e}", path.display()))
         })?;
@@ -159,23 +171,7 @@ impl IniProfileProvider {
         Self::default()
     }
 
-    /// Uses the given environment.
-    pub fn with_env(mut self, env: Env) -> Self {
-        self.env = env;
-        self
-    }
-
-    /// Uses a named section.
-    pub fn with_profile(mut self, profile: impl Into<String>) -> Self {
-        self.profile = Some(profile.into());
-        self
-    }
-
-    /// Reads another file.
-    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
-        self.path = Some(path.into());
-        self
-    }
+    location_setters!("section");
 
     /// Resolves synchronously.
     pub fn resolve(&self) -> Result<Credentials, CredentialsError> {
@@ -189,8 +185,7 @@ impl IniProfileProvider {
                 .join(".alibabacloud")
                 .join("credentials.ini"),
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| CredentialsError::new(format!("cannot read {}: {e}", path.display())))?;
+        let text = read(&path)?;
         let ini = ini::Ini::load_from_str(&text).map_err(|e| {
             CredentialsError::new(format!("{} is not a valid INI file: {e}", path.display()))
         })?;

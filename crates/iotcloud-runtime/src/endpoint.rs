@@ -71,6 +71,7 @@ mod tests {
 
     const IOT: ServiceMeta = ServiceMeta {
         name: "aliyun-iot",
+        title: "Alibaba Cloud IoT Platform",
         product: "Iot",
         api_version: "2018-01-20",
         protocol: Protocol::Rpc,
@@ -79,6 +80,7 @@ mod tests {
     };
     const MQTT: ServiceMeta = ServiceMeta {
         name: "aliyun-mqtt",
+        title: "Alibaba Cloud MQTT",
         product: "OnsMqtt",
         api_version: "2020-04-20",
         protocol: Protocol::Rpc,
@@ -87,6 +89,7 @@ mod tests {
     };
     const OC: ServiceMeta = ServiceMeta {
         name: "huawei-oceanconnect",
+        title: "Huawei OceanConnect",
         product: "iocm",
         api_version: "v1.1.0",
         protocol: Protocol::Rest,

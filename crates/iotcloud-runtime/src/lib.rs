@@ -46,7 +46,10 @@ pub use clock::{Clock, FixedClock, NonceSource};
 pub use config::{Config, ConfigBuilder, OceanConnectConfig, Timeouts, TlsConfig};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{Error, ErrorCode, ErrorKind, RawCode, TimeoutKind, ValidationError, Violation};
-pub use meta::{AuthScheme, Location, OperationMeta, ParamMeta, Protocol, ServiceMeta};
+pub use meta::{
+    AuthScheme, EnumValueMeta, Location, MemberMeta, OperationMeta, PageStyle, PaginationMeta,
+    ParamMeta, Protocol, ServiceMeta,
+};
 pub use operation::{OpError, Operation, Paginated, Service};
 pub use paginate::Paginator;
 pub use rate_limit::RateLimitConfig;

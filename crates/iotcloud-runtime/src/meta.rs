@@ -1,5 +1,9 @@
 //! Static metadata that generated code fills in as `static`s: one [`ServiceMeta`] per
 //! service and one [`OperationMeta`] per operation.
+//!
+//! Besides the wire facts the runtime needs, it carries everything the spec documents for
+//! people and tools (summaries, notes, constraints as sentences, enumeration meanings,
+//! pagination), so the CLI and docs read the SDK only, never the YAML.
 
 /// How a service is called on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,6 +41,8 @@ pub enum Location {
 pub struct ServiceMeta {
     /// The spec's service name, e.g. `"aliyun-iot"`.
     pub name: &'static str,
+    /// The spec's human title, e.g. `"Alibaba Cloud IoT Platform"`.
+    pub title: &'static str,
     /// The product code, e.g. `"Iot"`.
     pub product: &'static str,
     /// The API version sent as `Version` (RPC), e.g. `"2018-01-20"`.
@@ -66,8 +72,59 @@ pub struct OperationMeta {
     pub retry_safe: bool,
     /// The documented per-operation QPS limit, driving the client-side rate limiter.
     pub rate_limit_per_second: Option<f64>,
+    /// The spec's one-sentence summary (document language).
+    pub summary: &'static str,
+    /// The spec's notes (usage, limits), paragraphs separated by blank lines; `""` when none.
+    pub description: &'static str,
+    /// Rules across parameters, as sentences naming parameters by wire name. A one-of rule reads
+    /// `exactly one of: IotId | ProductKey with DeviceName (<the document's sentence>)`
+    /// (`at most one of:` when no alternative is required): alternatives are separated by
+    /// ` | `, the wire names of one alternative by ` with `.
+    pub rules: &'static [&'static str],
+    /// How the operation pages, for paginated list operations.
+    pub pagination: Option<&'static PaginationMeta>,
     /// Parameter descriptions (CLI, docs, dry-run, redaction); not used to serialize.
     pub params: &'static [ParamMeta],
+}
+
+impl OperationMeta {
+    /// The parameter with wire name `wire`.
+    pub fn param(&self, wire: &str) -> Option<&'static ParamMeta> {
+        self.params.iter().find(|p| p.wire == wire)
+    }
+}
+
+/// How a paginated operation advances from one page to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageStyle {
+    /// A 1-based page number (`CurrentPage` or `PageNo`) plus a page size.
+    PageNumber,
+    /// A time cursor: a "more pages" flag says whether more follow, a cursor where the next starts.
+    TimeCursor,
+}
+
+/// The spec's pagination facts of one operation. Request fields are wire names; response
+/// fields are dot-separated paths of wire names (`Data.List.PropertyInfo`).
+#[derive(Debug)]
+pub struct PaginationMeta {
+    /// How the operation pages.
+    pub style: PageStyle,
+    /// Request parameter holding the page number or time cursor (`CurrentPage`, `PageNo`, `StartTime`).
+    pub request_page: &'static str,
+    /// Request parameter holding the page size (`PageSize`).
+    pub request_size: &'static str,
+    /// Largest documented page size.
+    pub max_size: Option<u32>,
+    /// Response path of the page count, where the service sends one.
+    pub response_page_count: Option<&'static str>,
+    /// Response path of the total item count.
+    pub response_total: Option<&'static str>,
+    /// Response path of the "more pages" flag (time cursor).
+    pub response_has_next: Option<&'static str>,
+    /// Response path of the next cursor (time cursor).
+    pub response_cursor: Option<&'static str>,
+    /// Response path of the item list; a path may end at a list wrapper (`Data.DeviceInfo`).
+    pub items: &'static str,
 }
 
 /// Static description of one request parameter.
@@ -85,6 +142,43 @@ pub struct ParamMeta {
     pub location: Location,
     /// Whether the value is a secret that must never be shown.
     pub sensitive: bool,
+    /// Documentation text.
+    pub description: &'static str,
+    /// Documented constraints as sentences (`length 1..=32`, `value at most 50`,
+    /// `must be given together with DeviceName`), then the document's own notes verbatim.
+    pub constraints: &'static [&'static str],
+    /// Documented enumeration values with their meanings, in document order (a value the
+    /// document lists twice appears twice).
+    pub enum_values: &'static [EnumValueMeta],
+    /// Documented default value, as text.
+    pub default: Option<&'static str>,
+    /// Example value from the document, as text.
+    pub example: Option<&'static str>,
+    /// The string carries a JSON document.
+    pub json: bool,
+    /// Members of the parameter's struct type (or list element struct type), in document order;
+    /// empty for other types.
+    pub members: &'static [MemberMeta],
+}
+
+/// One documented value of an enumerated parameter.
+#[derive(Debug)]
+pub struct EnumValueMeta {
+    /// The value on the wire, as text (`WIFI`, `0`, `true`).
+    pub value: &'static str,
+    /// What the document says it means.
+    pub meaning: &'static str,
+}
+
+/// One member of a struct-typed parameter.
+#[derive(Debug)]
+pub struct MemberMeta {
+    /// Wire name (`TagKey`).
+    pub wire: &'static str,
+    /// The spec's type text.
+    pub ty: &'static str,
+    /// Whether the member is required.
+    pub required: bool,
     /// Documentation text.
     pub description: &'static str,
 }

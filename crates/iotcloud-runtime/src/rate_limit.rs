@@ -111,6 +111,7 @@ mod tests {
 
     static SVC: ServiceMeta = ServiceMeta {
         name: "s",
+        title: "S",
         product: "P",
         api_version: "v",
         protocol: Protocol::Rpc,
@@ -125,6 +126,10 @@ mod tests {
         authenticated: true,
         retry_safe: true,
         rate_limit_per_second: Some(10.0),
+        summary: "An operation.",
+        description: "",
+        rules: &[],
+        pagination: None,
         params: &[],
     };
     static UNLIMITED: OperationMeta = OperationMeta {
@@ -135,6 +140,10 @@ mod tests {
         authenticated: true,
         retry_safe: true,
         rate_limit_per_second: None,
+        summary: "An operation without a limit.",
+        description: "",
+        rules: &[],
+        pagination: None,
         params: &[],
     };
 

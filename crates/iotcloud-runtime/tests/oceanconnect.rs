@@ -20,6 +20,7 @@ struct Iocm;
 
 static IOCM: ServiceMeta = ServiceMeta {
     name: "huawei-oceanconnect",
+    title: "Huawei OceanConnect",
     product: "iocm",
     api_version: "v1.1.0",
     protocol: Protocol::Rest,
@@ -77,6 +78,10 @@ static REFRESH_DEVICE_KEY: OperationMeta = OperationMeta {
     authenticated: true,
     retry_safe: false,
     rate_limit_per_second: None,
+    summary: "Refreshes the verification code of a device.",
+    description: "",
+    rules: &[],
+    pagination: None,
     params: &[],
 };
 

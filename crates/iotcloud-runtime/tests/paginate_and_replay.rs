@@ -28,6 +28,18 @@ struct Device {
     name: Option<String>,
 }
 
+static QUERY_DEVICE_PAGES: PaginationMeta = PaginationMeta {
+    style: PageStyle::PageNumber,
+    request_page: "CurrentPage",
+    request_size: "PageSize",
+    max_size: Some(50),
+    response_page_count: Some("PageCount"),
+    response_total: Some("Total"),
+    response_has_next: None,
+    response_cursor: None,
+    items: "Data.DeviceInfo",
+};
+
 static QUERY_DEVICE: OperationMeta = OperationMeta {
     service: &IOT,
     name: "QueryDevice",
@@ -36,6 +48,10 @@ static QUERY_DEVICE: OperationMeta = OperationMeta {
     authenticated: true,
     retry_safe: true,
     rate_limit_per_second: None,
+    summary: "查询指定产品下的所有设备列表。",
+    description: "",
+    rules: &[],
+    pagination: Some(&QUERY_DEVICE_PAGES),
     params: &[],
 };
 

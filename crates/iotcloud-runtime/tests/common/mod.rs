@@ -22,6 +22,7 @@ pub struct Iot;
 
 pub static IOT: ServiceMeta = ServiceMeta {
     name: "aliyun-iot",
+    title: "Alibaba Cloud IoT Platform",
     product: "Iot",
     api_version: "2018-01-20",
     protocol: Protocol::Rpc,
@@ -97,6 +98,12 @@ pub static QUERY_DEVICE_DETAIL_PARAMS: [ParamMeta; 2] = [
         location: Location::Query,
         sensitive: false,
         description: "",
+        constraints: &[],
+        enum_values: &[],
+        default: None,
+        example: None,
+        json: false,
+        members: &[],
     },
     ParamMeta {
         wire: "DeviceName",
@@ -106,6 +113,12 @@ pub static QUERY_DEVICE_DETAIL_PARAMS: [ParamMeta; 2] = [
         location: Location::Query,
         sensitive: false,
         description: "",
+        constraints: &[],
+        enum_values: &[],
+        default: None,
+        example: None,
+        json: false,
+        members: &[],
     },
 ];
 
@@ -117,6 +130,10 @@ pub static QUERY_DEVICE_DETAIL: OperationMeta = OperationMeta {
     authenticated: true,
     retry_safe: true,
     rate_limit_per_second: Some(50.0),
+    summary: "查询指定设备的详细信息。",
+    description: "",
+    rules: &[],
+    pagination: None,
     params: &QUERY_DEVICE_DETAIL_PARAMS,
 };
 
@@ -179,6 +196,10 @@ pub static PUB: OperationMeta = OperationMeta {
     authenticated: true,
     retry_safe: false,
     rate_limit_per_second: None,
+    summary: "向指定Topic发布消息。",
+    description: "",
+    rules: &[],
+    pagination: None,
     params: &[],
 };
 

@@ -7,6 +7,7 @@
 //! ```
 
 mod enums;
+mod meta;
 mod paginate;
 mod request;
 mod support;
@@ -97,6 +98,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
             quote!(::iotcloud_runtime::meta::AuthScheme::OceanConnectBearer)
         }
     };
+    let spec_title = &info.title;
     let title = docs::escape(&info.title);
     let service_doc = format!(" {title} (`{name}`, {product} {version}): the marker type tying operations to their metadata and error codes.");
     let error_codes = enums::emit_error_codes(&info.title, &model.errors);
@@ -137,6 +139,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
         impl ::iotcloud_runtime::Service for Service {
             const META: &'static ::iotcloud_runtime::meta::ServiceMeta = &::iotcloud_runtime::meta::ServiceMeta {
                 name: #name,
+                title: #spec_title,
                 product: #product,
                 api_version: #version,
                 protocol: #protocol,

@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::docs;
+use crate::emit::meta;
 use crate::emit::types::{emit_struct, field_type, ty_tokens, Kind};
 use crate::model::{FieldModel, OpModel, StructModel, Ty};
 
@@ -158,15 +159,6 @@ fn emit_builder(op: &OpModel<'_>) -> TokenStream {
     }
 }
 
-fn location_tokens(loc: Location) -> TokenStream {
-    match loc {
-        Location::Query => quote!(::iotcloud_runtime::meta::Location::Query),
-        Location::Body => quote!(::iotcloud_runtime::meta::Location::Body),
-        Location::Path => quote!(::iotcloud_runtime::meta::Location::Path),
-        Location::Header => quote!(::iotcloud_runtime::meta::Location::Header),
-    }
-}
-
 fn emit_operation(op: &OpModel<'_>, protocol: Protocol) -> TokenStream {
     let req = &op.request;
     let resp = &op.response;
@@ -183,21 +175,11 @@ fn emit_operation(op: &OpModel<'_>, protocol: Protocol) -> TokenStream {
         }
         None => quote!(None),
     };
-    let params = op.request_fields.iter().map(|f| {
-        let wire = &f.spec.name;
-        let rust = f.spec.rust.as_str();
-        let ty = f.spec.ty.to_string();
-        let required = f.spec.required;
-        let location = location_tokens(f.location);
-        let sensitive = f.spec.sensitive;
-        let description = f.spec.description.as_str();
-        quote! {
-            ::iotcloud_runtime::meta::ParamMeta {
-                wire: #wire, rust: #rust, ty: #ty, required: #required,
-                location: #location, sensitive: #sensitive, description: #description,
-            },
-        }
-    });
+    let summary = &s.summary;
+    let description = s.description.as_deref().unwrap_or("");
+    let rules = s.one_of.iter().map(meta::one_of_text);
+    let pagination = meta::pagination(s.pagination.as_ref());
+    let params = op.request_fields.iter().map(|f| meta::param(s, f));
     let checks = emit_checks(op);
     let write = emit_write(op, protocol);
     quote! {
@@ -212,6 +194,10 @@ fn emit_operation(op: &OpModel<'_>, protocol: Protocol) -> TokenStream {
                 authenticated: #authenticated,
                 retry_safe: #retry_safe,
                 rate_limit_per_second: #rate,
+                summary: #summary,
+                description: #description,
+                rules: &[#(#rules),*],
+                pagination: #pagination,
                 params: &[#(#params)*],
             };
 

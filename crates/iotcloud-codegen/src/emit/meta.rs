@@ -142,7 +142,10 @@ pub fn pagination(p: Option<&Pagination>) -> TokenStream {
     };
     let (page, size, items) = (&p.request_page, &p.request_size, &p.items);
     let max = match p.max_size {
-        Some(m) => quote!(Some(#m)),
+        Some(m) => {
+            let m = proc_macro2::Literal::u32_unsuffixed(m);
+            quote!(Some(#m))
+        }
         None => quote!(None),
     };
     let page_count = opt_str(p.response_page_count.as_deref());

@@ -9,8 +9,16 @@
 //! `request`, `response`, `structs`, `structs.<Struct>` (its fields) and `operations` (a whole new
 //! operation named by `operation`). `set` merges keys (mappings deeply, `null` removes a key),
 //! `insert` adds a member (after the member named by `after`, else at the end), `delete: true` removes.
+//!
+//! One entry kind is service-wide instead: `{enum_names: {Field: {value: Variant}}, reason}` names
+//! the Rust variants of enumeration values that are not identifiers (`NodeType` `0` -> `Device`)
+//! wherever a field of that wire name lists that value, since the documents give only the
+//! (Chinese) meaning. Every name must match a value somewhere, so a stale entry is an error.
 
-use iotcloud_spec::{Operation, ServiceSpec};
+use std::collections::BTreeMap;
+
+use iotcloud_spec::naming::is_identifier;
+use iotcloud_spec::{Field, Operation, ServiceSpec};
 use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 use std::fmt;
@@ -20,7 +28,9 @@ use std::path::Path;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
+    #[serde(default)]
     pub operation: String,
+    #[serde(default)]
     pub target: String,
     #[serde(default)]
     pub set: Option<Mapping>,
@@ -28,6 +38,9 @@ pub struct Override {
     pub insert: Option<Value>,
     #[serde(default)]
     pub delete: Option<bool>,
+    /// Service-wide: field wire name -> enumeration value -> Rust variant name.
+    #[serde(default)]
+    pub enum_names: Option<BTreeMap<String, BTreeMap<String, String>>>,
     /// With `insert`: the member after which the new one goes.
     #[serde(default)]
     pub after: Option<String>,
@@ -84,7 +97,8 @@ pub fn parse(text: &str, display: &str) -> Result<Vec<Override>, OverrideError> 
         file: display.into(),
         index: None,
         message: format!(
-            "not a list of {{operation, target, set | insert | delete, reason}} entries: {e}"
+            "not a list of {{operation, target, set | insert | delete, reason}} or \
+             {{enum_names, reason}} entries: {e}"
         ),
     })
 }
@@ -98,12 +112,16 @@ pub fn apply(
     let mut errors = Vec::new();
     let mut applied = 0;
     for (index, o) in overrides.iter().enumerate() {
-        match apply_one(spec, o) {
+        let (result, what) = match &o.enum_names {
+            Some(names) => (apply_enum_names(spec, o, names), "enum_names".to_string()),
+            None => (apply_one(spec, o), format!("{} {}", o.operation, o.target)),
+        };
+        match result {
             Ok(()) => applied += 1,
             Err(message) => errors.push(OverrideError {
                 file: file.into(),
                 index: Some(index),
-                message: format!("{} {}: {message}", o.operation, o.target),
+                message: format!("{what}: {message}"),
             }),
         }
     }
@@ -138,7 +156,106 @@ fn to_value<T: serde::Serialize>(t: &T) -> Result<Value, String> {
     serde_yaml::to_value(t).map_err(|e| format!("cannot serialise: {e}"))
 }
 
+/// Every field of the service, wherever it stands (request, response, struct members).
+fn fields_mut(spec: &mut ServiceSpec) -> impl Iterator<Item = &mut Field> {
+    spec.operations.iter_mut().flat_map(|op| {
+        op.request
+            .iter_mut()
+            .chain(op.response.iter_mut())
+            .chain(op.structs.iter_mut().flat_map(|s| s.fields.iter_mut()))
+    })
+}
+
+fn apply_enum_names(
+    spec: &mut ServiceSpec,
+    o: &Override,
+    names: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<(), String> {
+    if o.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err("missing `reason` (cite the lines that give the meanings)".into());
+    }
+    if !o.operation.is_empty()
+        || !o.target.is_empty()
+        || o.set.is_some()
+        || o.insert.is_some()
+        || o.delete.is_some()
+        || o.after.is_some()
+    {
+        return Err("`enum_names` is service-wide and takes only `reason` beside it".into());
+    }
+    let mut problems = Vec::new();
+    for (field, values) in names {
+        for (value, variant) in values {
+            if !is_identifier(variant) || !variant.starts_with(|c: char| c.is_ascii_uppercase()) {
+                problems.push(format!(
+                    "{field} {value}: `{variant}` is not a PascalCase identifier"
+                ));
+            }
+        }
+    }
+    let mut used: BTreeMap<(&str, &str), bool> = names
+        .iter()
+        .flat_map(|(f, vs)| vs.keys().map(move |v| ((f.as_str(), v.as_str()), false)))
+        .collect();
+    let mut changed = false;
+    for field in fields_mut(spec) {
+        let Some(values) = names.get(&field.name) else {
+            continue;
+        };
+        for e in &mut field.enum_values {
+            if let Some(variant) = values.get(&e.value) {
+                if let Some(u) = used.get_mut(&(field.name.as_str(), e.value.as_str())) {
+                    *u = true;
+                }
+                if e.rust.as_deref() != Some(variant.as_str()) {
+                    e.rust = Some(variant.clone());
+                    changed = true;
+                }
+            }
+        }
+    }
+    for ((field, value), hit) in used {
+        if !hit {
+            problems.push(format!(
+                "{field} {value}: no field {field} of this service lists the value {value}"
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    if !changed {
+        return Err("changes nothing (the extracted values already have these names)".into());
+    }
+    Ok(())
+}
+
+/// `(operation, field, value)` of every enumeration value that does not start with a letter and
+/// has no `rust:` name: codegen can only call those `V<value>` (a value such as `opc-ua` becomes
+/// `OpcUa` by itself).
+pub fn unnamed_enum_values(spec: &ServiceSpec) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for op in &spec.operations {
+        let fields = op
+            .request
+            .iter()
+            .chain(op.response.iter())
+            .chain(op.structs.iter().flat_map(|s| s.fields.iter()));
+        for f in fields {
+            for e in &f.enum_values {
+                if e.rust.is_none() && !e.value.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    out.push((op.name.clone(), f.name.clone(), e.value.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn apply_one(spec: &mut ServiceSpec, o: &Override) -> Result<(), String> {
+    if o.operation.is_empty() || o.target.is_empty() {
+        return Err("`operation` and `target` are required (or use `enum_names`)".into());
+    }
     let action = action(o)?;
     if o.after.is_some() && !matches!(action, Action::Insert(_)) {
         return Err("`after` only goes with `insert`".into());
@@ -386,10 +503,19 @@ operations:
   request:
   - {name: A, rust: a, type: string, location: query}
   - {name: B, rust: b, type: string, location: query}
+  - name: Kind
+    rust: kind
+    type: integer
+    location: query
+    enum: [{value: '0', description: 设备}, {value: '1', description: 网关}]
   structs:
   - name: S
     fields:
     - {name: X, rust: x, type: string}
+    - name: Kind
+      rust: kind
+      type: integer
+      enum: [{value: '0', description: 设备}, {value: '1', description: 网关}]
 "#;
 
     fn spec() -> ServiceSpec {
@@ -401,6 +527,40 @@ operations:
         let list = parse(entries, "o.yaml").unwrap_or_else(|e| panic!("{e}"));
         let r = apply(&mut s, "o.yaml", &list);
         (s, r)
+    }
+
+    #[test]
+    fn enum_names_name_every_field_of_that_name_across_the_service() {
+        assert_eq!(unnamed_enum_values(&spec()).len(), 4);
+        let (s, r) = run(r#"- {enum_names: {Kind: {"0": Device, "1": Gateway}}, reason: L1879}"#);
+        assert_eq!(r, Ok(1));
+        let op = &s.operations[0];
+        for f in [&op.request[2], &op.structs[0].fields[1]] {
+            let names: Vec<_> = f.enum_values.iter().map(|e| e.rust.as_deref()).collect();
+            assert_eq!(names, [Some("Device"), Some("Gateway")]);
+        }
+        assert!(unnamed_enum_values(&s).is_empty());
+    }
+
+    #[test]
+    fn enum_names_reject_stale_values_bad_names_and_mixed_entries() {
+        let err = |entries: &str| match run(entries).1 {
+            Err(e) => e[0].message.clone(),
+            Ok(n) => panic!("accepted ({n}): {entries}"),
+        };
+        let stale = err(r#"- {enum_names: {Kind: {"0": Device, "7": Seven}}, reason: r}"#);
+        assert!(stale.contains("Kind 7: no field Kind"), "{stale}");
+        let bad = err(r#"- {enum_names: {Kind: {"0": device}}, reason: r}"#);
+        assert!(bad.contains("not a PascalCase identifier"), "{bad}");
+        let mixed = err(r#"- {enum_names: {Kind: {"0": Device}}, operation: Op, reason: r}"#);
+        assert!(mixed.contains("service-wide"), "{mixed}");
+        let unreasoned = err(r#"- {enum_names: {Kind: {"0": Device}}}"#);
+        assert!(unreasoned.contains("reason"), "{unreasoned}");
+        let no_target = err("- {operation: Op, set: {summary: x}, reason: r}");
+        assert!(
+            no_target.contains("`operation` and `target` are required"),
+            "{no_target}"
+        );
     }
 
     #[test]
@@ -426,8 +586,8 @@ operations:
             .iter()
             .map(|f| f.name.as_str())
             .collect();
-        assert_eq!(names, ["A", "C"]);
-        assert_eq!(s.operations[0].structs[0].fields[1].name, "Y");
+        assert_eq!(names, ["A", "C", "Kind"]);
+        assert_eq!(s.operations[0].structs[0].fields[2].name, "Y");
         assert_eq!(s.operations[1].name, "New");
     }
 

@@ -131,7 +131,7 @@ fn huawei_oceanconnect(root: &Path) -> Built {
 fn finish(
     root: &Path,
     mut spec: ServiceSpec,
-    notes: Vec<Note>,
+    mut notes: Vec<Note>,
 ) -> Result<ServiceOutput, Vec<String>> {
     let name = spec.service.name.clone();
     let display = format!("api-spec/overrides/{name}.yaml");
@@ -142,6 +142,17 @@ fn finish(
     .map_err(|e| vec![e.to_string()])?;
     let applied = overrides::apply(&mut spec, &display, &list)
         .map_err(|errs| errs.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    for (op, field, value) in overrides::unnamed_enum_values(&spec) {
+        notes.push(page::warning(
+            &display,
+            0,
+            Some(&op),
+            format!(
+                "{field} value {value} has no Rust variant name (codegen falls back to V{value}); \
+                 name it under enum_names"
+            ),
+        ));
+    }
     let uses_reference = spec
         .operations
         .iter()

@@ -10,7 +10,7 @@ use crate::exit::{self, Failure};
 use crate::output::{self, Style};
 use crate::pages::{self, PageSource};
 use crate::settings::{self, Settings};
-use crate::{demo, emulator, operation, sign, spec_docs};
+use crate::{demo, emulator, operation, sign};
 
 /// The whole command tree: one subcommand per service with one per operation, plus the tools.
 pub fn root(services: &[Service]) -> Command {
@@ -37,7 +37,7 @@ pub fn root(services: &[Service]) -> Command {
             .arg_required_else_help(true)
             .after_long_help(exit::HELP);
         for op in s.operations {
-            cmd = cmd.subcommand(operation::command(s.name, op));
+            cmd = cmd.subcommand(operation::command(op));
         }
         root = root.subcommand(cmd);
     }
@@ -93,7 +93,7 @@ async fn run_operation(service: &Service, m: &ArgMatches) -> Result<(), Failure>
         .find(|op| operation::command_name(op) == name)
         .ok_or_else(|| Failure::Usage(format!("unknown operation {name}")))?;
     let settings = Settings::from_matches(m);
-    let request = operation::request(service.name, op, m)?;
+    let request = operation::request(op, m)?;
     let style = Style::choose(settings.output.as_deref());
     let session = Session::new(&settings, service.name, op)?;
     if settings.dry_run {
@@ -101,13 +101,11 @@ async fn run_operation(service: &Service, m: &ArgMatches) -> Result<(), Failure>
         return output::print(&prepared, style);
     }
     if settings.all_pages {
-        let paging = spec_docs::operation(service.name, op.name)
-            .and_then(|d| d.paging.as_ref())
-            .ok_or_else(|| {
-                Failure::Usage(format!(
-                    "{name} is not paginated: --all-pages does not apply"
-                ))
-            })?;
+        let paging = op.pagination.ok_or_else(|| {
+            Failure::Usage(format!(
+                "{name} is not paginated: --all-pages does not apply"
+            ))
+        })?;
         let mut request = request;
         // Fewer round trips: the documented largest page unless the user chose a size.
         if let (Some(max), Some(obj)) = (paging.max_size, request.as_object_mut()) {

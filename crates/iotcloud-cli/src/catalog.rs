@@ -1,27 +1,30 @@
 //! The services the CLI offers: each one's `OPERATIONS` and `dispatch`, straight from the SDK.
 //! This list of three modules is the only hand-written part; operations and parameters are the SDK's.
 
-pub use iotcloud_runtime::meta::{Location, OperationMeta, ParamMeta};
+pub use iotcloud_runtime::meta::{Location, OperationMeta, ParamMeta, ServiceMeta};
 use iotcloud_runtime::{Error, ErrorCode, ErrorKind, Handle};
 use serde_json::Value;
 
 use crate::exit::Failure;
 use crate::settings::Settings;
-use crate::spec_docs;
 
 /// One service of the SDK.
 #[derive(Debug)]
 pub struct Service {
     /// The subcommand name, the spec's service name (`aliyun-iot`).
     pub name: &'static str,
+    /// The service's metadata (title, product, version).
+    pub meta: &'static ServiceMeta,
     /// Every operation, in spec order.
     pub operations: &'static [&'static OperationMeta],
 }
 
 impl Service {
-    /// One line for `--help`: the spec's title.
-    pub fn about(&self) -> &'static str {
-        spec_docs::service_title(self.name).unwrap_or(self.name)
+    /// One line for `--help`: the spec's title, product and version
+    /// (`Alibaba Cloud IoT Platform (Iot 2018-01-20)`).
+    pub fn about(&self) -> String {
+        let m = self.meta;
+        format!("{} ({} {})", m.title, m.product, m.api_version)
     }
 }
 
@@ -30,17 +33,24 @@ pub fn services() -> Vec<Service> {
     vec![
         Service {
             name: "aliyun-iot",
+            meta: meta::<iotcloud::aliyun::iot::Service>(),
             operations: iotcloud::aliyun::iot::OPERATIONS,
         },
         Service {
             name: "aliyun-mqtt",
+            meta: meta::<iotcloud::aliyun::mqtt::Service>(),
             operations: iotcloud::aliyun::mqtt::OPERATIONS,
         },
         Service {
             name: "huawei-oceanconnect",
+            meta: meta::<iotcloud::huawei::oceanconnect::Service>(),
             operations: iotcloud::huawei::oceanconnect::OPERATIONS,
         },
     ]
+}
+
+fn meta<S: iotcloud_runtime::Service>() -> &'static ServiceMeta {
+    S::META
 }
 
 /// Calls `dispatch` of one SDK module and maps its error.

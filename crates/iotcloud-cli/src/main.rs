@@ -11,7 +11,6 @@ mod output;
 mod pages;
 mod settings;
 mod sign;
-mod spec_docs;
 mod types;
 
 use std::process::ExitCode;

@@ -1,5 +1,6 @@
-//! One subcommand per operation, built at run time from the SDK's `OperationMeta` and the
-//! spec's help facts, and the conversion of its flags into the JSON request `dispatch` takes.
+//! One subcommand per operation, built at run time from the SDK's `OperationMeta` (which
+//! carries the spec's help facts), and the conversion of its flags into the JSON request
+//! `dispatch` takes.
 
 use std::io::Read as _;
 
@@ -7,9 +8,10 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use heck::ToKebabCase as _;
 use serde_json::{Map, Value};
 
+use iotcloud_runtime::meta::PageStyle;
+
 use crate::catalog::{Location, OperationMeta, ParamMeta};
 use crate::exit::{self, Failure};
-use crate::spec_docs::{self, OpDoc, PageStyle, ParamDoc};
 use crate::types::{self, Ty};
 
 /// Flags every operation subcommand has besides its parameters.
@@ -53,15 +55,15 @@ fn arg_id(p: &ParamMeta) -> String {
 }
 
 /// The clap command of one operation.
-pub fn command(service: &str, op: &'static OperationMeta) -> Command {
-    let doc = spec_docs::operation(service, op.name);
-    let summary = doc
-        .map(|d| d.summary)
-        .filter(|s| !s.is_empty())
-        .unwrap_or(op.name);
+pub fn command(op: &'static OperationMeta) -> Command {
+    let summary = if op.summary.is_empty() {
+        op.name
+    } else {
+        op.summary
+    };
     let mut cmd = Command::new(command_name(op))
-        .about(summary.to_string())
-        .long_about(long_about(op, doc))
+        .about(summary)
+        .long_about(long_about(op))
         .after_long_help(exit::HELP)
         .arg(
             Arg::new(INPUT_JSON)
@@ -70,23 +72,20 @@ pub fn command(service: &str, op: &'static OperationMeta) -> Command {
                 .help("Read the whole request from a JSON object keyed by wire names (`-` reads stdin); flags override its members"),
         );
     for p in op.params {
-        cmd = cmd.arg(param_arg(p, doc.and_then(|d| d.param(p.wire))));
+        cmd = cmd.arg(param_arg(p));
     }
     cmd
 }
 
-fn long_about(op: &OperationMeta, doc: Option<&OpDoc>) -> String {
-    let mut text = String::new();
-    if let Some(d) = doc {
-        text.push_str(d.summary);
-        if !d.description.is_empty() {
-            text.push_str("\n\n");
-            text.push_str(d.description.trim());
-        }
-        for rule in d.rules {
-            text.push_str("\n\nRule: ");
-            text.push_str(rule);
-        }
+fn long_about(op: &OperationMeta) -> String {
+    let mut text = String::from(op.summary);
+    if !op.description.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(op.description.trim());
+    }
+    for rule in op.rules {
+        text.push_str("\n\nRule: ");
+        text.push_str(&rule_with_flags(op, rule));
     }
     if !text.is_empty() {
         text.push_str("\n\n");
@@ -99,7 +98,7 @@ fn long_about(op: &OperationMeta, doc: Option<&OpDoc>) -> String {
     if let Some(limit) = op.rate_limit_per_second {
         text.push_str(&format!("\nRate limit: {limit} requests per second"));
     }
-    if let Some(p) = doc.and_then(|d| d.paging.as_ref()) {
+    if let Some(p) = op.pagination {
         let how = match p.style {
             PageStyle::PageNumber => format!("by {} and {}", p.request_page, p.request_size),
             PageStyle::TimeCursor => format!("by a time cursor in {}", p.request_page),
@@ -115,7 +114,25 @@ fn long_about(op: &OperationMeta, doc: Option<&OpDoc>) -> String {
     text
 }
 
-fn param_arg(p: &'static ParamMeta, doc: Option<&'static ParamDoc>) -> Arg {
+/// A rule of the metadata with its wire names turned into flags:
+/// `exactly one of: --iot-id | --product-key with --device-name (sentence)`. Only the part
+/// before the document's sentence names parameters; the sentence is kept verbatim.
+fn rule_with_flags(op: &OperationMeta, rule: &str) -> String {
+    let (head, sentence) = match rule.find(" (") {
+        Some(i) => rule.split_at(i),
+        None => (rule, ""),
+    };
+    let head: Vec<String> = head
+        .split(' ')
+        .map(|word| match op.param(word) {
+            Some(p) => format!("--{}", flag_name(p)),
+            None => word.to_string(),
+        })
+        .collect();
+    format!("{}{sentence}", head.join(" "))
+}
+
+fn param_arg(p: &'static ParamMeta) -> Arg {
     let ty = Ty::parse(p.ty);
     let short = first_sentence(p.description);
     let mut long = String::new();
@@ -134,37 +151,35 @@ fn param_arg(p: &'static ParamMeta, doc: Option<&'static ParamDoc>) -> Arg {
         p.wire,
         if p.sensitive { ", secret" } else { "" }
     ));
-    if let Some(d) = doc {
-        for c in d.constraints {
-            long.push_str(&format!("\nConstraint: {c}"));
+    for c in p.constraints {
+        long.push_str(&format!("\nConstraint: {c}"));
+    }
+    if let Some(def) = p.default {
+        long.push_str(&format!("\nDefault: {def}"));
+    }
+    if p.json {
+        long.push_str("\nThe value is a JSON document.");
+    }
+    if !p.enum_values.is_empty() {
+        long.push_str("\nValues:");
+        for v in p.enum_values {
+            long.push_str(&format!("\n  {}: {}", v.value, v.meaning));
         }
-        if let Some(def) = d.default {
-            long.push_str(&format!("\nDefault: {def}"));
+    }
+    if !p.members.is_empty() {
+        long.push_str("\nMembers (write KEY=VALUE for the first two in order, Member=value,... or a JSON object):");
+        for m in p.members {
+            long.push_str(&format!(
+                "\n  {} ({}{}): {}",
+                m.wire,
+                m.ty,
+                if m.required { ", required" } else { "" },
+                m.description
+            ));
         }
-        if d.json {
-            long.push_str("\nThe value is a JSON document.");
-        }
-        if !d.enums.is_empty() {
-            long.push_str("\nValues:");
-            for (value, meaning) in d.enums {
-                long.push_str(&format!("\n  {value}: {meaning}"));
-            }
-        }
-        if !d.members.is_empty() {
-            long.push_str("\nMembers (write KEY=VALUE for the first two in order, Member=value,... or a JSON object):");
-            for m in d.members {
-                long.push_str(&format!(
-                    "\n  {} ({}{}): {}",
-                    m.wire,
-                    m.ty,
-                    if m.required { ", required" } else { "" },
-                    m.description
-                ));
-            }
-        }
-        if let Some(ex) = d.example {
-            long.push_str(&format!("\nExample: {ex}"));
-        }
+    }
+    if let Some(ex) = p.example {
+        long.push_str(&format!("\nExample: {ex}"));
     }
     if matches!(ty, Ty::List(_)) {
         long.push_str("\nRepeat the flag for each element.");
@@ -201,12 +216,7 @@ fn first_sentence(text: &str) -> String {
 
 /// The JSON request of an operation: `--input-json` first, then every given flag, keyed by wire names.
 /// A required parameter given neither way is a usage error.
-pub fn request(
-    service: &str,
-    op: &'static OperationMeta,
-    m: &ArgMatches,
-) -> Result<Value, Failure> {
-    let doc = spec_docs::operation(service, op.name);
+pub fn request(op: &'static OperationMeta, m: &ArgMatches) -> Result<Value, Failure> {
     let mut obj = match m.get_one::<String>(INPUT_JSON) {
         Some(src) => read_input_json(src)?,
         None => Map::new(),
@@ -216,12 +226,8 @@ pub fn request(
             continue;
         };
         let ty = Ty::parse(p.ty);
-        let members = doc
-            .and_then(|d| d.param(p.wire))
-            .map(|d| d.members)
-            .unwrap_or(&[]);
         let convert = |v: &String| {
-            types::convert(&ty, v, members)
+            types::convert(&ty, v, p.members)
                 .map_err(|e| Failure::Usage(format!("--{} ({}): {e}", flag_name(p), p.wire)))
         };
         let value = match ty {

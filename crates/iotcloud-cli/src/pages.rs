@@ -1,5 +1,5 @@
 //! `--all-pages`: calls a paginated operation page after page, printing each page as it arrives,
-//! driven by the spec's pagination facts (request fields, response paths).
+//! driven by the operation's pagination metadata (request fields, response paths).
 
 use std::collections::HashSet;
 use std::io::IsTerminal as _;
@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::exit::Failure;
 use crate::output::{self, Style};
-use crate::spec_docs::{PageStyle, Paging};
+use iotcloud_runtime::meta::{PageStyle, PaginationMeta};
 
 /// What the loop needs to call one page.
 pub trait PageSource {
@@ -20,7 +20,7 @@ pub trait PageSource {
 /// Calls pages until the last, printing each; returns the number of pages printed.
 pub async fn run(
     source: &impl PageSource,
-    paging: &Paging,
+    paging: &PaginationMeta,
     first: Value,
     style: Style,
 ) -> Result<u64, Failure> {
@@ -80,7 +80,7 @@ pub async fn run(
 }
 
 /// The request for the page after `answer`, or `None` after the last page.
-pub fn next_request(paging: &Paging, request: &Value, answer: &Value) -> Option<Value> {
+pub fn next_request(paging: &PaginationMeta, request: &Value, answer: &Value) -> Option<Value> {
     let mut next = request.clone();
     let obj = next.as_object_mut()?;
     match paging.style {
@@ -184,7 +184,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const QUERY_DEVICE: Paging = Paging {
+    const QUERY_DEVICE: PaginationMeta = PaginationMeta {
         style: PageStyle::PageNumber,
         request_page: "CurrentPage",
         request_size: "PageSize",
@@ -221,7 +221,7 @@ mod tests {
 
     #[test]
     fn time_cursor() {
-        let p = Paging {
+        let p = PaginationMeta {
             style: PageStyle::TimeCursor,
             request_page: "StartTime",
             request_size: "PageSize",

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use crate::spec_docs::MemberDoc;
+use iotcloud_runtime::meta::MemberMeta;
 
 /// A parsed spec type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +56,7 @@ impl Ty {
 }
 
 /// Converts one scalar or struct value. Errors say what was expected.
-pub fn convert(ty: &Ty, text: &str, members: &[MemberDoc]) -> Result<Value, String> {
+pub fn convert(ty: &Ty, text: &str, members: &[MemberMeta]) -> Result<Value, String> {
     match ty {
         Ty::String => Ok(Value::String(text.to_string())),
         Ty::Integer => text
@@ -84,7 +84,7 @@ pub fn convert(ty: &Ty, text: &str, members: &[MemberDoc]) -> Result<Value, Stri
 
 /// A struct value: a JSON object, `Member=value,Member=value`, or (for two-member structs such
 /// as tags) `key=value` mapped onto the members in order.
-fn convert_struct(name: &str, text: &str, members: &[MemberDoc]) -> Result<Value, String> {
+fn convert_struct(name: &str, text: &str, members: &[MemberMeta]) -> Result<Value, String> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
         return serde_json::from_str(text)
@@ -96,7 +96,7 @@ fn convert_struct(name: &str, text: &str, members: &[MemberDoc]) -> Result<Value
         .collect::<Result<_, _>>()
         .map_err(|p| format!("expected KEY=VALUE or a JSON object ({name}), got {p:?}"))?;
     let mut obj = Map::new();
-    let by_name: Option<Vec<&MemberDoc>> = pairs
+    let by_name: Option<Vec<&MemberMeta>> = pairs
         .iter()
         .map(|(k, _)| members.iter().find(|m| same_name(m.wire, k)))
         .collect();
@@ -118,7 +118,7 @@ fn convert_struct(name: &str, text: &str, members: &[MemberDoc]) -> Result<Value
             );
         }
         _ if members.is_empty() => {
-            // The spec's member list was not available at build time: pass names as written.
+            // A struct without documented members: pass names as written.
             for (k, v) in pairs {
                 obj.insert(k.to_string(), Value::String(v.to_string()));
             }
@@ -150,14 +150,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const TAG: &[MemberDoc] = &[
-        MemberDoc {
+    const TAG: &[MemberMeta] = &[
+        MemberMeta {
             wire: "TagKey",
             ty: "string",
             required: true,
             description: "",
         },
-        MemberDoc {
+        MemberMeta {
             wire: "TagValue",
             ty: "string",
             required: true,

@@ -38,6 +38,64 @@ fn create_product_help_shows_enumeration_meanings() {
 }
 
 #[test]
+fn one_of_rule_names_flags_and_keeps_the_documents_sentence() {
+    let text = help(&["aliyun-iot", "query-device-detail"]);
+    // The spec's one_of of QueryDeviceDetail: [IotId] or [ProductKey, DeviceName], one required.
+    assert!(
+        text.contains(
+            "Rule: exactly one of: --iot-id | --product-key with --device-name \
+             (如果传入该参数，则无需传入ProductKey和DeviceName。)"
+        ),
+        "{text}"
+    );
+    // The pairing is also stated on each half of the pair.
+    assert!(text.contains("Constraint: must be given together with DeviceName"));
+}
+
+#[test]
+fn struct_parameter_lists_its_members() {
+    let text = help(&["aliyun-iot", "batch-update-device-nickname"]);
+    // The guide's DeviceNicknameInfo table: IotId, ProductKey, DeviceName, Nickname.
+    let members = text.split("Members (").nth(1).expect("a members list");
+    let order: Vec<usize> = [
+        "IotId (string)",
+        "ProductKey (string)",
+        "DeviceName (string)",
+        "Nickname (string)",
+    ]
+    .iter()
+    .map(|m| {
+        members
+            .find(m)
+            .unwrap_or_else(|| panic!("{m} missing: {members}"))
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+}
+
+#[test]
+fn time_cursor_pagination_and_notes_are_described() {
+    let text = help(&["aliyun-iot", "query-device-property-data"]);
+    // The guide: 仅能查询最近30天内的属性数据; paging by StartTime with NextValid/NextTime.
+    assert!(text.contains("仅能查询最近30天内的属性数据。"), "{text}");
+    assert!(
+        text.contains("Paginated by a time cursor in StartTime"),
+        "{text}"
+    );
+}
+
+#[test]
+fn services_are_listed_with_title_product_and_version() {
+    let text = help(&[]);
+    assert!(
+        text.contains("Alibaba Cloud IoT Platform (Iot 2018-01-20)"),
+        "{text}"
+    );
+    assert!(text.contains("(OnsMqtt 2020-04-20)"), "{text}");
+    assert!(text.contains("(iocm v1.1.0)"), "{text}");
+}
+
+#[test]
 fn every_operation_of_the_spec_is_a_subcommand() {
     for (service, spec) in [
         ("aliyun-iot", "aliyun-iot.yaml"),

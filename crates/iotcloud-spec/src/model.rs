@@ -364,6 +364,10 @@ pub struct StructDef {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     pub fields: Vec<Field>,
+    /// Alternatives among the members (`IotId` or `ProductKey` + `DeviceName` of each
+    /// DeviceNicknameInfo), checked per struct value like an operation's `one_of`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub one_of: Vec<OneOf>,
     #[serde(default, skip_serializing_if = "is_default")]
     pub source: SourceRef,
 }

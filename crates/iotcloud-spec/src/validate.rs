@@ -313,6 +313,20 @@ impl Validator<'_> {
                 }
             }
         }
+        for st in &op.structs {
+            for (i, group) in st.one_of.iter().enumerate() {
+                for wire in group.alternatives.iter().flatten() {
+                    if !st.fields.iter().any(|f| &f.name == wire) {
+                        self.err(
+                            Some(name),
+                            None,
+                            format!("operations[{name}].structs[{}].one_of[{i}]", st.name),
+                            format!("`{wire}` names no member of {}", st.name),
+                        );
+                    }
+                }
+            }
+        }
         let Some(p) = &op.pagination else { return };
         for (k, wire) in [
             ("request_page", &p.request_page),
@@ -665,6 +679,7 @@ mod tests {
             "`Nope` names no field",
         );
         one(op("  request:\n  - {name: A, rust: a, type: string}\n  one_of:\n  - {alternatives: [[A], [B]], text: t}\n"), "one_of[0]: `B` names no request field");
+        one(op("  request:\n  - {name: A, rust: a, type: list<S>}\n  structs:\n  - name: S\n    fields:\n    - {name: X, rust: x, type: string}\n    one_of:\n    - {alternatives: [[X], [Y]], text: t}\n"), "structs[S].one_of[0]: `Y` names no member of S");
         let found = op("  pagination: {style: current-page, request_page: P, request_size: S, items: Data.X}\n  request:\n  - {name: S, rust: s, type: integer}\n  response:\n  - {name: Data, rust: data, type: 'list<T>', wrapper: T}\n  structs:\n  - {name: T, fields: [{name: K, rust: k, type: string}]}\n");
         assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found[0].contains("pagination.request_page: `P` names no request field"));

@@ -264,6 +264,7 @@ pub fn build(
                 name: name.clone(),
                 description: String::new(),
                 fields,
+                one_of: Vec::new(),
                 source: SourceRef {
                     file: file.to_string(),
                     line: t.line,
@@ -352,6 +353,16 @@ pub fn build(
         if let Some(o) = describe::one_of(&f.name, &f.description, &known) {
             one_of.push(o);
         }
+    }
+    // The same sentence inside a struct table (DeviceNicknameInfo, DeviceList) is a rule
+    // among that struct's members, checked per value.
+    for st in &mut structs {
+        let members: Vec<String> = st.fields.iter().map(|f| f.name.clone()).collect();
+        st.one_of = st
+            .fields
+            .iter()
+            .filter_map(|f| describe::one_of(&f.name, &f.description, &members))
+            .collect();
     }
     for f in &mut request {
         let large = f.json

@@ -144,8 +144,10 @@ pub struct ParamMeta {
     pub sensitive: bool,
     /// Documentation text.
     pub description: &'static str,
-    /// Documented constraints as sentences (`length 1..=32`, `value at most 50`,
-    /// `must be given together with DeviceName`), then the document's own notes verbatim.
+    /// Documented constraints as sentences (`length 1..=32`, `value at most 50`), the
+    /// document's own notes verbatim, `must be given together with DeviceName`, and for struct
+    /// types the rules among members that hold for each value (`in each value, exactly one of:
+    /// IotId | ProductKey with DeviceName (...)`, worded like [`OperationMeta::rules`]).
     pub constraints: &'static [&'static str],
     /// Documented enumeration values with their meanings, in document order (a value the
     /// document lists twice appears twice).

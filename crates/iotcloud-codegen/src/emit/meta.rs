@@ -24,7 +24,7 @@ pub fn param(op: &Operation, f: &FieldModel<'_>) -> TokenStream {
     let location = location(f.location);
     let sensitive = spec.sensitive;
     let description = spec.description.as_str();
-    let constraints = param_constraints(spec);
+    let constraints = param_constraints(op, spec);
     let enum_values = spec.enum_values.iter().map(|e| {
         let (value, meaning) = (&e.value, &e.description);
         quote!(::iotcloud_runtime::meta::EnumValueMeta { value: #value, meaning: #meaning },)
@@ -68,14 +68,22 @@ fn location(loc: iotcloud_spec::Location) -> TokenStream {
     }
 }
 
-/// Constraint sentences of a parameter, then `requires` as a sentence.
-fn param_constraints(f: &Field) -> Vec<String> {
+/// Constraint sentences of a parameter, then `requires` as a sentence, then the one-of rules
+/// among the members of its struct type (which hold for each value).
+fn param_constraints(op: &Operation, f: &Field) -> Vec<String> {
     let mut rules = constraint_text(&f.constraints);
     if !f.requires.is_empty() {
         rules.push(format!(
             "must be given together with {}",
             f.requires.join(", ")
         ));
+    }
+    if let Some(s) = f.ty.struct_name().and_then(|name| op.struct_def(name)) {
+        rules.extend(
+            s.one_of
+                .iter()
+                .map(|rule| format!("in each value, {}", one_of_text(rule))),
+        );
     }
     rules
 }

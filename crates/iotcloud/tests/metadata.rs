@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use iotcloud_runtime::meta::{OperationMeta, PageStyle, ServiceMeta};
-use iotcloud_spec::{Field, Operation, ServiceSpec};
+use iotcloud_spec::{Field, OneOf, Operation, ServiceSpec};
 
 fn spec(name: &str) -> ServiceSpec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -63,21 +63,7 @@ fn check_operation(meta: &OperationMeta, op: &Operation) -> Result<(), String> {
         ));
     }
     for (rule, one_of) in meta.rules.iter().zip(&op.one_of) {
-        let quantity = if one_of.required {
-            "exactly one of: "
-        } else {
-            "at most one of: "
-        };
-        let alternatives: Vec<String> = one_of
-            .alternatives
-            .iter()
-            .map(|a| a.join(" with "))
-            .collect();
-        let expected = format!(
-            "{quantity}{} ({})",
-            alternatives.join(" | "),
-            one_of.text.trim()
-        );
+        let expected = one_of_text(one_of);
         if *rule != expected {
             return Err(format!("rule {rule:?}, expected {expected:?}"));
         }
@@ -173,6 +159,13 @@ fn check_param(
     .chain(c.notes.iter().cloned())
     .chain(f.requires.iter().cloned())
     .collect();
+    // A struct's one-of rules hold for each value of the parameter.
+    let struct_rules =
+        f.ty.struct_name()
+            .and_then(|s| op.struct_def(s))
+            .map(|s| s.one_of.as_slice())
+            .unwrap_or(&[]);
+    expected.extend(struct_rules.iter().map(one_of_text));
     expected.retain(|e| !p.constraints.iter().any(|s| s.contains(e.as_str())));
     if !expected.is_empty() {
         return Err(format!("constraints {:?} miss {expected:?}", p.constraints));
@@ -210,6 +203,25 @@ fn check_param(
         return Err(format!("members {members:?}"));
     }
     Ok(())
+}
+
+/// The wording the metadata documents for a one-of rule (`OperationMeta::rules`).
+fn one_of_text(one_of: &OneOf) -> String {
+    let quantity = if one_of.required {
+        "exactly one of: "
+    } else {
+        "at most one of: "
+    };
+    let alternatives: Vec<String> = one_of
+        .alternatives
+        .iter()
+        .map(|a| a.join(" with "))
+        .collect();
+    format!(
+        "{quantity}{} ({})",
+        alternatives.join(" | "),
+        one_of.text.trim()
+    )
 }
 
 fn meta<S: iotcloud_runtime::Service>() -> &'static ServiceMeta {

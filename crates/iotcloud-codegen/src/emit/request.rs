@@ -1,7 +1,7 @@
 //! Per operation: the request struct, its builder (also the client's fluent builder), the
 //! `Operation` impl with its metadata, checks and serializer.
 
-use iotcloud_spec::{BodyEncoding, LengthUnit, Location, Protocol};
+use iotcloud_spec::{BodyEncoding, LengthUnit, Location, OneOf, Protocol};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -306,29 +306,45 @@ fn emit_checks(op: &OpModel<'_>) -> TokenStream {
     for f in &op.request_fields {
         out.extend(field_checks(f, false));
     }
+    out.extend(cross_checks(
+        &op.request_fields,
+        &op.spec.one_of,
+        |w| quote!(#w),
+    ));
+    out
+}
+
+/// `requires` and `one_of` checks among `fields` (an operation's parameters, or the members of
+/// one struct value); `name` renders a wire name as the `&str` the message shows.
+fn cross_checks(
+    fields: &[FieldModel<'_>],
+    one_of: &[OneOf],
+    name: impl Fn(&str) -> TokenStream,
+) -> TokenStream {
+    let mut out = TokenStream::new();
     let present_of = |wire: &str| -> TokenStream {
-        match op.request_fields.iter().find(|f| f.spec.name == wire) {
+        match fields.iter().find(|f| f.spec.name == wire) {
             Some(f) => presence(f),
             None => quote!(false),
         }
     };
-    for f in &op.request_fields {
+    for f in fields {
         if f.spec.requires.is_empty() {
             continue;
         }
-        let wire = &f.spec.name;
+        let wire = name(&f.spec.name);
         let present = presence(f);
         let others = f.spec.requires.iter().map(|r| {
-            let p = present_of(r);
-            quote!((#r, #p))
+            let (n, p) = (name(r), present_of(r));
+            quote!((#n, #p))
         });
         out.extend(quote!(c.requires(#wire, #present, &[#(#others),*]);));
     }
-    for group in &op.spec.one_of {
+    for group in one_of {
         let alts = group.alternatives.iter().map(|alt| {
             let members = alt.iter().map(|w| {
-                let p = present_of(w);
-                quote!((#w, #p))
+                let (n, p) = (name(w), present_of(w));
+                quote!((#n, #p))
             });
             quote!(&[#(#members),*])
         });
@@ -417,6 +433,9 @@ pub fn emit_request_struct_impls(s: &StructModel<'_>) -> TokenStream {
         quote!(super::__support::member(out, &name, #wire, &self.#ident);)
     });
     let checks = s.fields.iter().map(|f| field_checks(f, true));
+    let cross = cross_checks(&s.fields, &s.spec.one_of, |w| {
+        quote!(&*format!("{}.{}", prefix, #w))
+    });
     let setters = s.fields.iter().map(|f| setter_pair(f, quote!(self)));
     let new_doc = format!(" An empty `{name}`; set members with the chained setters.");
     quote! {
@@ -430,6 +449,7 @@ pub fn emit_request_struct_impls(s: &StructModel<'_>) -> TokenStream {
             #[allow(unused_variables)]
             fn check(&self, c: &mut super::__support::Checker, prefix: &str) {
                 #(#checks)*
+                #cross
             }
         }
 

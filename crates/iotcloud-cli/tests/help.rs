@@ -18,7 +18,7 @@ fn query_device_help() {
     let text = help(&["aliyun-iot", "query-device"]);
     // From the guide's QueryDevice table: PageSize "最大值是50。默认值是10".
     assert!(text.contains("--page-size <INT>"));
-    assert!(text.contains("Constraint: value at most 50"));
+    assert!(text.contains("Constraint: At most 50."));
     insta::assert_snapshot!(text);
 }
 

@@ -1,7 +1,7 @@
 //! The `iotcloud_runtime::meta` literals: what the spec says about an operation and its
 //! parameters, as plain-text data for the CLI and other tools (nothing here is code).
 
-use iotcloud_spec::{Constraints, Field, LengthUnit, OneOf, Operation, PageStyle, Pagination};
+use iotcloud_spec::{Constraints, Field, OneOf, Operation, PageStyle, Pagination};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -88,35 +88,10 @@ fn param_constraints(op: &Operation, f: &Field) -> Vec<String> {
     rules
 }
 
-/// The documented constraints as short sentences (`length 1..=32`, `value at most 50`),
-/// then the document's prose notes verbatim.
+/// The documented constraints as the rustdoc states them (`Length 1 to 32 characters.`,
+/// `At most 50.`), then the document's prose notes verbatim.
 pub fn constraint_text(c: &Constraints) -> Vec<String> {
-    let unit = match c.length_unit {
-        Some(LengthUnit::CjkDouble) => " (a CJK character counts as 2)",
-        _ => "",
-    };
-    let mut rules = Vec::new();
-    match (c.min_length, c.max_length) {
-        (Some(a), Some(b)) => rules.push(format!("length {a}..={b}{unit}")),
-        (Some(a), None) => rules.push(format!("length at least {a}{unit}")),
-        (None, Some(b)) => rules.push(format!("length at most {b}{unit}")),
-        (None, None) => {}
-    }
-    match (c.minimum, c.maximum) {
-        (Some(a), Some(b)) => rules.push(format!("value {a}..={b}")),
-        (Some(a), None) => rules.push(format!("value at least {a}")),
-        (None, Some(b)) => rules.push(format!("value at most {b}")),
-        (None, None) => {}
-    }
-    match (c.min_items, c.max_items) {
-        (Some(a), Some(b)) => rules.push(format!("{a}..={b} items")),
-        (Some(a), None) => rules.push(format!("at least {a} items")),
-        (None, Some(b)) => rules.push(format!("at most {b} items")),
-        (None, None) => {}
-    }
-    if let Some(b) = c.max_bytes {
-        rules.push(format!("at most {b} bytes"));
-    }
+    let mut rules = crate::docs::constraint_text(c);
     rules.extend(c.notes.iter().cloned());
     rules
 }
@@ -172,6 +147,7 @@ pub fn pagination(p: Option<&Pagination>) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use iotcloud_spec::LengthUnit;
 
     #[test]
     fn constraints_read_as_ranges() {
@@ -188,10 +164,10 @@ mod tests {
         assert_eq!(
             constraint_text(&c),
             [
-                "length 4..=32 (a CJK character counts as 2)",
-                "value at most 50",
-                "at most 100 items",
-                "at most 5120 bytes",
+                "Length 4 to 32 characters (a CJK character counts as two).",
+                "At most 50.",
+                "At most 100 items.",
+                "At most 5120 bytes.",
                 "仅支持英文字母",
             ]
         );

@@ -3,18 +3,7 @@
 mod common;
 
 use common::*;
-use iotcloud_emulator::Emulator;
 use serde_json::Value;
-
-async fn start() -> (Emulator, Client) {
-    let e = Emulator::builder()
-        .throttling(false)
-        .start()
-        .await
-        .expect("start");
-    let c = Client::new(e.base_url());
-    (e, c)
-}
 
 async fn create_product(c: &Client, name: &str) -> String {
     let body = c
@@ -35,7 +24,7 @@ async fn create_product(c: &Client, name: &str) -> String {
 
 #[tokio::test]
 async fn product_device_property_history_delete() {
-    let (_e, c) = start().await;
+    let (_e, c) = unthrottled().await;
     let pk = create_product(&c, "flow_product").await;
     let dup = c
         .call(
@@ -219,7 +208,7 @@ async fn product_device_property_history_delete() {
 
 #[tokio::test]
 async fn messages_are_recorded_and_inspectable() {
-    let (e, c) = start().await;
+    let (e, c) = unthrottled().await;
     let pk = create_product(&c, "msg_product").await;
     c.ok(
         "RegisterDevice",
@@ -322,7 +311,7 @@ async fn messages_are_recorded_and_inspectable() {
 
 #[tokio::test]
 async fn shadow_versions_and_desired_properties() {
-    let (_e, c) = start().await;
+    let (_e, c) = unthrottled().await;
     let pk = create_product(&c, "shadow_product").await;
     c.ok(
         "RegisterDevice",
@@ -366,7 +355,7 @@ async fn shadow_versions_and_desired_properties() {
 
 #[tokio::test]
 async fn service_and_event_history_with_the_time_cursor() {
-    let (e, c) = start().await;
+    let (e, c) = unthrottled().await;
     let pk = create_product(&c, "history_product").await;
     let id = c
         .ok(

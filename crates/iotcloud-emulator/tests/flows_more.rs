@@ -7,12 +7,7 @@ use iotcloud_emulator::Emulator;
 use serde_json::Value;
 
 async fn setup() -> (Emulator, Client, String) {
-    let e = Emulator::builder()
-        .throttling(false)
-        .start()
-        .await
-        .expect("start");
-    let c = Client::new(e.base_url());
+    let (e, c) = unthrottled().await;
     let pk = c
         .ok(
             "CreateProduct",

@@ -5,18 +5,7 @@
 mod common;
 
 use common::*;
-use iotcloud_emulator::Emulator;
 use serde_json::Value;
-
-async fn start() -> (Emulator, Client) {
-    let e = Emulator::builder()
-        .throttling(false)
-        .start()
-        .await
-        .expect("start");
-    let c = Client::new(e.base_url());
-    (e, c)
-}
 
 /// The values of `field` in the list of a paginated answer, wherever the wrapper puts it
 /// (`Data`, `Data.List.ProductInfo`, `Data.DeviceInfo`, `ProductInfos.ProductInfo`, ...).
@@ -55,7 +44,7 @@ fn newest_first(mut created: Vec<String>) -> Vec<String> {
 
 #[tokio::test]
 async fn products_devices_groups_and_rules_list_newest_first() {
-    let (_e, c) = start().await;
+    let (_e, c) = unthrottled().await;
     let mut products = Vec::new();
     for name in ["order_p1", "order_p2", "order_p3"] {
         let body = c

@@ -181,12 +181,7 @@ async fn latency_and_rates_are_reproducible_with_a_seed() {
 
 #[tokio::test]
 async fn faults_can_be_changed_through_the_inspection_endpoint() {
-    let e = Emulator::builder()
-        .throttling(false)
-        .start()
-        .await
-        .expect("start");
-    let c = Client::new(e.base_url());
+    let (e, c) = unthrottled().await;
     let url = format!("{}/_emulator/faults", e.base_url());
     let body = serde_json::json!([{"operation": "QueryProductList", "error_rate": 1.0, "error_kind": "unavailable"}]);
     let resp = c.http.put(&url).json(&body).send().await.expect("put");

@@ -16,6 +16,17 @@ const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
+/// An emulator with throttling off (tests send bursts) and a client for it.
+pub async fn unthrottled() -> (iotcloud_emulator::Emulator, Client) {
+    let e = iotcloud_emulator::Emulator::builder()
+        .throttling(false)
+        .start()
+        .await
+        .expect("start");
+    let c = Client::new(e.base_url());
+    (e, c)
+}
+
 pub fn enc(s: &str) -> String {
     utf8_percent_encode(s, RFC3986).to_string()
 }

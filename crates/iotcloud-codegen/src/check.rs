@@ -269,9 +269,10 @@ fn resolve_op<'a>(
             ident: type_ident(name),
             fields,
             request_side: false,
+            response_side: false,
         });
     }
-    mark_request_side(op, &mut structs);
+    mark_sides(op, &mut structs);
     mark_boxed(op, &mut structs);
 
     check_request_rules(cx, op, &key);
@@ -623,8 +624,9 @@ fn struct_refs(fields: &[Field]) -> impl Iterator<Item = &str> {
     fields.iter().filter_map(|f| f.ty.struct_name())
 }
 
-fn mark_request_side(op: &Operation, structs: &mut [StructModel<'_>]) {
-    let mut todo: Vec<&str> = struct_refs(&op.request).collect();
+/// The names of the structs `roots` reach, directly or through other structs.
+fn reached<'a>(op: &'a Operation, roots: &'a [Field]) -> HashSet<&'a str> {
+    let mut todo: Vec<&str> = struct_refs(roots).collect();
     let mut seen = HashSet::new();
     while let Some(name) = todo.pop() {
         if !seen.insert(name) {
@@ -634,8 +636,15 @@ fn mark_request_side(op: &Operation, structs: &mut [StructModel<'_>]) {
             todo.extend(struct_refs(&s.fields));
         }
     }
+    seen
+}
+
+/// Which structs the request and the response reach (directly or through other structs).
+fn mark_sides(op: &Operation, structs: &mut [StructModel<'_>]) {
+    let (request, response) = (reached(op, &op.request), reached(op, &op.response));
     for s in structs {
-        s.request_side = seen.contains(s.spec.name.as_str());
+        s.request_side = request.contains(s.spec.name.as_str());
+        s.response_side = response.contains(s.spec.name.as_str());
     }
 }
 

@@ -88,6 +88,8 @@ pub struct StructModel<'a> {
     pub fields: Vec<FieldModel<'a>>,
     /// Reachable from the request (needs flattening and checks).
     pub request_side: bool,
+    /// Reachable from the response (must tolerate members the service adds later).
+    pub response_side: bool,
 }
 
 /// An enumeration of one field.

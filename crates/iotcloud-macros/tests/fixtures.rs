@@ -555,6 +555,19 @@ async fn dispatch_decodes_wire_keyed_json_and_rejects_unknown_keys() {
         "{err}"
     );
     assert!(err.to_string().contains("Bogus"), "{err}");
+    // Members of request structs too: a misspelt member is an error, never dropped.
+    let err = rpc::dispatch(
+        &client,
+        "BatchQueryDeviceDetail",
+        json!({"IotId": "id", "Tag": [{"TagKey": "k", "tagValue": "v"}]}),
+        true,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("unknown field `tagValue`"),
+        "{err}"
+    );
     let err = rpc::dispatch(&client, "NoSuchOperation", json!({}), true)
         .await
         .unwrap_err();

@@ -49,7 +49,12 @@ pub fn operation_types(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
             docs::code(&op.spec.name)
         ));
         let doc = docs::attrs(&paras);
-        let def = types::emit_struct(&s.ident, doc, &s.fields, types::Kind::Data, s.request_side);
+        let kind = if s.request_side && !s.response_side {
+            types::Kind::RequestMember
+        } else {
+            types::Kind::Data
+        };
+        let def = types::emit_struct(&s.ident, doc, &s.fields, kind, s.request_side);
         let extra = if s.request_side {
             request::emit_request_struct_impls(s)
         } else {

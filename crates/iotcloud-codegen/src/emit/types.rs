@@ -73,7 +73,7 @@ fn serde_impls(name: &Ident, fields: &[FieldModel<'_>], kind: Kind) -> TokenStre
         let seed = seed(f);
         quote!(#wire => self.#ident = map.next_value_seed(#seed)?,)
     });
-    let deny = kind == Kind::Request;
+    let deny = matches!(kind, Kind::Request | Kind::RequestMember);
     let body = if fields.is_empty() {
         quote!(let _ = (key, map); Ok(false))
     } else {
@@ -128,7 +128,10 @@ fn serde_impls(name: &Ident, fields: &[FieldModel<'_>], kind: Kind) -> TokenStre
 pub enum Kind {
     /// The operation's request: decoded from JSON for `dispatch`, unknown keys rejected.
     Request,
-    /// A response or a nested struct.
+    /// A struct only requests hold (a list member, a JSON document's shape): unknown keys are
+    /// rejected too, so a misspelt member given to `dispatch` or the CLI is never dropped.
+    RequestMember,
+    /// A response or a struct responses hold.
     Data,
 }
 

@@ -140,8 +140,35 @@ fn finish(
         &display,
     )
     .map_err(|e| vec![e.to_string()])?;
+    let examples_before: Vec<(String, Vec<(String, String)>)> = spec
+        .operations
+        .iter()
+        .map(|op| (op.name.clone(), request_example_params(op)))
+        .collect();
     let applied = overrides::apply(&mut spec, &display, &list)
         .map_err(|errs| errs.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    // Request fields whose example was read from the request example follow corrections the
+    // overrides made to that example (a parameter's case, a JSON member's name).
+    for op in &mut spec.operations {
+        let before = examples_before
+            .iter()
+            .find(|(name, _)| name == &op.name)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_default();
+        let after = request_example_params(op);
+        let value = |params: &[(String, String)], name: &str| {
+            params
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        for f in &mut op.request {
+            let (old, new) = (value(&before, &f.name), value(&after, &f.name));
+            if old != new && f.example == old {
+                f.example = new;
+            }
+        }
+    }
     for (op, field, value) in overrides::unnamed_enum_values(&spec) {
         notes.push(page::warning(
             &display,
@@ -175,6 +202,20 @@ fn finish(
         notes,
         overrides_applied: applied,
     })
+}
+
+/// `(name, value)` of an operation's documented request example.
+fn request_example_params(op: &iotcloud_spec::Operation) -> Vec<(String, String)> {
+    op.examples
+        .request
+        .as_ref()
+        .map(|e| {
+            e.params
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The YAML text of a service: a header comment, then the model as serde_yaml writes it.

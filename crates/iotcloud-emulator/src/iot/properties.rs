@@ -258,28 +258,38 @@ fn history(ctx: &mut Ctx) -> Outcome {
         .cloned()
         .unwrap_or_default();
     let (page, more, next) = window(&samples, |s| s.time, start, end, asc, size);
-    let (items, has_next, next_path) = paths(ctx, "Data.List", "Data.NextValid", "Data.NextTime");
-    let mut out = ctx.template();
-    super::put(&mut out, &items, samples_json(&page));
-    super::put(&mut out, &has_next, Value::Bool(more));
-    super::put(&mut out, &next_path, Value::from(next));
-    Ok(out)
+    cursor_answer(
+        ctx,
+        ("Data.List", "Data.NextValid", "Data.NextTime"),
+        samples_json(&page),
+        more,
+        next,
+    )
 }
 
-/// The documented response paths of a time-cursor operation (items, more flag, next cursor).
-pub fn paths(ctx: &Ctx, items: &str, has_next: &str, next: &str) -> (String, String, String) {
-    match &ctx.op.pagination {
+/// A time-cursor answer: the page under the operation's documented items path, with its
+/// "more follow" flag and next cursor (the given paths are the fallback for an operation
+/// whose spec has no pagination block).
+fn cursor_answer(
+    ctx: &Ctx,
+    (items, has_next, next): (&str, &str, &str),
+    list: Value,
+    more: bool,
+    next_time: i64,
+) -> Outcome {
+    let (items, has_next, next) = match &ctx.op.pagination {
         Some(p) if p.style == PageStyle::TimeCursor => (
-            p.items.clone(),
-            p.response_has_next
-                .clone()
-                .unwrap_or_else(|| has_next.to_string()),
-            p.response_cursor
-                .clone()
-                .unwrap_or_else(|| next.to_string()),
+            p.items.as_str(),
+            p.response_has_next.as_deref().unwrap_or(has_next),
+            p.response_cursor.as_deref().unwrap_or(next),
         ),
-        _ => (items.to_string(), has_next.to_string(), next.to_string()),
-    }
+        _ => (items, has_next, next),
+    };
+    let mut out = ctx.template();
+    super::put(&mut out, items, list);
+    super::put(&mut out, has_next, Value::Bool(more));
+    super::put(&mut out, next, Value::from(next_time));
+    Ok(out)
 }
 
 fn histories(ctx: &mut Ctx) -> Outcome {
@@ -308,12 +318,13 @@ fn histories(ctx: &mut Ctx) -> Outcome {
         }
         infos.push(json!({"Identifier": identifier, "List": samples_json(&page)}));
     }
-    let (items, has_next, next_path) = paths(ctx, "PropertyDataInfos", "NextValid", "NextTime");
-    let mut out = ctx.template();
-    super::put(&mut out, &items, Value::Array(infos));
-    super::put(&mut out, &has_next, Value::Bool(more_any));
-    super::put(&mut out, &next_path, Value::from(next_time.unwrap_or(end)));
-    Ok(out)
+    cursor_answer(
+        ctx,
+        ("PropertyDataInfos", "NextValid", "NextTime"),
+        Value::Array(infos),
+        more_any,
+        next_time.unwrap_or(end),
+    )
 }
 
 fn set_desired(ctx: &mut Ctx) -> Outcome {
@@ -539,12 +550,13 @@ fn service_history(ctx: &mut Ctx) -> Outcome {
         .iter()
         .map(|c| json!({"Name": c.identifier, "Time": c.time, "OutputData": c.output, "InputData": c.input, "Identifier": c.identifier}))
         .collect();
-    let (items, has_next, next_path) = paths(ctx, "Data.List", "Data.NextValid", "Data.NextTime");
-    let mut out = ctx.template();
-    super::put(&mut out, &items, Value::Array(list));
-    super::put(&mut out, &has_next, Value::Bool(more));
-    super::put(&mut out, &next_path, Value::from(next));
-    Ok(out)
+    cursor_answer(
+        ctx,
+        ("Data.List", "Data.NextValid", "Data.NextTime"),
+        Value::Array(list),
+        more,
+        next,
+    )
 }
 
 fn event_history(ctx: &mut Ctx) -> Outcome {
@@ -572,10 +584,11 @@ fn event_history(ctx: &mut Ctx) -> Outcome {
         .iter()
         .map(|e| json!({"Name": e.identifier, "Time": e.time, "OutputData": e.output, "EventType": e.event_type, "Identifier": e.identifier}))
         .collect();
-    let (items, has_next, next_path) = paths(ctx, "Data.List", "Data.NextValid", "Data.NextTime");
-    let mut out = ctx.template();
-    super::put(&mut out, &items, Value::Array(list));
-    super::put(&mut out, &has_next, Value::Bool(more));
-    super::put(&mut out, &next_path, Value::from(next));
-    Ok(out)
+    cursor_answer(
+        ctx,
+        ("Data.List", "Data.NextValid", "Data.NextTime"),
+        Value::Array(list),
+        more,
+        next,
+    )
 }

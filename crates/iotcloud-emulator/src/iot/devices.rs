@@ -589,24 +589,12 @@ fn delete_prop(ctx: &mut Ctx) -> Outcome {
 }
 
 fn by_tags(ctx: &mut Ctx) -> Outcome {
-    let tags: Vec<(String, String)> = ctx
-        .structs(ctx.wire(&["Tag", "Tags"]))
-        .into_iter()
-        .map(|m| {
-            (
-                m.get("TagKey").cloned().unwrap_or_default(),
-                m.get("TagValue").cloned().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let tags = ctx.tags(&["Tag", "Tags"]);
     let items: Vec<Value> = ctx
         .state
         .devices
         .values()
-        .filter(|d| {
-            tags.iter()
-                .any(|(k, v)| d.props.get(k).is_some_and(|pv| v.is_empty() || pv == v))
-        })
+        .filter(|d| super::has_any_tag(&d.props, &tags))
         .map(|d| {
             obj([
                 ("DeviceName", json!(d.device_name)),

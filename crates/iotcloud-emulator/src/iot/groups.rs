@@ -398,25 +398,12 @@ fn devices(ctx: &mut Ctx) -> Outcome {
 }
 
 fn by_tags(ctx: &mut Ctx) -> Outcome {
-    let wanted: Vec<(String, String)> = ctx
-        .structs(ctx.wire(&["Tags", "Tag"]))
-        .into_iter()
-        .map(|m| {
-            (
-                m.get("TagKey").cloned().unwrap_or_default(),
-                m.get("TagValue").cloned().unwrap_or_default(),
-            )
-        })
-        .collect();
+    let wanted = ctx.tags(&["Tags", "Tag"]);
     let items: Vec<Value> = ctx
         .state
         .groups
         .values()
-        .filter(|g| {
-            wanted
-                .iter()
-                .any(|(k, v)| g.tags.get(k).is_some_and(|gv| v.is_empty() || gv == v))
-        })
+        .filter(|g| super::has_any_tag(&g.tags, &wanted))
         .map(|g| json!({"GroupName": g.group_name, "GroupId": g.group_id}))
         .collect();
     ctx.page(items)

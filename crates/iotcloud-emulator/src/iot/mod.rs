@@ -128,6 +128,20 @@ impl Ctx<'_> {
         validate::list_structs(name, self.params)
     }
 
+    /// `(TagKey, TagValue)` pairs of the tag list sent under the first of `names` the
+    /// operation uses (`ProductTag`, `Tag`, `Tags`).
+    pub fn tags(&self, names: &[&'static str]) -> Vec<(String, String)> {
+        self.structs(self.wire(names))
+            .into_iter()
+            .map(|m| {
+                (
+                    m.get("TagKey").cloned().unwrap_or_default(),
+                    m.get("TagValue").cloned().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
     /// A JSON parameter.
     pub fn json(&self, name: &str) -> Result<Option<Value>, Failure> {
         match self.get(name) {
@@ -388,6 +402,14 @@ pub fn utc(ms: i64) -> String {
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].000Z");
     t.format(&f).unwrap_or_default()
+}
+
+/// Whether `tags` holds any of `wanted` (an empty wanted value matches any value of the key),
+/// as the by-tags queries match.
+pub fn has_any_tag(tags: &BTreeMap<String, String>, wanted: &[(String, String)]) -> bool {
+    wanted
+        .iter()
+        .any(|(k, v)| tags.get(k).is_some_and(|t| v.is_empty() || t == v))
 }
 
 #[cfg(test)]

@@ -106,15 +106,7 @@ pub fn info(ctx: &Ctx, p: &Product) -> Value {
 }
 
 fn tags_of(ctx: &Ctx) -> Vec<(String, String)> {
-    ctx.structs(ctx.wire(&["ProductTags", "ProductTag"]))
-        .into_iter()
-        .map(|m| {
-            (
-                m.get("TagKey").cloned().unwrap_or_default(),
-                m.get("TagValue").cloned().unwrap_or_default(),
-            )
-        })
-        .collect()
+    ctx.tags(&["ProductTags", "ProductTag"])
 }
 
 fn create(ctx: &mut Ctx) -> Outcome {
@@ -297,11 +289,10 @@ fn list_tags(ctx: &mut Ctx) -> Outcome {
 fn by_tags(ctx: &mut Ctx) -> Outcome {
     let wanted = tags_of(ctx);
     let matching = newest_first(
-        ctx.state.products.values().filter(|p| {
-            wanted
-                .iter()
-                .any(|(k, v)| p.tags.get(k).is_some_and(|tv| v.is_empty() || tv == v))
-        }),
+        ctx.state
+            .products
+            .values()
+            .filter(|p| super::has_any_tag(&p.tags, &wanted)),
         |p| (p.gmt_create, p.created),
     );
     let items: Vec<Value> = matching

@@ -239,6 +239,36 @@ fn synthesized(op: &Operation) -> Map<String, Value> {
         .collect()
 }
 
+/// The parameters of an operation's documented example (or of [`synthesized`] without one), and
+/// the example's parameters that are not the operation's.
+fn example_params(
+    op: &Operation,
+    protocol: Protocol,
+    notes: &mut Vec<String>,
+) -> (Map<String, Value>, Vec<String>) {
+    match (&op.examples.request, protocol) {
+        (Some(ex), Protocol::Rpc) => {
+            let pairs: Vec<(String, String)> = ex
+                .params
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone()))
+                .collect();
+            unflatten(op, &pairs, notes)
+        }
+        (Some(_), Protocol::Rest) => (rest_params(op), Vec::new()),
+        (None, _) => (synthesized(op), Vec::new()),
+    }
+}
+
+/// The region of the example (its `RegionId` common parameter), `cn-shanghai` otherwise.
+fn example_region(op: &Operation) -> &str {
+    op.examples
+        .request
+        .as_ref()
+        .and_then(|ex| ex.params.iter().find(|p| p.name == "RegionId"))
+        .map_or("cn-shanghai", |p| p.value.as_str())
+}
+
 fn aliyun_config(region: &str) -> Config {
     Config::builder()
         .region(region)
@@ -266,7 +296,6 @@ fn oceanconnect_config() -> Config {
         .build()
 }
 
-/// The region of the example (its `RegionId` common parameter), `cn-shanghai` otherwise.
 async fn prepare(
     service: &str,
     op: &str,
@@ -333,18 +362,7 @@ async fn signed_request_of_every_documented_example() {
         let protocol = loaded.spec.service.protocol;
         for op in &loaded.spec.operations {
             let mut notes = Vec::new();
-            let (params, ignored) = match (&op.examples.request, protocol) {
-                (Some(ex), Protocol::Rpc) => {
-                    let pairs: Vec<(String, String)> = ex
-                        .params
-                        .iter()
-                        .map(|p| (p.name.clone(), p.value.clone()))
-                        .collect();
-                    unflatten(op, &pairs, &mut notes)
-                }
-                (Some(_), Protocol::Rest) => (rest_params(op), Vec::new()),
-                (None, _) => (synthesized(op), Vec::new()),
-            };
+            let (params, ignored) = example_params(op, protocol, &mut notes);
             let mut text = match &op.examples.request {
                 Some(ex) => format!("# example: {} line {}\n", ex.source.file, ex.source.line),
                 None => {
@@ -362,13 +380,7 @@ async fn signed_request_of_every_documented_example() {
                     ignored.join(", ")
                 ));
             }
-            let region = op
-                .examples
-                .request
-                .as_ref()
-                .and_then(|ex| ex.params.iter().find(|p| p.name == "RegionId"))
-                .map_or("cn-shanghai", |p| p.value.as_str());
-            match prepare(service, &op.name, Value::Object(params), region).await {
+            match prepare(service, &op.name, Value::Object(params), example_region(op)).await {
                 Ok(p) => {
                     if protocol == Protocol::Rpc {
                         let query = p.url.split_once('?').map(|(_, q)| q).unwrap_or_default();
@@ -423,5 +435,174 @@ async fn signed_request_of_every_documented_example() {
         signed + failed_examples.len() + 3,
         snapshots,
         "every RPC request is signed"
+    );
+}
+
+// ---- parameter placement ------------------------------------------------------------------
+
+/// DESIGN.md's placement fact, written out rather than read from the spec: the only parameters
+/// Alibaba's SDKs send in the form body, as `(operation, wire pattern)`; `N` is a 1-based index,
+/// `*` a struct member. Everything else travels in the query.
+const BODY_PARAMETERS: &[(&str, &str)] = &[
+    ("Pub", "MessageContent"),
+    ("RRpc", "RequestBase64Byte"),
+    ("BatchCheckDeviceNames", "DeviceName.N"),
+    ("BatchCheckDeviceNames", "DeviceNameList.N.*"),
+];
+
+/// Whether a wire name (`DeviceName.2`, `DeviceNameList.1.DeviceName`) has the shape of `pattern`.
+fn matches_pattern(name: &str, pattern: &str) -> bool {
+    let names: Vec<&str> = name.split('.').collect();
+    let pats: Vec<&str> = pattern.split('.').collect();
+    names.len() == pats.len()
+        && names.iter().zip(&pats).all(|(n, p)| match *p {
+            "N" => !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && *n != "0",
+            "*" => !n.is_empty(),
+            literal => *n == literal,
+        })
+}
+
+fn is_body_parameter(op: &str, name: &str) -> bool {
+    BODY_PARAMETERS
+        .iter()
+        .any(|(o, pattern)| *o == op && matches_pattern(name, pattern))
+}
+
+/// The required parameters of an operation, each a value of its type (a struct with its
+/// required members), for operations whose documented example does not validate.
+fn required_by_type(op: &Operation) -> Map<String, Value> {
+    fn value(op: &Operation, field: &iotcloud_spec::Field, ty: &TypeRef, depth: usize) -> Value {
+        match ty {
+            TypeRef::Integer | TypeRef::Long => Value::from(1),
+            TypeRef::Float => Value::from(1.0),
+            TypeRef::Boolean => Value::Bool(true),
+            TypeRef::List(inner) => Value::Array(vec![value(op, field, inner, depth)]),
+            TypeRef::Struct(name) if depth < 4 => {
+                let members = op
+                    .structs
+                    .iter()
+                    .find(|s| &s.name == name)
+                    .map(|s| s.fields.as_slice())
+                    .unwrap_or_default();
+                Value::Object(
+                    members
+                        .iter()
+                        .filter(|m| m.required)
+                        .map(|m| (m.name.clone(), value(op, m, &m.ty, depth + 1)))
+                        .collect(),
+                )
+            }
+            TypeRef::Object | TypeRef::Struct(_) => Value::Object(Map::new()),
+            TypeRef::String => Value::String(
+                field
+                    .enum_values
+                    .first()
+                    .map_or_else(|| format!("example-{}", field.name), |e| e.value.clone()),
+            ),
+        }
+    }
+    op.request
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| (f.name.clone(), value(op, f, &f.ty, 0)))
+        .collect()
+}
+
+#[test]
+fn body_patterns_match_only_their_shape() {
+    assert!(matches_pattern("DeviceName.1", "DeviceName.N"));
+    assert!(matches_pattern("DeviceName.12", "DeviceName.N"));
+    assert!(!matches_pattern("DeviceName", "DeviceName.N"));
+    assert!(!matches_pattern("DeviceName.x", "DeviceName.N"));
+    assert!(!matches_pattern("DeviceName.0", "DeviceName.N"));
+    assert!(matches_pattern(
+        "DeviceNameList.3.DeviceName",
+        "DeviceNameList.N.*"
+    ));
+    assert!(!matches_pattern("DeviceNameList.3", "DeviceNameList.N.*"));
+    assert!(is_body_parameter("Pub", "MessageContent"));
+    assert!(!is_body_parameter("PubBroadcast", "MessageContent"));
+    assert!(!is_body_parameter("SetDevicesProperty", "DeviceName.1"));
+}
+
+/// Every operation's prepared request (its documented example, or its required parameters):
+/// for the 90 RPC operations, the form body holds exactly DESIGN.md's body parameters and the
+/// query everything else; the three REST operations place parameters by their own documents
+/// (path, query, JSON or form body) and are only required to prepare.
+#[tokio::test]
+async fn only_the_documented_body_parameters_travel_in_the_form_body() {
+    let mut prepared = 0;
+    let mut rpc = 0;
+    let mut bodies: Vec<String> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    for service in ["aliyun-iot", "aliyun-mqtt", "huawei-oceanconnect"] {
+        let loaded = load(service);
+        let protocol = loaded.spec.service.protocol;
+        for op in &loaded.spec.operations {
+            let (mut params, _) = example_params(op, protocol, &mut Vec::new());
+            let region = example_region(op);
+            let mut request =
+                prepare(service, &op.name, Value::Object(params.clone()), region).await;
+            if request.is_err() {
+                // An example the documents got wrong (reported by the snapshot test): placement is
+                // still checked, on the operation's required parameters with values of their types.
+                params = required_by_type(op);
+                request = prepare(service, &op.name, Value::Object(params), region).await;
+            }
+            let p = match request {
+                Ok(p) => p,
+                Err(e) => {
+                    problems.push(format!("{service} {}: does not prepare: {e}", op.name));
+                    continue;
+                }
+            };
+            prepared += 1;
+            if protocol != Protocol::Rpc {
+                continue;
+            }
+            rpc += 1;
+            let query = decode_pairs(p.url.split_once('?').map(|(_, q)| q).unwrap_or_default());
+            let body = decode_pairs(&String::from_utf8_lossy(&p.body));
+            for (name, _) in &body {
+                if !is_body_parameter(&op.name, name) {
+                    problems.push(format!("{service} {}: {name} is in the form body", op.name));
+                }
+            }
+            for (name, _) in &query {
+                if is_body_parameter(&op.name, name) {
+                    problems.push(format!("{service} {}: {name} is in the query", op.name));
+                }
+            }
+            for common in ["Action", "Signature", "SignatureNonce", "Timestamp"] {
+                if !query.iter().any(|(k, _)| k == common) {
+                    problems.push(format!("{service} {}: {common} not in the query", op.name));
+                }
+            }
+            if !body.is_empty() {
+                let form = p.headers.iter().any(|(k, v)| {
+                    k.eq_ignore_ascii_case("content-type")
+                        && v.starts_with("application/x-www-form-urlencoded")
+                });
+                if !form {
+                    problems.push(format!("{service} {}: body is not a form", op.name));
+                }
+                let mut names: Vec<&str> = body.iter().map(|(k, _)| k.as_str()).collect();
+                names.sort_unstable();
+                bodies.push(format!("{} {}", op.name, names.join(",")));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(prepared, 93, "89 IoT + 1 MQTT + 3 OceanConnect operations");
+    assert_eq!(rpc, 90);
+    // The three operations whose examples set a body parameter really send it in the body.
+    bodies.sort();
+    assert_eq!(
+        bodies,
+        [
+            "BatchCheckDeviceNames DeviceName.1,DeviceName.2,DeviceName.3,DeviceName.4",
+            "Pub MessageContent",
+            "RRpc RequestBase64Byte",
+        ]
     );
 }

@@ -49,9 +49,6 @@ fn is_read(name: &str) -> bool {
         .any(|p| name.starts_with(p))
 }
 
-/// Names whose values are large documents or payloads and travel in the form body.
-const BODY_NAMES: &[&str] = &["MessageContent", "ShadowMessage"];
-
 fn mentions_json(desc: &str) -> bool {
     let flat: String = desc.chars().filter(|c| !c.is_whitespace()).collect();
     ["JSON格式", "JSON字符串", "JSONString", "JSON对象"]
@@ -365,15 +362,9 @@ pub fn build(
             .collect();
     }
     for f in &mut request {
-        let large = f.json
-            || BODY_NAMES.contains(&f.name.as_str())
-            || f.description.contains("Base64")
-            || f.constraints.max_items.is_some_and(|n| n >= 100);
-        f.location = Some(if large {
-            Location::Body
-        } else {
-            Location::Query
-        });
+        // The guide states no placement; the query is the wire's default (DESIGN.md), and the few
+        // parameters Alibaba's SDKs send in the form body are overrides, each with its reason.
+        f.location = Some(Location::Query);
         if let Some(ex) = &request_example {
             f.example = ex
                 .params

@@ -1,6 +1,6 @@
 //! Documents -> `api-spec/*.yaml`.
 //!
-//! [`extract_all`] reads `api-spec/sources/`, runs the readers, assembles the three services, applies
+//! [`extract_all`] reads `api-spec/sources/sources.yaml`, runs each document's reader, assembles the services, applies
 //! `api-spec/overrides/<service>.yaml` and renders each service as YAML. Same input, same bytes.
 
 pub mod diag;
@@ -8,6 +8,7 @@ pub mod examples;
 pub mod fields;
 pub mod guide;
 pub mod keywords;
+pub mod manifest;
 pub mod page;
 pub mod phrases;
 pub mod pipe;
@@ -16,7 +17,8 @@ pub mod web;
 
 use crate::overrides;
 use diag::{Note, NoteKind};
-use iotcloud_spec::ServiceSpec;
+use iotcloud_spec::{ServiceInfo, ServiceSpec, Source};
+use manifest::{Reader, ServiceEntry, SourceEntry};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -46,12 +48,14 @@ fn read_source(root: &Path, file: &str) -> Result<String, String> {
     std::fs::read_to_string(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
 }
 
-/// Extracts all three services from `root` (the `api-spec` directory). Errors are every fatal problem found.
+/// Extracts every service of `api-spec/sources/sources.yaml` from `root` (the `api-spec` directory).
+/// Errors are every fatal problem found.
 pub fn extract_all(root: &Path) -> Result<Vec<ServiceOutput>, Vec<String>> {
+    let manifest = manifest::load(root).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
     let mut out = Vec::new();
-    for build in [aliyun_iot, aliyun_mqtt, huawei_oceanconnect] {
-        match build(root).and_then(|(spec, notes)| finish(root, spec, notes)) {
+    for entry in &manifest.services {
+        match assemble(root, entry).and_then(|(spec, notes)| finish(root, spec, notes)) {
             Ok(s) => out.push(s),
             Err(mut e) => errors.append(&mut e),
         }
@@ -65,69 +69,122 @@ pub fn extract_all(root: &Path) -> Result<Vec<ServiceOutput>, Vec<String>> {
 
 type Built = Result<(ServiceSpec, Vec<Note>), Vec<String>>;
 
-fn aliyun_iot(root: &Path) -> Built {
-    let guide_text = read_source(root, services::GUIDE).map_err(|e| vec![e])?;
-    let reset_text = read_source(root, services::RESET_THING).map_err(|e| vec![e])?;
-    let (_, api_version) = services::guide_api_version(&guide_text).ok_or_else(|| {
-        vec![format!(
-            "{}: no `最新版本为YYYY-MM-DD` (API version, section 2.4)",
-            services::GUIDE
-        )]
-    })?;
-    let g = guide::extract_guide(&guide_text, services::GUIDE).map_err(|e| vec![e.to_string()])?;
-    let reset = web::read(&reset_text, services::RESET_THING).map_err(|e| vec![e.to_string()])?;
-    let mut notes = g.notes;
-    notes.extend(reset.notes);
-    let mut operations = g.operations;
-    operations.push(reset.operation);
-    let mut errors = g.errors;
-    errors.extend(reset.errors);
+/// What the readers of one service found, in manifest order.
+#[derive(Default)]
+struct Found {
+    operations: Vec<iotcloud_spec::Operation>,
+    errors: Vec<iotcloud_spec::ErrorCode>,
+    common: Vec<iotcloud_spec::Field>,
+    notes: Vec<Note>,
+    sources: Vec<Source>,
+    /// `(value, file)` of identity facts a reader found.
+    product: Option<(String, String)>,
+    api_version: Option<(String, String)>,
+}
+
+/// Runs each document of a service through its reader and assembles the service.
+fn assemble(root: &Path, entry: &ServiceEntry) -> Built {
+    let mut found = Found::default();
+    for source in &entry.sources {
+        read_one(root, source, &mut found).map_err(|e| vec![e])?;
+    }
+    let mut operations = found.operations;
+    for op in &mut operations {
+        services::split_runtime_headers(&entry.runtime_headers, &mut op.request, &mut found.common);
+    }
+    let identity = |stated: &Option<String>, read: Option<(String, String)>, what: &str| {
+        match (stated, read) {
+            (Some(v), _) => Ok(v.clone()),
+            (None, Some((v, _))) => Ok(v),
+            (None, None) => Err(vec![format!(
+                "api-spec/sources/{}: service {}: no {what}; no document states one, so the manifest must",
+                manifest::FILE,
+                entry.name
+            )]),
+        }
+    };
+    let service = ServiceInfo {
+        name: entry.name.clone(),
+        title: entry.title.clone(),
+        vendor: entry.vendor,
+        product: identity(&entry.product, found.product, "product")?,
+        api_version: identity(&entry.api_version, found.api_version, "api_version")?,
+        protocol: entry.protocol,
+        endpoint: entry.endpoint.clone(),
+        auth: entry.auth,
+        sources: found.sources,
+    };
     let spec = ServiceSpec {
-        service: services::aliyun_iot(api_version, services::guide_doc_version(&guide_text)),
-        common_parameters: g.common_parameters,
-        errors,
+        service,
+        common_parameters: found.common,
+        errors: found.errors,
         operations,
     };
-    Ok((spec, notes))
+    Ok((spec, found.notes))
 }
 
-fn aliyun_mqtt(root: &Path) -> Built {
-    let text = read_source(root, services::MQTT).map_err(|e| vec![e])?;
-    let page = web::read(&text, services::MQTT).map_err(|e| vec![e.to_string()])?;
-    let spec = ServiceSpec {
-        service: services::aliyun_mqtt(),
-        common_parameters: Vec::new(),
-        errors: page.errors,
-        operations: vec![page.operation],
+/// One document through its reader.
+fn read_one(root: &Path, source: &SourceEntry, found: &mut Found) -> Result<(), String> {
+    let file = source.file.as_str();
+    let text = match source.reader {
+        Reader::None => String::new(),
+        _ => read_source(root, file)?,
     };
-    Ok((spec, page.notes))
+    let title = source
+        .title
+        .clone()
+        .unwrap_or_else(|| text.lines().next().unwrap_or_default().trim().to_string());
+    let mut version = None;
+    match source.reader {
+        Reader::Guide => {
+            let (_, api_version) = services::guide_api_version(&text).ok_or_else(|| {
+                format!("{file}: no `最新版本为YYYY-MM-DD` (API version, section 2.4)")
+            })?;
+            found
+                .api_version
+                .get_or_insert((api_version, file.to_string()));
+            version = services::guide_doc_version(&text);
+            let g = guide::extract_guide(&text, file).map_err(|e| e.to_string())?;
+            found.operations.extend(g.operations);
+            found.errors.extend(g.errors);
+            found.common.extend(g.common_parameters);
+            found.notes.extend(g.notes);
+        }
+        Reader::ReferencePage => {
+            let page = web::read(&text, file).map_err(|e| e.to_string())?;
+            found.operations.push(page.operation);
+            found.errors.extend(page.errors);
+            found.notes.extend(page.notes);
+        }
+        Reader::PipeTable => {
+            let page = pipe::read(&text, file).map_err(|e| e.to_string())?;
+            let path = &page.operation.http.path;
+            let (product, api_version) =
+                services::rest_product_and_version(path).ok_or_else(|| {
+                    format!(
+                        "{file}:{}: no product/version segments in path `{path}`",
+                        page.operation.source.line
+                    )
+                })?;
+            found.product.get_or_insert((product, file.to_string()));
+            found
+                .api_version
+                .get_or_insert((api_version, file.to_string()));
+            found.operations.push(page.operation);
+            found.errors.extend(page.errors);
+            found.notes.extend(page.notes);
+        }
+        Reader::None => {}
+    }
+    found.sources.push(Source {
+        file: file.to_string(),
+        title,
+        version,
+    });
+    Ok(())
 }
 
-fn huawei_oceanconnect(root: &Path) -> Built {
-    let text = read_source(root, services::OCEANCONNECT).map_err(|e| vec![e])?;
-    let mut page = pipe::read(&text, services::OCEANCONNECT).map_err(|e| vec![e.to_string()])?;
-    let title = text.lines().next().unwrap_or_default().trim().to_string();
-    let (product, version) = services::rest_product_and_version(&page.operation.http.path)
-        .ok_or_else(|| {
-            vec![format!(
-                "{}:{}: no product/version segments in path `{}`",
-                services::OCEANCONNECT,
-                page.operation.source.line,
-                page.operation.http.path
-            )]
-        })?;
-    let mut common = Vec::new();
-    services::split_runtime_headers(&mut page.operation.request, &mut common);
-    let spec = ServiceSpec {
-        service: services::huawei_oceanconnect(title, product, version),
-        common_parameters: common,
-        errors: page.errors,
-        operations: vec![page.operation],
-    };
-    Ok((spec, page.notes))
-}
-
-/// Applies the service's overrides, adds the vendor-reference source where used, renders YAML.
+/// Applies the service's overrides, renders YAML.
 fn finish(
     root: &Path,
     mut spec: ServiceSpec,
@@ -179,21 +236,6 @@ fn finish(
                  name it under enum_names"
             ),
         ));
-    }
-    let uses_reference = spec
-        .operations
-        .iter()
-        .any(|op| op.source.file == services::VENDOR_REFERENCE);
-    if uses_reference
-        && !spec
-            .service
-            .sources
-            .iter()
-            .any(|s| s.file == services::VENDOR_REFERENCE)
-    {
-        spec.service
-            .sources
-            .push(services::vendor_reference_source());
     }
     let yaml = render(&spec).map_err(|e| vec![format!("{name}: {e}")])?;
     Ok(ServiceOutput {

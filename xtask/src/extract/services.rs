@@ -1,85 +1,8 @@
-//! The three services: their identity (from the brief and DESIGN.md's wire facts, which the seeds
-//! do not all state) and how each one's operations are assembled from its readers.
+//! Identity facts the readers find in the documents (API versions, REST product and version), and
+//! the move of runtime-filled headers into the common parameters. Which documents feed which
+//! service is data: `api-spec/sources/sources.yaml` (see [`super::manifest`]).
 
-use iotcloud_spec::{AuthScheme, Field, Location, Protocol, ServiceInfo, Source, Vendor};
-
-/// File names under `api-spec/sources/`.
-pub const GUIDE: &str = "aliyun-iot-cloud-development-guide.txt";
-pub const RESET_THING: &str = "aliyun-iot-reset-thing.txt";
-pub const MQTT: &str = "aliyun-mqtt-unregister-device-credential.txt";
-pub const OCEANCONNECT: &str = "huawei-oceanconnect-refresh-device-key.txt";
-
-/// `source.file` of facts taken from the vendor's public API reference rather than a seed.
-pub const VENDOR_REFERENCE: &str = "vendor-api-reference";
-
-/// Header parameters the runtime fills on every OceanConnect call (CONTRACT.md: "REST: `app_key`,
-/// `Authorization: Bearer`"). They stay documented, as service common parameters, not operation parameters.
-pub const OCEANCONNECT_RUNTIME_HEADERS: &[&str] = &["app_key", "Authorization"];
-
-/// Identity of Alibaba IoT; `api_version` and the guide's version are read from the guide.
-pub fn aliyun_iot(api_version: String, guide_version: Option<String>) -> ServiceInfo {
-    ServiceInfo {
-        name: "aliyun-iot".into(),
-        title: "Alibaba Cloud IoT Platform".into(),
-        vendor: Vendor::Aliyun,
-        product: "Iot".into(),
-        api_version,
-        protocol: Protocol::Rpc,
-        endpoint: "https://iot.{region}.aliyuncs.com".into(),
-        auth: AuthScheme::AcsHmacSha1,
-        sources: vec![
-            Source {
-                file: GUIDE.into(),
-                title: "物联网平台 云端开发指南".into(),
-                version: guide_version,
-            },
-            Source {
-                file: RESET_THING.into(),
-                title: "ResetThing (Alibaba Cloud IoT Platform API reference page)".into(),
-                version: None,
-            },
-        ],
-    }
-}
-
-/// Identity of Alibaba MQTT: product and version from DESIGN.md (the seed states neither).
-pub fn aliyun_mqtt() -> ServiceInfo {
-    ServiceInfo {
-        name: "aliyun-mqtt".into(),
-        title: "Alibaba Cloud MQTT".into(),
-        vendor: Vendor::Aliyun,
-        product: "OnsMqtt".into(),
-        api_version: "2020-04-20".into(),
-        protocol: Protocol::Rpc,
-        endpoint: "https://onsmqtt.{region}.aliyuncs.com".into(),
-        auth: AuthScheme::AcsHmacSha1,
-        sources: vec![Source {
-            file: MQTT.into(),
-            title: "UnRegisterDeviceCredential (Alibaba Cloud MQTT API reference page)".into(),
-            version: None,
-        }],
-    }
-}
-
-/// Identity of Huawei OceanConnect; product and version are segments of the seed's path
-/// (`/iocm/app/reg/v1.1.0/…`), the port is DESIGN.md's common one.
-pub fn huawei_oceanconnect(title: String, product: String, api_version: String) -> ServiceInfo {
-    ServiceInfo {
-        name: "huawei-oceanconnect".into(),
-        title: "Huawei OceanConnect IoT Platform".into(),
-        vendor: Vendor::Huawei,
-        product,
-        api_version,
-        protocol: Protocol::Rest,
-        endpoint: "https://{server}:8743".into(),
-        auth: AuthScheme::OceanconnectBearer,
-        sources: vec![Source {
-            file: OCEANCONNECT.into(),
-            title,
-            version: None,
-        }],
-    }
-}
+use iotcloud_spec::{Field, Location};
 
 /// `/iocm/app/reg/v1.1.0/deviceCredentials/{deviceId}` -> (`iocm`, `v1.1.0`).
 pub fn rest_product_and_version(path: &str) -> Option<(String, String)> {
@@ -92,24 +15,12 @@ pub fn rest_product_and_version(path: &str) -> Option<(String, String)> {
     Some((product, version.to_string()))
 }
 
-/// The source entry added when an operation carries `source.file: vendor-api-reference`.
-pub fn vendor_reference_source() -> Source {
-    Source {
-        file: VENDOR_REFERENCE.into(),
-        title:
-            "Huawei OceanConnect API reference (the vendor's public documentation, not a seed): \
-                Authentication (login) and Refreshing a Token"
-                .into(),
-        version: None,
-    }
-}
-
-/// Moves the runtime-filled header parameters out of an operation's request into the common parameters.
-pub fn split_runtime_headers(request: &mut Vec<Field>, common: &mut Vec<Field>) {
-    let (headers, rest): (Vec<Field>, Vec<Field>) = request.drain(..).partition(|f| {
-        f.location == Some(Location::Header)
-            && OCEANCONNECT_RUNTIME_HEADERS.contains(&f.name.as_str())
-    });
+/// Moves the runtime-filled header parameters (the manifest's `runtime_headers`) out of an
+/// operation's request into the common parameters.
+pub fn split_runtime_headers(names: &[String], request: &mut Vec<Field>, common: &mut Vec<Field>) {
+    let (headers, rest): (Vec<Field>, Vec<Field>) = request
+        .drain(..)
+        .partition(|f| f.location == Some(Location::Header) && names.contains(&f.name));
     *request = rest;
     for h in headers {
         if !common.iter().any(|c| c.name == h.name) {

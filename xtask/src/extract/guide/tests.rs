@@ -477,7 +477,17 @@ fn overrides_apply() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let mut spec = iotcloud_spec::ServiceSpec {
-        service: crate::extract::services::aliyun_iot("2018-01-20".into(), None),
+        service: iotcloud_spec::ServiceInfo {
+            name: "aliyun-iot".into(),
+            title: "Alibaba Cloud IoT Platform".into(),
+            vendor: iotcloud_spec::Vendor::Aliyun,
+            product: "Iot".into(),
+            api_version: "2018-01-20".into(),
+            protocol: iotcloud_spec::Protocol::Rpc,
+            endpoint: "https://iot.{region}.aliyuncs.com".into(),
+            auth: iotcloud_spec::AuthScheme::AcsHmacSha1,
+            sources: Vec::new(),
+        },
         common_parameters: out().common_parameters.clone(),
         errors: out().errors.clone(),
         operations: out().operations.clone(),

@@ -6,7 +6,7 @@ use super::examples;
 use super::link::{parents, struct_name};
 use super::normalize::Line;
 use super::rows::{join_desc, map_type};
-use super::segment::{parts, OpText};
+use super::segment::{parts, OpParts, OpText};
 use super::table::{table_title, tables, Row, Table};
 use crate::extract::diag::{ExtractError, Note, NoteKind};
 use iotcloud_spec::naming::snake_case;
@@ -156,7 +156,24 @@ fn make_field(
     }
 }
 
-/// Build one operation.
+/// Fields and structs of one operation, as the steps of [`build`] refine them.
+struct Shape {
+    request: Vec<Field>,
+    response: Vec<Field>,
+    structs: Vec<StructDef>,
+    /// Struct name -> line of the row that refers to its table.
+    owners: BTreeMap<String, u32>,
+}
+
+/// The documented examples, as read and repaired.
+struct ExampleSet {
+    request: Option<iotcloud_spec::RequestExample>,
+    response: Option<(iotcloud_spec::ResponseExample, Option<Value>)>,
+}
+
+/// Build one operation, in the order a reader of the guide meets its parts: the request table,
+/// the response tables, the examples (which correct the tables' shapes), then the facts the prose
+/// states (request rules, summary, notes, rate limit, pagination).
 pub fn build(
     op: &OpText<'_>,
     file: &str,
@@ -169,35 +186,98 @@ pub fn build(
         op: &op.name,
         notes,
     };
+    let (request_tables, response_tables) = read_tables(&p, &mut ctx)?;
+    let mut shape = typed_fields(&request_tables, &response_tables, &mut ctx);
+    let examples = read_examples(&p, &mut shape, &mut ctx);
+    // Tables that document a JSON string by case (Configuration per rule-action Type) are no
+    // type of any field: their members go into the owning field's description.
+    fold_json_structs(&mut shape);
+    let one_of = request_facts(&mut shape, examples.request.as_ref());
+    let notes_text = p
+        .notes
+        .map(|(_, ls)| join_desc(&ls.iter().map(|l| l.text.as_str()).collect::<Vec<_>>()));
+    let summary = p.summary.text.trim().to_string();
+    let rate_limit = describe::rate_limit(&format!(
+        "{summary}\n{}",
+        notes_text.clone().unwrap_or_default()
+    ));
+    let pagination = pagination(
+        &shape.request,
+        &shape.response,
+        &shape.structs,
+        examples.response.as_ref().and_then(|(_, v)| v.as_ref()),
+    );
+    Ok(Operation {
+        rust: snake_case(&op.name),
+        name: op.name.clone(),
+        summary,
+        description: notes_text.filter(|d| !d.is_empty()),
+        group: groups.get(&op.name).cloned(),
+        source: SourceRef {
+            file: file.to_string(),
+            line: op.heading,
+        },
+        http: Http {
+            method: "POST".into(),
+            path: "/".into(),
+            body: None,
+        },
+        authenticated: true,
+        rate_limit,
+        retry_safe: is_read(&op.name),
+        pagination,
+        request: shape.request,
+        one_of,
+        response: shape.response,
+        structs: shape.structs,
+        examples: Examples {
+            request: examples.request,
+            response: examples.response.map(|(e, _)| e),
+        },
+    })
+}
+
+/// Step 1: the request tables and the response tables (each list starts with the untitled
+/// top-level table, followed by the titled struct tables); both top-level tables must have rows.
+fn read_tables(
+    p: &OpParts<'_>,
+    ctx: &mut Ctx<'_>,
+) -> Result<(Vec<Table>, Vec<Table>), ExtractError> {
     let titles: Vec<String> = p
         .request
         .iter()
         .chain(p.response.iter())
         .filter_map(|l| table_title(l.text.trim()))
         .collect();
-    let req_tables = tables(p.request, &titles);
-    let resp_tables = tables(p.response, &titles);
-    let top = |ts: &[Table], what: &str, at: u32| -> Result<(), ExtractError> {
+    let request = tables(p.request, &titles);
+    let response = tables(p.response, &titles);
+    let top = |ts: &[Table], what: &str| -> Result<(), ExtractError> {
         match ts.first() {
             Some(t) if t.title.is_none() && !t.rows.is_empty() => Ok(()),
             _ => Err(ExtractError {
-                file: file.to_string(),
-                line: at,
-                message: format!("operation {}: no {what} table with rows", op.name),
+                file: ctx.file.to_string(),
+                line: p.summary.no,
+                message: format!("operation {}: no {what} table with rows", ctx.op),
             }),
         }
     };
-    top(&req_tables, "request", p.summary.no)?;
-    top(&resp_tables, "response", p.summary.no)?;
-    if !req_tables[0].had_common_row {
+    top(&request, "request")?;
+    top(&response, "response")?;
+    if !request[0].had_common_row {
         ctx.note(
             NoteKind::Warning,
-            req_tables[0].line,
+            request[0].line,
             "request table has no common-parameters row".into(),
         );
     }
-    let all: Vec<&Table> = req_tables.iter().chain(resp_tables.iter()).collect();
-    let n_req = req_tables.len();
+    Ok((request, response))
+}
+
+/// Step 2: every row typed, each titled table named as a struct and linked to the row that
+/// refers to it. `Action` is not a parameter (the runtime sends it).
+fn typed_fields(request_tables: &[Table], response_tables: &[Table], ctx: &mut Ctx<'_>) -> Shape {
+    let all: Vec<&Table> = request_tables.iter().chain(response_tables).collect();
+    let n_req = request_tables.len();
     let parent = parents(&all);
     let mut names: Vec<Option<String>> = vec![None; all.len()];
     let mut linked: BTreeMap<(usize, usize), String> = BTreeMap::new();
@@ -248,50 +328,60 @@ pub fn build(
             })
             .collect()
     };
-    let mut request: Vec<Field> = fields_of(0, &mut ctx)
+    let request: Vec<Field> = fields_of(0, ctx)
         .into_iter()
         .filter(|f| f.name != "Action")
         .collect();
-    let mut response = fields_of(n_req, &mut ctx);
+    let response = fields_of(n_req, ctx);
     let mut structs: Vec<StructDef> = Vec::new();
     for (k, t) in all.iter().enumerate() {
         if let Some(name) = &names[k] {
-            let fields = fields_of(k, &mut ctx);
+            let fields = fields_of(k, ctx);
             structs.push(StructDef {
                 name: name.clone(),
                 description: String::new(),
                 fields,
                 one_of: Vec::new(),
                 source: SourceRef {
-                    file: file.to_string(),
+                    file: ctx.file.to_string(),
                     line: t.line,
                 },
             });
         }
     }
+    let owners: BTreeMap<String, u32> = parent
+        .iter()
+        .zip(&names)
+        .filter_map(|(p, n)| Some((n.clone()?, all[p.as_ref()?.0].rows[p.as_ref()?.1].line)))
+        .collect();
+    Shape {
+        request,
+        response,
+        structs,
+        owners,
+    }
+}
 
-    // Examples.
-    let request_example = examples::request(
+/// Step 3: the request URL and the JSON response example, repaired; what they show corrects
+/// the tables: lists and their wrappers, wire names of flattened lists, JSON shapes.
+fn read_examples(p: &OpParts<'_>, shape: &mut Shape, ctx: &mut Ctx<'_>) -> ExampleSet {
+    let mut request = examples::request(
         p.examples
             .iter()
             .position(|l| l.text.trim() == "请求示例")
             .map_or(p.examples, |i| &p.examples[i..]),
-        file,
+        ctx.file,
     );
-    if request_example.is_none() {
-        ctx.note(
+    match request.as_mut() {
+        Some(ex) => repair_request_example(ex, ctx),
+        None => ctx.note(
             NoteKind::Warning,
             p.summary.no,
             "no request example URL".into(),
-        );
+        ),
     }
-    let mut request_example = request_example;
-    if let Some(ex) = request_example.as_mut() {
-        repair_request_example(ex, &mut ctx);
-    }
-    let json = examples::response(p.examples, file, &op.name);
-    let mut response_example = None;
-    match json {
+    let mut response = None;
+    match examples::response(p.examples, ctx.file, ctx.op) {
         Some(j) => {
             for r in &j.example.repairs {
                 ctx.note(
@@ -308,14 +398,19 @@ pub fn build(
                 );
             }
             if let Some(v) = &j.value {
-                let objs = [v];
                 let mut changes = Vec::new();
-                refine(&mut response, &mut structs, &objs, 0, &mut changes);
+                refine(
+                    &mut shape.response,
+                    &mut shape.structs,
+                    &[v],
+                    0,
+                    &mut changes,
+                );
                 for c in changes {
                     ctx.note(NoteKind::Warning, j.example.source.line, c);
                 }
             }
-            response_example = Some((j.example, j.value));
+            response = Some((j.example, j.value));
         }
         None => ctx.note(
             NoteKind::Warning,
@@ -323,37 +418,33 @@ pub fn build(
             "no JSON response example".into(),
         ),
     }
-
-    if let Some(ex) = &request_example {
-        wire_names_from_example(&mut request, ex, &mut ctx);
+    if let Some(ex) = &request {
+        wire_names_from_example(&mut shape.request, ex, ctx);
     }
     json_shapes(
-        &mut request,
-        &mut response,
-        &mut structs,
-        request_example.as_ref(),
+        &mut shape.request,
+        &mut shape.response,
+        &mut shape.structs,
+        request.as_ref(),
     );
+    ExampleSet { request, response }
+}
 
-    // Tables that document a JSON string by case (Configuration per rule-action Type) are no
-    // type of any field: their members are folded into the owning field's description.
-    let owners: BTreeMap<String, u32> = parent
+/// Step 4: the rules the request rows' prose states (one-of groups, also among a struct's
+/// members), the wire placement, and each parameter's example value.
+fn request_facts(
+    shape: &mut Shape,
+    example: Option<&iotcloud_spec::RequestExample>,
+) -> Vec<iotcloud_spec::OneOf> {
+    let known: Vec<String> = shape.request.iter().map(|f| f.name.clone()).collect();
+    let one_of = shape
+        .request
         .iter()
-        .zip(&names)
-        .filter_map(|(p, n)| Some((n.clone()?, all[p.as_ref()?.0].rows[p.as_ref()?.1].line)))
+        .filter_map(|f| describe::one_of(&f.name, &f.description, &known))
         .collect();
-    fold_json_structs(&mut request, &mut response, &mut structs, &owners);
-
-    // Request facts.
-    let known: Vec<String> = request.iter().map(|f| f.name.clone()).collect();
-    let mut one_of = Vec::new();
-    for f in &request {
-        if let Some(o) = describe::one_of(&f.name, &f.description, &known) {
-            one_of.push(o);
-        }
-    }
     // The same sentence inside a struct table (DeviceNicknameInfo, DeviceList) is a rule
     // among that struct's members, checked per value.
-    for st in &mut structs {
+    for st in &mut shape.structs {
         let members: Vec<String> = st.fields.iter().map(|f| f.name.clone()).collect();
         st.one_of = st
             .fields
@@ -361,11 +452,11 @@ pub fn build(
             .filter_map(|f| describe::one_of(&f.name, &f.description, &members))
             .collect();
     }
-    for f in &mut request {
+    for f in &mut shape.request {
         // The guide states no placement; the query is the wire's default (DESIGN.md), and the few
         // parameters Alibaba's SDKs send in the form body are overrides, each with its reason.
         f.location = Some(Location::Query);
-        if let Some(ex) = &request_example {
+        if let Some(ex) = example {
             f.example = ex
                 .params
                 .iter()
@@ -373,49 +464,7 @@ pub fn build(
                 .map(|p| p.value.clone());
         }
     }
-
-    let notes_text = p
-        .notes
-        .map(|(_, ls)| join_desc(&ls.iter().map(|l| l.text.as_str()).collect::<Vec<_>>()));
-    let summary = p.summary.text.trim().to_string();
-    let rate_limit = describe::rate_limit(&format!(
-        "{summary}\n{}",
-        notes_text.clone().unwrap_or_default()
-    ));
-    let pagination = pagination(
-        &request,
-        &response,
-        &structs,
-        response_example.as_ref().and_then(|(_, v)| v.as_ref()),
-    );
-    Ok(Operation {
-        rust: snake_case(&op.name),
-        name: op.name.clone(),
-        summary,
-        description: notes_text.filter(|d| !d.is_empty()),
-        group: groups.get(&op.name).cloned(),
-        source: SourceRef {
-            file: file.to_string(),
-            line: op.heading,
-        },
-        http: Http {
-            method: "POST".into(),
-            path: "/".into(),
-            body: None,
-        },
-        authenticated: true,
-        rate_limit,
-        retry_safe: is_read(&op.name),
-        pagination,
-        request,
-        one_of,
-        response,
-        structs,
-        examples: Examples {
-            request: request_example,
-            response: response_example.map(|(e, _)| e),
-        },
-    })
+    one_of
 }
 
 /// Mechanical repairs of decoded example values: Java long literals (`1516538300303L`, L4345) lose
@@ -606,12 +655,13 @@ fn reachable(request: &[Field], response: &[Field], structs: &[StructDef]) -> Ve
 
 /// Fold every struct no field's type reaches into the description of the row that refers to it
 /// (found by source line), innermost first.
-fn fold_json_structs(
-    request: &mut [Field],
-    response: &mut [Field],
-    structs: &mut Vec<StructDef>,
-    owners: &BTreeMap<String, u32>,
-) {
+fn fold_json_structs(shape: &mut Shape) {
+    let Shape {
+        request,
+        response,
+        structs,
+        owners,
+    } = shape;
     let used = reachable(request, response, structs);
     let mut i = structs.len();
     while i > 0 {

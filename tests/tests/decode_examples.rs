@@ -11,9 +11,8 @@ fn load(service: &str) -> LoadedSpec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../api-spec")
         .join(format!("{service}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    iotcloud_spec::parse(Path::new(&format!("api-spec/{service}.yaml")), &text)
-        .unwrap_or_else(|e| panic!("{e}"))
+    // With the document lines of api-spec/positions/ joined back.
+    iotcloud_spec::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn decode(service: &str, op: &str, body: &str) -> Result<(Value, String), String> {
@@ -121,8 +120,7 @@ fn decoded_value_of_every_documented_response_example() {
                             op.name
                         );
                     }
-                    let mut text =
-                        format!("# example: {} line {}\n", ex.source.file, ex.source.line);
+                    let mut text = iotcloud_tests::example_header(op, &ex.source);
                     for note in &notes {
                         text.push_str(&format!("# repaired: {note}\n"));
                     }

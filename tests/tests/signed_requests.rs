@@ -95,9 +95,8 @@ fn load(service: &str) -> LoadedSpec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../api-spec")
         .join(format!("{service}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    iotcloud_spec::parse(Path::new(&format!("api-spec/{service}.yaml")), &text)
-        .unwrap_or_else(|e| panic!("{e}"))
+    // With the document lines of api-spec/positions/ joined back.
+    iotcloud_spec::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// JSON parameters keyed by wire names from an example's flattened parameters
@@ -364,7 +363,7 @@ async fn signed_request_of_every_documented_example() {
             let mut notes = Vec::new();
             let (params, ignored) = example_params(op, protocol, &mut notes);
             let mut text = match &op.examples.request {
-                Some(ex) => format!("# example: {} line {}\n", ex.source.file, ex.source.line),
+                Some(ex) => iotcloud_tests::example_header(op, &ex.source),
                 None => {
                     without_example.push(op.name.clone());
                     "# no documented example: required parameters set to `example-<name>`, secrets to test values\n".to_string()

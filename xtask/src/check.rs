@@ -60,13 +60,15 @@ pub fn check(root: &Path) -> Report {
     match extract::extract_all(&dir) {
         Ok(outputs) => {
             for s in &outputs {
-                let name = s.file_name();
-                let committed = std::fs::read_to_string(dir.join(&name)).unwrap_or_default();
-                if committed != s.yaml {
-                    report.problems.push(format!(
-                        "api-spec/{name}: differs from a fresh extraction (run `cargo xtask extract` and commit):\n{}",
-                        short_diff(&committed, &s.yaml, &name)
-                    ));
+                for (name, fresh) in [(s.file_name(), &s.yaml), (s.positions_name(), &s.positions)]
+                {
+                    let committed = std::fs::read_to_string(dir.join(&name)).unwrap_or_default();
+                    if &committed != fresh {
+                        report.problems.push(format!(
+                            "api-spec/{name}: differs from a fresh extraction (run `cargo xtask extract` and commit):\n{}",
+                            short_diff(&committed, fresh, &name)
+                        ));
+                    }
                 }
             }
         }

@@ -15,7 +15,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read api-spec/sources/, apply api-spec/overrides/, write api-spec/<service>.yaml and print a summary.
+    /// Read api-spec/sources/, apply api-spec/overrides/, write api-spec/<service>.yaml (and its
+    /// source lines to api-spec/positions/<service>.yaml) and print a summary.
     Extract,
     /// Validate every api-spec/*.yaml and fail if any differs from a fresh extraction.
     Check,
@@ -56,12 +57,9 @@ fn extract() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    for s in &outputs {
-        let path = dir.join(s.file_name());
-        if let Err(e) = std::fs::write(&path, &s.yaml) {
-            eprintln!("error: {}: cannot write: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
+    if let Err(e) = xtask::extract::write(&dir, &outputs) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
     }
     print!("{}", xtask::extract::summary(&outputs));
     ExitCode::SUCCESS

@@ -21,14 +21,11 @@ fn scratch() -> tempfile::TempDir {
     dir
 }
 
-/// Writes a fresh extraction into the scratch `api-spec/`.
+/// Writes a fresh extraction (specs and positions) into the scratch `api-spec/`.
 fn extract_into(root: &Path) {
     let outputs =
         xtask::extract::extract_all(&root.join("api-spec")).unwrap_or_else(|e| panic!("{e:?}"));
-    for s in outputs {
-        fs::write(root.join("api-spec").join(s.file_name()), s.yaml)
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
+    xtask::extract::write(&root.join("api-spec"), &outputs).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
@@ -112,4 +109,30 @@ fn committed_overrides_all_apply_and_carry_reasons() {
                 .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.overrides_applied, list.len(), "{name}");
     }
+}
+
+#[test]
+fn stale_positions_are_reported_with_a_diff() {
+    let dir = scratch();
+    extract_into(dir.path());
+    let path = dir.path().join("api-spec/positions/aliyun-mqtt.yaml");
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let moved = text.replace(
+        "operations/UnRegisterDeviceCredential: 1\n",
+        "operations/UnRegisterDeviceCredential: 2\n",
+    );
+    assert_ne!(moved, text, "the operation's position is in the sidecar");
+    fs::write(&path, moved).unwrap_or_else(|e| panic!("{e}"));
+    let report = xtask::check::check(dir.path());
+    let stale: Vec<&String> = report
+        .problems
+        .iter()
+        .filter(|p| p.contains("differs from a fresh extraction"))
+        .collect();
+    assert_eq!(stale.len(), 1, "{:#?}", report.problems);
+    assert!(
+        stale[0].starts_with("api-spec/positions/aliyun-mqtt.yaml:"),
+        "{}",
+        stale[0]
+    );
 }

@@ -6,6 +6,7 @@
 
 mod model;
 pub mod naming;
+pub mod positions;
 pub mod validate;
 
 pub use validate::validate;
@@ -67,7 +68,8 @@ pub fn parse(path: &Path, text: &str) -> Result<LoadedSpec, SpecError> {
     }
 }
 
-/// Read and parse a spec file.
+/// Read and parse a spec file, with the document lines of its positions sidecar
+/// (`positions/<file>` beside it, see [`positions`]) joined back.
 pub fn load(path: &Path) -> Result<LoadedSpec, SpecError> {
     let text = std::fs::read_to_string(path).map_err(|e| SpecError {
         file: path.to_path_buf(),
@@ -75,7 +77,34 @@ pub fn load(path: &Path) -> Result<LoadedSpec, SpecError> {
         key: String::new(),
         message: format!("cannot read: {e}"),
     })?;
-    parse(path, &text)
+    let mut loaded = parse(path, &text)?;
+    join_positions(&mut loaded)?;
+    Ok(loaded)
+}
+
+/// Joins the document lines of `positions/<file>` beside the spec (see [`positions`]), when present.
+fn join_positions(loaded: &mut LoadedSpec) -> Result<(), SpecError> {
+    let sidecar = positions::sidecar_path(&loaded.path);
+    let text = match std::fs::read_to_string(&sidecar) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(SpecError {
+                file: sidecar,
+                line: 0,
+                key: String::new(),
+                message: format!("cannot read: {e}"),
+            })
+        }
+    };
+    let map = positions::parse(&text).map_err(|message| SpecError {
+        file: sidecar.clone(),
+        line: 0,
+        key: String::new(),
+        message,
+    })?;
+    positions::join(&mut loaded.spec, &map);
+    Ok(())
 }
 
 impl LoadedSpec {

@@ -27,8 +27,10 @@ use std::path::Path;
 pub struct ServiceOutput {
     /// The service after overrides.
     pub spec: ServiceSpec,
-    /// The YAML text of `api-spec/<service>.yaml`.
+    /// The YAML text of `api-spec/<service>.yaml`: the spec without source lines.
     pub yaml: String,
+    /// The text of `api-spec/positions/<service>.yaml`: the source lines, by fact.
+    pub positions: String,
     /// Repairs and warnings of the readers, in document order.
     pub notes: Vec<Note>,
     /// Entries of `api-spec/overrides/<service>.yaml` applied.
@@ -36,10 +38,29 @@ pub struct ServiceOutput {
 }
 
 impl ServiceOutput {
-    /// File name under `api-spec/`.
+    /// File name under `api-spec/` (and under `api-spec/positions/`).
     pub fn file_name(&self) -> String {
         format!("{}.yaml", self.spec.service.name)
     }
+
+    /// Path of the positions sidecar relative to `api-spec/`.
+    pub fn positions_name(&self) -> String {
+        format!("positions/{}", self.file_name())
+    }
+}
+
+/// Writes each service's YAML and its positions sidecar under `dir` (the `api-spec` directory).
+pub fn write(dir: &Path, outputs: &[ServiceOutput]) -> Result<(), String> {
+    for s in outputs {
+        for (name, text) in [(s.file_name(), &s.yaml), (s.positions_name(), &s.positions)] {
+            let path = dir.join(name);
+            path.parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&path, text))
+                .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Reads a source file.
@@ -237,10 +258,15 @@ fn finish(
             ),
         ));
     }
-    let yaml = render(&spec).map_err(|e| vec![format!("{name}: {e}")])?;
+    let mut reviewed = spec.clone();
+    let lines = iotcloud_spec::positions::take(&mut reviewed);
+    let yaml = render(&reviewed).map_err(|e| vec![format!("{name}: {e}")])?;
+    let positions = iotcloud_spec::positions::render(&name, &lines)
+        .map_err(|e| vec![format!("{name}: {e}")])?;
     Ok(ServiceOutput {
         spec,
         yaml,
+        positions,
         notes,
         overrides_applied: applied,
     })
@@ -260,7 +286,8 @@ fn request_example_params(op: &iotcloud_spec::Operation) -> Vec<(String, String)
         .unwrap_or_default()
 }
 
-/// The YAML text of a service: a header comment, then the model as serde_yaml writes it.
+/// The YAML text of a service: a header comment, then the model as serde_yaml writes it
+/// (source lines included only if the spec still has them).
 pub fn render(spec: &ServiceSpec) -> Result<String, String> {
     let body = serde_yaml::to_string(spec).map_err(|e| format!("cannot serialise: {e}"))?;
     Ok(format!(

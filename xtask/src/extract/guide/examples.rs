@@ -115,8 +115,9 @@ pub fn response(lines: &[Line], file: &str, op: &str) -> Option<JsonExample> {
     for w in block.windows(2) {
         if w[1].no > w[0].no + 1 {
             repairs.push(format!(
-                "removed page furniture between lines {} and {}",
-                w[0].no, w[1].no
+                "removed page furniture between lines {} and {} of the example",
+                (w[0].no + 1).saturating_sub(first),
+                (w[1].no + 1).saturating_sub(first)
             ));
         }
     }
@@ -133,6 +134,8 @@ pub fn response(lines: &[Line], file: &str, op: &str) -> Option<JsonExample> {
             repairs.push(format!("hand fix: {why}"));
         }
     }
+    // Repairs name lines counted from the example's first line (1), so that the reviewed text
+    // does not change when the document moves; the example's own line is in its source.
     let line_of = |pos: usize| -> u32 {
         starts
             .iter()
@@ -140,6 +143,8 @@ pub fn response(lines: &[Line], file: &str, op: &str) -> Option<JsonExample> {
             .find(|(s, _)| *s <= pos)
             .map(|(_, n)| *n)
             .unwrap_or(first)
+            .saturating_sub(first)
+            + 1
     };
     let lexed = lex(&text, &line_of, &mut repairs);
     let fixed = structure(&lexed, &mut repairs);
@@ -193,7 +198,7 @@ fn lex(text: &str, line_of: &dyn Fn(usize) -> u32, repairs: &mut Vec<String>) ->
             ',' => toks.push(Tok::Comma),
             '：' | '，' => {
                 repairs.push(format!(
-                    "line {}: full-width `{c}` read as `{}`",
+                    "line {} of the example: full-width `{c}` read as `{}`",
                     line_of(pos),
                     if c == '：' { ':' } else { ',' }
                 ));
@@ -220,7 +225,7 @@ fn lex(text: &str, line_of: &dyn Fn(usize) -> u32, repairs: &mut Vec<String>) ->
                         }
                         '\n' | '\r' => {
                             repairs.push(format!(
-                                "line {}: string literal broken across lines joined",
+                                "line {} of the example: string literal broken across lines joined",
                                 line_of(p)
                             ));
                         }

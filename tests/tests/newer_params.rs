@@ -321,3 +321,117 @@ async fn query_product_list_accepts_resource_group_id_and_still_lists_products()
     let v = zero.validation_error().expect("refused before sending");
     assert_eq!(v.violations[0].parameter, "PageSize");
 }
+
+/// The query pairs of a prepared request's URL, decoded.
+fn query_pairs(url: &str) -> Vec<(String, String)> {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| {
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(s)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// Each new parameter travels in the query under the wire name the current reference prints
+/// (`GroupTypes.N` for the list), written out here from the pages rather than read from the spec.
+#[tokio::test]
+async fn the_newer_parameters_travel_under_their_documented_wire_names() {
+    let client = iot::Client::builder()
+        .region("cn-shanghai")
+        .access_key("testid", "testsecret")
+        .build()
+        .expect("client");
+    let prepared = [
+        client
+            .r#pub()
+            .product_key("a1Q5XoY****")
+            .topic_full_name("/a1Q5XoY****/device1/user/get")
+            .message_content("aGVsbG8=")
+            .response_topic("/a1Q5XoY****/device1/user/update")
+            .prepare()
+            .await,
+        client
+            .set_devices_property()
+            .product_key("a1BwAGV****")
+            .device_name("light")
+            .items("{}")
+            .qos(1)
+            .prepare()
+            .await,
+        client
+            .rrpc()
+            .product_key("aldfeSe****")
+            .device_name("device1")
+            .request_base64_byte("aGk=")
+            .timeout(1000)
+            .content_type("240")
+            .prepare()
+            .await,
+        client
+            .create_product_topic()
+            .product_key("aldDEin****")
+            .topic_short_name("submit")
+            .operation(iot::types::CreateProductTopicOperation::Sub)
+            .enable_proxy_subscribe(true)
+            .codec("compress")
+            .prepare()
+            .await,
+        client
+            .update_product_topic()
+            .topic_id("821****")
+            .topic_short_name("resubmit")
+            .operation(iot::types::UpdateProductTopicOperation::Pub)
+            .prepare()
+            .await,
+        client
+            .query_product_list()
+            .current_page(1)
+            .page_size(2)
+            .resource_group_id("rg-acfmxazb4ph****")
+            .prepare()
+            .await,
+        client
+            .query_device_group_list()
+            .group_types("LINK_PLATFORM_DYNAMIC")
+            .group_types("LINK_PLATFORM")
+            .prepare()
+            .await,
+        client
+            .query_device_group_info()
+            .group_id("tDQvBJqbUyHs****")
+            .group_type("LINK_PLATFORM_DYNAMIC")
+            .prepare()
+            .await,
+    ];
+    let expected: [&[(&str, &str)]; 8] = [
+        &[("ResponseTopic", "/a1Q5XoY****/device1/user/update")],
+        &[("Qos", "1")],
+        &[("ContentType", "240")],
+        &[("EnableProxySubscribe", "true"), ("Codec", "compress")],
+        &[("TopicId", "821****")],
+        &[("ResourceGroupId", "rg-acfmxazb4ph****")],
+        &[
+            ("GroupTypes.1", "LINK_PLATFORM_DYNAMIC"),
+            ("GroupTypes.2", "LINK_PLATFORM"),
+        ],
+        &[("GroupType", "LINK_PLATFORM_DYNAMIC")],
+    ];
+    for (request, wanted) in prepared.into_iter().zip(expected) {
+        let request = request.expect("prepared");
+        let pairs = query_pairs(&request.url);
+        for (name, value) in wanted {
+            assert!(
+                pairs.iter().any(|(k, v)| k == name && v == value),
+                "{name}={value} missing from {}",
+                request.redacted_url()
+            );
+        }
+    }
+}

@@ -435,3 +435,37 @@ async fn the_newer_parameters_travel_under_their_documented_wire_names() {
         }
     }
 }
+
+/// BatchRegisterDevice takes up to 10,000 devices now (1,000 in the 2019 guide): 1,001 is
+/// accepted end to end, 10,001 is refused before sending.
+#[tokio::test]
+async fn batch_register_device_takes_the_current_count_limit() {
+    let e = Emulator::start().await.expect("emulator");
+    let client = iot_client(&e);
+    let pk = product_with_devices(&client, "newer_batch_product", &[]).await;
+    let apply_id = client
+        .batch_register_device()
+        .product_key(&pk)
+        .count(1001)
+        .send()
+        .await
+        .expect("1001 devices")
+        .data
+        .and_then(|d| d.apply_id)
+        .expect("ApplyId");
+    assert!(apply_id > 0);
+    let err = client
+        .batch_register_device()
+        .product_key(&pk)
+        .count(10_001)
+        .send()
+        .await
+        .expect_err("over 10,000");
+    let v = err.validation_error().expect("refused before sending");
+    assert_eq!(v.violations[0].parameter, "Count");
+    assert!(
+        v.violations[0].rule.contains("10000"),
+        "{}",
+        v.violations[0]
+    );
+}

@@ -16,9 +16,10 @@ fn help(args: &[&str]) -> String {
 #[test]
 fn query_device_help() {
     let text = help(&["aliyun-iot", "query-device"]);
-    // From the guide's QueryDevice table: PageSize "最大值是50。默认值是10".
+    // The guide's QueryDevice table: PageSize "最大值是50。默认值是10"; the current reference adds
+    // the lower bound ("Valid values: 1 to 50"), recorded as an override.
     assert!(text.contains("--page-size <INT>"));
-    assert!(text.contains("Constraint: At most 50."));
+    assert!(text.contains("Constraint: Between 1 and 50."));
     insta::assert_snapshot!(text);
 }
 

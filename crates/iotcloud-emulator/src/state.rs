@@ -137,6 +137,10 @@ pub struct ProductTopic {
     pub topic_short_name: String,
     pub operation: String,
     pub desc: Option<String>,
+    /// Delegated subscription (`EnableProxySubscribe`); unset answers `false`.
+    pub enable_proxy_subscribe: bool,
+    /// `compress` or `decompress` (`Codec`), when set.
+    pub codec: Option<String>,
 }
 
 /// A rule of the rules engine.
@@ -174,7 +178,7 @@ pub struct RuleAction {
 #[serde(default)]
 pub struct Message {
     pub message_id: String,
-    /// `Pub`, `PubBroadcast` or `RRpc`.
+    /// `Pub`, `PubBroadcast`, `RRpc`, `InvokeThingService(s)` or `SetDevicesProperty`.
     pub kind: String,
     pub product_key: String,
     pub device_name: Option<String>,
@@ -182,6 +186,12 @@ pub struct Message {
     /// As sent (base64 for the IoT operations).
     pub content: String,
     pub qos: Option<i64>,
+    /// MQTT 5 `ResponseTopic` of a Pub, when sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_topic: Option<String>,
+    /// RRpc's JT/T 808 `ContentType`, when sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
     pub time: i64,
 }
 

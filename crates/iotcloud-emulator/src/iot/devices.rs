@@ -435,10 +435,11 @@ fn batch_register(ctx: &mut Ctx) -> Outcome {
     let pk = ctx.req("ProductKey")?;
     ctx.product(&pk)?;
     let count = ctx.int("Count")?.unwrap_or(0);
-    if !(1..=1000).contains(&count) {
+    // The current reference allows 10,000 per call (the 2019 guide said 1,000).
+    if !(1..=10_000).contains(&count) {
         return Err(Failure::invalid(
             "Count",
-            format!("must be between 1 and 1000 (got {count})"),
+            format!("must be between 1 and 10000 (got {count})"),
         ));
     }
     let apply_id = ctx.state.next_number() as i64;

@@ -63,7 +63,8 @@ fn checked_topic(ctx: &Ctx, pk: &str) -> Result<String, Failure> {
     Ok(topic)
 }
 
-fn record(
+/// Records one message, with the optional delivery parameters the request carries.
+pub(super) fn record(
     ctx: &mut Ctx,
     kind: &str,
     pk: &str,
@@ -81,6 +82,8 @@ fn record(
         topic,
         content,
         qos,
+        response_topic: ctx.get("ResponseTopic").map(str::to_string),
+        content_type: ctx.get("ContentType").map(str::to_string),
         time: now_ms(),
     });
     id

@@ -143,12 +143,32 @@ fn set_many(ctx: &mut Ctx) -> Outcome {
         );
     }
     let now = now_ms();
+    let content = Value::Object(items.clone()).to_string();
     for id in ids {
-        if let Some(d) = ctx.state.devices.get_mut(&id) {
-            record(d, &items, now);
-        }
+        let Some(d) = ctx.state.devices.get_mut(&id) else {
+            continue;
+        };
+        record(d, &items, now);
+        let (dn, topic) = (
+            d.device_name.clone(),
+            property_set_topic(&pk, &d.device_name),
+        );
+        // The property-set message each device receives, with the request's Qos.
+        super::messages::record(
+            ctx,
+            "SetDevicesProperty",
+            &pk,
+            Some(dn),
+            Some(topic),
+            content.clone(),
+        );
     }
     Ok(ctx.template())
+}
+
+/// The Alink topic on which a device receives property-set commands.
+fn property_set_topic(pk: &str, dn: &str) -> String {
+    format!("/sys/{pk}/{dn}/thing/service/property/set")
 }
 
 fn data_type(value: &str) -> &'static str {

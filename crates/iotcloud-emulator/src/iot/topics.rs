@@ -103,6 +103,8 @@ fn create(ctx: &mut Ctx) -> Outcome {
             topic_short_name: short,
             operation: operation.to_string(),
             desc: ctx.get("Desc").map(str::to_string),
+            enable_proxy_subscribe: ctx.boolean("EnableProxySubscribe")?.unwrap_or(false),
+            codec: ctx.get("Codec").map(str::to_string),
         },
     );
     Ok(ctx.respond("TopicId", Value::from(id)))
@@ -162,6 +164,8 @@ fn query(ctx: &mut Ctx) -> Outcome {
                     )),
                 ),
                 ("Desc", t.desc.clone().map_or(Value::Null, Value::from)),
+                ("EnableProxySubscribe", json!(t.enable_proxy_subscribe)),
+                ("Codec", t.codec.clone().map_or(Value::Null, Value::from)),
             ])
         })
         .collect();

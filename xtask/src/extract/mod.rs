@@ -85,6 +85,7 @@ fn aliyun_iot(root: &Path) -> Built {
     let spec = ServiceSpec {
         service: services::aliyun_iot(api_version, services::guide_doc_version(&guide_text)),
         common_parameters: g.common_parameters,
+        service_parameters: Vec::new(),
         errors,
         operations,
     };
@@ -97,6 +98,7 @@ fn aliyun_mqtt(root: &Path) -> Built {
     let spec = ServiceSpec {
         service: services::aliyun_mqtt(),
         common_parameters: Vec::new(),
+        service_parameters: Vec::new(),
         errors: page.errors,
         operations: vec![page.operation],
     };
@@ -121,6 +123,7 @@ fn huawei_oceanconnect(root: &Path) -> Built {
     let spec = ServiceSpec {
         service: services::huawei_oceanconnect(title, product, version),
         common_parameters: common,
+        service_parameters: Vec::new(),
         errors: page.errors,
         operations: vec![page.operation],
     };

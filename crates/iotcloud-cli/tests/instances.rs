@@ -120,3 +120,112 @@ fn help_shows_the_flag_and_its_variable() {
     assert!(text.contains("ALIBABA_CLOUD_IOT_INSTANCE_ID"), "{text}");
     assert!(text.contains("not required for public instances"), "{text}");
 }
+
+/// `iotcloud emulator --instance`, then the CLI with and without `--iot-instance-id`: a device
+/// registered in the instance is found there only.
+#[test]
+fn emulator_instance_flag_and_cli_setting_keep_devices_apart() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("iotcloud"))
+        .args(["emulator", "--port", "0", "--instance", "iot-cn-a"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let banner = lines.next().and_then(Result::ok).unwrap_or_default();
+    let url = banner
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .map(str::to_string);
+    let call = |url: &str, instance: Option<&str>, args: &[&str]| {
+        let mut cmd = common::bare();
+        cmd.env("ALIBABA_CLOUD_ACCESS_KEY_ID", "emulator-demo-id")
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "emulator-demo-secret")
+            .args([
+                "--endpoint",
+                url,
+                "--region",
+                "cn-shanghai",
+                "--output",
+                "json",
+            ]);
+        if let Some(i) = instance {
+            cmd.args(["--iot-instance-id", i]);
+        }
+        let out = cmd.args(["aliyun-iot"]).args(args).output().expect("runs");
+        let answer: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        (
+            out.status.code(),
+            answer,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let outcome = url.map(|url| {
+        let (_, product, _) = call(
+            &url,
+            Some("iot-cn-a"),
+            &[
+                "create-product",
+                "--product-name",
+                "product_a",
+                "--node-type",
+                "0",
+            ],
+        );
+        let pk = product["ProductKey"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let (_, device, _) = call(
+            &url,
+            Some("iot-cn-a"),
+            &[
+                "register-device",
+                "--product-key",
+                &pk,
+                "--device-name",
+                "device_a",
+            ],
+        );
+        let iot_id = device["Data"]["IotId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let detail = ["query-device-detail", "--iot-id", iot_id.as_str()];
+        (
+            (product, device),
+            call(&url, Some("iot-cn-a"), &detail),
+            call(&url, None, &detail),
+            call(&url, Some("iot-cn-zz"), &detail),
+        )
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    // Checked after the emulator stopped, so a failure does not leave it running.
+    let ((product, device), in_a, public, unknown) =
+        outcome.unwrap_or_else(|| panic!("no URL in the banner: {banner:?}"));
+    assert!(
+        product["ProductKey"].is_string(),
+        "CreateProduct: {product}"
+    );
+    assert!(
+        device["Data"]["IotId"].is_string(),
+        "RegisterDevice: {device}"
+    );
+    assert_eq!(in_a.0, Some(0), "{}", in_a.2);
+    assert_eq!(in_a.1["Data"]["DeviceName"], "device_a", "{}", in_a.1);
+    assert_eq!(public.0, Some(4), "a service error: {}", public.2);
+    assert!(
+        public.2.contains("iot.device.NotExistedDevice"),
+        "{}",
+        public.2
+    );
+    assert_eq!(unknown.0, Some(4), "{}", unknown.2);
+    assert!(
+        unknown.2.contains("iot.system.InstanceNotFound"),
+        "{}",
+        unknown.2
+    );
+}

@@ -12,7 +12,7 @@ use iotcloud_spec::ServiceSpec;
 pub const PARAMETER: &str = "IotInstanceId";
 
 /// What the service answers for an instance id the account does not have (IoT Platform error
-/// codes page, https://www.alibabacloud.com/help/doc-detail/87387.htm, system error codes).
+/// codes page, <https://www.alibabacloud.com/help/doc-detail/87387.htm>, system error codes).
 pub const NOT_FOUND: &str = "iot.system.InstanceNotFound";
 
 /// Runs `f` on the state of the instance a request goes to: the public one (`state` itself)

@@ -26,6 +26,9 @@ const OC_REFRESH_TOKEN: &str = "test-refresh-token-0123456789";
 /// 2019-05-23T00:00:00Z, the guide's document version date.
 const NOW: u64 = 1_558_569_600;
 const NONCE: &str = "0715a395-aedf-4a41-bab7-746b43d38d88";
+/// The example of seed 000 line 24: set on every Alibaba client, so every IoT snapshot shows
+/// `IotInstanceId` and the MQTT one (a service without the parameter) shows that it is not sent.
+const IOT_INSTANCE_ID: &str = "iot-cn-0pp1n8t****";
 
 // ---- section 2.5, written out plainly -------------------------------------------------
 
@@ -274,6 +277,7 @@ fn aliyun_config(region: &str) -> Config {
         .access_key(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
         .clock(Arc::new(FixedClock::from_unix(NOW)))
         .nonce(Arc::new(FixedNonce(NONCE.into())))
+        .service_parameter("IotInstanceId", IOT_INSTANCE_ID)
         .build()
 }
 
@@ -396,6 +400,17 @@ async fn signed_request_of_every_documented_example() {
                             op.name
                         );
                         assert!(all.iter().any(|(k, v)| k == "Action" && v == &op.name));
+                        let instances: Vec<&str> = all
+                            .iter()
+                            .filter(|(k, _)| k == "IotInstanceId")
+                            .map(|(_, v)| v.as_str())
+                            .collect();
+                        let expected: &[&str] = match loaded.spec.service_parameter("IotInstanceId")
+                        {
+                            Some(_) => &[IOT_INSTANCE_ID],
+                            None => &[],
+                        };
+                        assert_eq!(instances, expected, "{service} {}: IotInstanceId", op.name);
                         assert!(all
                             .iter()
                             .any(|(k, v)| k == "AccessKeyId" && v == ACCESS_KEY_ID));

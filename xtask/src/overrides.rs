@@ -14,6 +14,10 @@
 //! the Rust variants of enumeration values that are not identifiers (`NodeType` `0` -> `Device`)
 //! wherever a field of that wire name lists that value, since the documents give only the
 //! (Chinese) meaning. Every name must match a value somewhere, so a stale entry is an error.
+//!
+//! Another is `{service_parameter: {name, from, env}, reason}`: the request parameter `name` of
+//! operation `from`, as documented there, becomes a parameter of the whole service (sent on every
+//! operation when set, read from `env` by `from_env`); it leaves `from`, so it is stated once.
 
 use std::collections::BTreeMap;
 
@@ -41,12 +45,27 @@ pub struct Override {
     /// Service-wide: field wire name -> enumeration value -> Rust variant name.
     #[serde(default)]
     pub enum_names: Option<BTreeMap<String, BTreeMap<String, String>>>,
+    /// Service-wide: lift an operation's documented parameter to the whole service.
+    #[serde(default)]
+    pub service_parameter: Option<LiftParameter>,
     /// With `insert`: the member after which the new one goes.
     #[serde(default)]
     pub after: Option<String>,
     /// Why the document needs this: cite the line or example that proves it.
     #[serde(default)]
     pub reason: Option<String>,
+}
+
+/// `service_parameter:` of an entry: which documented parameter becomes service-wide.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiftParameter {
+    /// Wire name (`IotInstanceId`).
+    pub name: String,
+    /// The operation whose table documents it (`ResetThing`).
+    pub from: String,
+    /// Environment variable of the client setting (`ALIBABA_CLOUD_IOT_INSTANCE_ID`).
+    pub env: String,
 }
 
 /// A rejected override, naming the file, the 0-based entry index and the rule.
@@ -112,9 +131,13 @@ pub fn apply(
     let mut errors = Vec::new();
     let mut applied = 0;
     for (index, o) in overrides.iter().enumerate() {
-        let (result, what) = match &o.enum_names {
-            Some(names) => (apply_enum_names(spec, o, names), "enum_names".to_string()),
-            None => (apply_one(spec, o), format!("{} {}", o.operation, o.target)),
+        let (result, what) = match (&o.enum_names, &o.service_parameter) {
+            (Some(names), _) => (apply_enum_names(spec, o, names), "enum_names".to_string()),
+            (None, Some(lift)) => (
+                apply_service_parameter(spec, o, lift),
+                format!("service_parameter {}", lift.name),
+            ),
+            (None, None) => (apply_one(spec, o), format!("{} {}", o.operation, o.target)),
         };
         match result {
             Ok(()) => applied += 1,
@@ -183,6 +206,9 @@ fn apply_enum_names(
     {
         return Err("`enum_names` is service-wide and takes only `reason` beside it".into());
     }
+    if o.service_parameter.is_some() {
+        return Err("`enum_names` and `service_parameter` are separate entries".into());
+    }
     let mut problems = Vec::new();
     for (field, values) in names {
         for (value, variant) in values {
@@ -227,6 +253,46 @@ fn apply_enum_names(
     if !changed {
         return Err("changes nothing (the extracted values already have these names)".into());
     }
+    Ok(())
+}
+
+fn apply_service_parameter(
+    spec: &mut ServiceSpec,
+    o: &Override,
+    lift: &LiftParameter,
+) -> Result<(), String> {
+    if o.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err("missing `reason` (cite the line that makes it service-wide)".into());
+    }
+    if !o.operation.is_empty()
+        || !o.target.is_empty()
+        || o.set.is_some()
+        || o.insert.is_some()
+        || o.delete.is_some()
+        || o.after.is_some()
+        || o.enum_names.is_some()
+    {
+        return Err("`service_parameter` is service-wide and takes only `reason` beside it".into());
+    }
+    if spec.service_parameter(&lift.name).is_some() {
+        return Err(format!("{} is already a service parameter", lift.name));
+    }
+    let op = spec
+        .operations
+        .iter_mut()
+        .find(|op| op.name == lift.from)
+        .ok_or_else(|| format!("unknown operation {}", lift.from))?;
+    let index = op
+        .request
+        .iter()
+        .position(|f| f.name == lift.name)
+        .ok_or_else(|| format!("{} has no request parameter {}", lift.from, lift.name))?;
+    let field = op.request.remove(index);
+    spec.service_parameters
+        .push(iotcloud_spec::ServiceParameter {
+            field,
+            env: lift.env.clone(),
+        });
     Ok(())
 }
 
@@ -527,6 +593,43 @@ operations:
         let list = parse(entries, "o.yaml").unwrap_or_else(|e| panic!("{e}"));
         let r = apply(&mut s, "o.yaml", &list);
         (s, r)
+    }
+
+    #[test]
+    fn service_parameter_moves_the_documented_parameter_to_the_service_once() {
+        let (s, r) = run("- {service_parameter: {name: B, from: Op, env: S_B}, reason: L24}");
+        assert_eq!(r, Ok(1));
+        let names: Vec<_> = s.operations[0]
+            .request
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(names, ["A", "Kind"], "B leaves the operation");
+        assert_eq!(s.service_parameters.len(), 1);
+        assert_eq!(s.service_parameters[0].field.name, "B");
+        assert_eq!(s.service_parameters[0].field.rust, "b");
+        assert_eq!(s.service_parameters[0].env, "S_B");
+        let err = |entries: &str| match run(entries).1 {
+            Err(e) => e[0].to_string(),
+            Ok(n) => panic!("{entries}: applied {n}"),
+        };
+        assert!(
+            err("- {service_parameter: {name: Z, from: Op, env: E}, reason: r}")
+                .contains("Op has no request parameter Z")
+        );
+        assert!(
+            err("- {service_parameter: {name: B, from: Nope, env: E}, reason: r}")
+                .contains("unknown operation Nope")
+        );
+        assert!(
+            err("- {service_parameter: {name: B, from: Op, env: E}}").contains("missing `reason`")
+        );
+        assert!(err(
+            "- {service_parameter: {name: B, from: Op, env: E}, operation: Op, reason: r}"
+        )
+        .contains("service-wide"));
+        let twice = "- {service_parameter: {name: B, from: Op, env: E}, reason: r}\n- {service_parameter: {name: B, from: Op, env: E}, reason: r}";
+        assert!(err(twice).contains("already a service parameter"));
     }
 
     #[test]

@@ -29,7 +29,10 @@ pub fn root(services: &[Service]) -> Command {
         .after_long_help(exit::HELP)
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .args(settings::args());
+        .args(settings::args())
+        .args(settings::service_parameter_args(
+            services.iter().flat_map(|s| s.parameters),
+        ));
     for s in services {
         let mut cmd = Command::new(s.name)
             .about(s.about())

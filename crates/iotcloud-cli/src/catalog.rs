@@ -1,7 +1,9 @@
 //! The services the CLI offers: each one's `OPERATIONS` and `dispatch`, straight from the SDK.
 //! This list of three modules is the only hand-written part; operations and parameters are the SDK's.
 
-pub use iotcloud_runtime::meta::{Location, OperationMeta, ParamMeta, ServiceMeta};
+pub use iotcloud_runtime::meta::{
+    Location, OperationMeta, ParamMeta, ServiceMeta, ServiceParamMeta,
+};
 use iotcloud_runtime::{Error, ErrorCode, ErrorKind, Handle};
 use serde_json::Value;
 
@@ -17,6 +19,8 @@ pub struct Service {
     pub meta: &'static ServiceMeta,
     /// Every operation, in spec order.
     pub operations: &'static [&'static OperationMeta],
+    /// The service-level parameters (`IotInstanceId`): global flags.
+    pub parameters: &'static [ServiceParamMeta],
 }
 
 impl Service {
@@ -35,16 +39,20 @@ pub fn services() -> Vec<Service> {
             name: "aliyun-iot",
             meta: meta::<iotcloud::aliyun::iot::Service>(),
             operations: iotcloud::aliyun::iot::OPERATIONS,
+            parameters: <iotcloud::aliyun::iot::Service as iotcloud_runtime::Service>::PARAMETERS,
         },
         Service {
             name: "aliyun-mqtt",
             meta: meta::<iotcloud::aliyun::mqtt::Service>(),
             operations: iotcloud::aliyun::mqtt::OPERATIONS,
+            parameters: <iotcloud::aliyun::mqtt::Service as iotcloud_runtime::Service>::PARAMETERS,
         },
         Service {
             name: "huawei-oceanconnect",
             meta: meta::<iotcloud::huawei::oceanconnect::Service>(),
             operations: iotcloud::huawei::oceanconnect::OPERATIONS,
+            parameters:
+                <iotcloud::huawei::oceanconnect::Service as iotcloud_runtime::Service>::PARAMETERS,
         },
     ]
 }

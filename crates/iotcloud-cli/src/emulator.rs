@@ -53,6 +53,13 @@ pub fn command() -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Do not enforce the documented QPS limits"),
         )
+        .arg(
+            Arg::new("instance")
+                .long("instance")
+                .value_name("IOT_INSTANCE_ID")
+                .action(ArgAction::Append)
+                .help("An enterprise IoT instance, e.g. iot-cn-0pp1n8t4x0e, with its own state (repeatable); calls without --iot-instance-id go to the public instance"),
+        )
 }
 
 /// Runs the emulator until Ctrl-C.
@@ -68,6 +75,9 @@ pub async fn run(m: &ArgMatches) -> Result<(), Failure> {
         let rule =
             FaultRule::parse(text).map_err(|e| Failure::Usage(format!("--fault {text}: {e}")))?;
         builder = builder.fault(rule);
+    }
+    for id in m.get_many::<String>("instance").into_iter().flatten() {
+        builder = builder.instance(id);
     }
     let emulator = builder
         .start()

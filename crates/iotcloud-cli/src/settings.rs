@@ -6,7 +6,11 @@ use clap::{Arg, ArgAction, ArgMatches};
 use iotcloud_runtime::credentials::{DefaultChain, Env};
 use iotcloud_runtime::{Config, OceanConnectConfig};
 
+use crate::catalog::ServiceParamMeta;
 use crate::exit::Failure;
+
+/// The clap id prefix of service-parameter flags; the wire name follows.
+const SERVICE_PARAMETER: &str = "service-parameter:";
 
 /// The global flags, valid before or after the subcommand.
 pub fn args() -> Vec<Arg> {
@@ -99,6 +103,32 @@ pub fn args() -> Vec<Arg> {
     ]
 }
 
+/// One global flag per service-level parameter (`--iot-instance-id`, also read from its
+/// variable), from the SDK's metadata; a name several services share is one flag.
+pub fn service_parameter_args<'a>(
+    params: impl IntoIterator<Item = &'a ServiceParamMeta>,
+) -> Vec<Arg> {
+    let mut seen = std::collections::BTreeSet::new();
+    params
+        .into_iter()
+        .filter(|p| seen.insert(p.wire))
+        .map(|p| {
+            let mut help = p.description.trim().to_string();
+            help.push_str(&format!(
+                " Sent as {} on every operation of the services that have it; a request's own value (--input-json) wins.",
+                p.wire
+            ));
+            Arg::new(format!("{SERVICE_PARAMETER}{}", p.wire))
+                .long(heck::ToKebabCase::to_kebab_case(p.rust))
+                .value_name("ID")
+                .env(p.env)
+                .global(true)
+                .help_heading("Global options")
+                .help(help)
+        })
+        .collect()
+}
+
 /// What the global flags say.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -110,6 +140,8 @@ pub struct Settings {
     oc_base_url: Option<String>,
     oc_ca_file: Option<String>,
     oc_client: Option<(String, String)>,
+    /// Service-level parameters by wire name (`--iot-instance-id`).
+    service_parameters: Vec<(String, String)>,
     /// `--output`.
     pub output: Option<String>,
     /// `--dry-run`.
@@ -131,6 +163,13 @@ impl Settings {
             oc_base_url: s("oc-base-url"),
             oc_ca_file: s("oc-ca-file"),
             oc_client: s("oc-client-cert").zip(s("oc-client-key")),
+            service_parameters: m
+                .ids()
+                .filter_map(|id| {
+                    let wire = id.as_str().strip_prefix(SERVICE_PARAMETER)?;
+                    Some((wire.to_string(), s(id.as_str())?))
+                })
+                .collect(),
             output: s("output"),
             dry_run: m
                 .try_get_one::<bool>("dry-run")
@@ -161,6 +200,9 @@ impl Settings {
         }
         if let Some(e) = &self.endpoint {
             b = b.endpoint(e);
+        }
+        for (wire, value) in &self.service_parameters {
+            b = b.service_parameter(wire, value);
         }
         if let Some(id) = &self.access_key_id {
             let secret = env_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET").ok_or_else(|| {

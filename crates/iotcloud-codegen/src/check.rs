@@ -135,16 +135,63 @@ pub fn resolve(loaded: &LoadedSpec) -> Result<Model<'_>, Vec<SpecError>> {
         }
         op_bases.push(base);
     }
+    let service_params = resolve_service_params(&mut cx);
     let mut ops = Vec::new();
     for (op, base) in spec.operations.iter().zip(op_bases) {
-        ops.push(resolve_op(&mut cx, spec.service.protocol, op, base));
+        let mut op = resolve_op(&mut cx, spec.service.protocol, op, base);
+        for p in &service_params {
+            if op.request_fields.iter().any(|f| f.ident == p.ident) {
+                cx.err(
+                    Some(&op.spec.name),
+                    Some(&p.spec.name),
+                    format!("operations[{}].request", op.spec.name),
+                    format!(
+                        "a request field is named like the service parameter `{}`",
+                        p.spec.rust
+                    ),
+                );
+            }
+            op.request_fields.push(p.clone());
+        }
+        ops.push(op);
     }
     let errors = resolve_errors(&mut cx);
     if cx.errors.is_empty() {
-        Ok(Model { spec, ops, errors })
+        Ok(Model {
+            spec,
+            ops,
+            service_params,
+            errors,
+        })
     } else {
         Err(cx.errors)
     }
+}
+
+/// Service parameters: optional text in the query (the spec's validation states the rules).
+fn resolve_service_params<'a>(cx: &mut Ctx<'a>) -> Vec<FieldModel<'a>> {
+    let mut out = Vec::new();
+    for p in &cx.loaded.spec.service_parameters {
+        let f = &p.field;
+        if f.ty != TypeRef::String || f.required || !is_identifier(&f.rust) {
+            cx.err(
+                None,
+                Some(&f.name),
+                format!("service_parameters[{}]", f.name),
+                "a service parameter is optional text with a snake_case Rust name",
+            );
+            continue;
+        }
+        out.push(FieldModel {
+            spec: f,
+            ident: field_ident(&f.rust),
+            ty: Ty::String,
+            location: Location::Query,
+            boxed: false,
+            service: true,
+        });
+    }
+    out
 }
 
 fn op_base(op: &Operation) -> String {
@@ -398,6 +445,7 @@ fn resolve_fields<'a>(
                 ty,
                 location,
                 boxed: false,
+                service: false,
             });
         }
     }

@@ -10,6 +10,8 @@ use proc_macro2::Ident;
 pub struct Model<'a> {
     pub spec: &'a ServiceSpec,
     pub ops: Vec<OpModel<'a>>,
+    /// Service-level parameters, also appended to every operation's `request_fields`.
+    pub service_params: Vec<FieldModel<'a>>,
     pub errors: Vec<ErrorVariant<'a>>,
 }
 
@@ -40,6 +42,7 @@ pub struct OpModel<'a> {
 }
 
 /// A request parameter, response field or struct member.
+#[derive(Clone)]
 pub struct FieldModel<'a> {
     pub spec: &'a Field,
     pub ident: Ident,
@@ -48,6 +51,9 @@ pub struct FieldModel<'a> {
     pub location: Location,
     /// The field refers back to its own struct: stored boxed.
     pub boxed: bool,
+    /// A service-level parameter (`IotInstanceId`) on this operation's request: described once
+    /// in the service's `PARAMETERS`, not in the operation's `params`.
+    pub service: bool,
 }
 
 /// A Rust type for a spec type.

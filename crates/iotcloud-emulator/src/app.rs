@@ -57,6 +57,10 @@ impl App {
             }
             None => (None, State::default()),
         };
+        let mut state = state;
+        for id in &config.instances {
+            crate::instances::create(&mut state, id).map_err(|e| format!("--instance: {e}"))?;
+        }
         let faults = Faults::new(config.faults.clone(), config.seed);
         Ok(App {
             specs,

@@ -108,6 +108,8 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// Enterprise IoT instances to create at start (`--instance iot-xxx`), beside the public one.
+    pub instances: Vec<String>,
 }
 
 impl Default for Config {
@@ -123,6 +125,7 @@ impl Default for Config {
             token_ttl: Duration::from_secs(3600),
             refresh_token_ttl: Duration::from_secs(24 * 3600),
             max_body_bytes: 1024 * 1024,
+            instances: Vec::new(),
         }
     }
 }

@@ -4,6 +4,8 @@
 //! - `GET /_emulator/messages[?kind=Pub&product_key=..]`, `DELETE /_emulator/messages`
 //! - `GET /_emulator/faults`, `PUT /_emulator/faults` (JSON list of rules), `DELETE /_emulator/faults`
 //! - `GET /_emulator/state`
+//! - `GET /_emulator/instances`, `POST /_emulator/instances` `{"IotInstanceId": "iot-cn-..."}`
+//!   (enterprise IoT instances; the public one needs none)
 //! - `POST /_emulator/devices/status` `{"IotId"|"ProductKey"+"DeviceName", "Status": "ONLINE"}`
 //! - `POST /_emulator/devices/properties` `{"IotId"|..., "Items": {"temp": 21.5}, "Time": ms?}`
 //! - `POST /_emulator/devices/events` `{"IotId"|..., "Identifier", "EventType": "info", "OutputData": {..}, "Time": ms?}`
@@ -94,6 +96,25 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
         (Method::GET, "/_emulator/state") => {
             let state = lock(&app.state);
             reply(200, serde_json::to_value(&*state).unwrap_or(Value::Null))
+        }
+        (Method::GET, "/_emulator/instances") => {
+            let state = lock(&app.state);
+            let ids: Vec<&String> = state.instances.keys().collect();
+            reply(200, json!({ "Instances": ids }))
+        }
+        (Method::POST, "/_emulator/instances") => {
+            let v = match body() {
+                Ok(v) => v,
+                Err(r) => return *r,
+            };
+            let Some(id) = v.get(crate::instances::PARAMETER).and_then(Value::as_str) else {
+                return bad("expected {\"IotInstanceId\": \"iot-...\"}");
+            };
+            let created = crate::instances::create(&mut lock(&app.state), id);
+            match created {
+                Ok(created) => saved(app, json!({ "IotInstanceId": id, "Created": created })).await,
+                Err(e) => bad(e),
+            }
         }
         (Method::POST, "/_emulator/devices/status") => {
             let v = match body() {

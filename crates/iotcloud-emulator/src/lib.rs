@@ -22,6 +22,7 @@ pub mod auth;
 pub mod config;
 pub mod faults;
 pub mod inspect;
+pub mod instances;
 pub mod iot;
 pub mod oceanconnect;
 pub mod persist;
@@ -118,6 +119,13 @@ impl EmulatorBuilder {
     /// OceanConnect access-token lifetime (3600 s by default).
     pub fn token_ttl(mut self, ttl: Duration) -> Self {
         self.config.token_ttl = ttl;
+        self
+    }
+
+    /// Create an enterprise IoT instance at start (repeatable); requests reach it with
+    /// `IotInstanceId`, and its state is apart from the public instance's and every other's.
+    pub fn instance(mut self, id: impl Into<String>) -> Self {
+        self.config.instances.push(id.into());
         self
     }
 

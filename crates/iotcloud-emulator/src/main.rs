@@ -24,6 +24,10 @@ struct Args {
     /// Do not enforce the documented QPS limits.
     #[arg(long)]
     no_throttling: bool,
+    /// An enterprise IoT instance, e.g. `iot-cn-0pp1n8t4x0e` (repeatable): requests with this
+    /// IotInstanceId get its own state; requests without one go to the public instance.
+    #[arg(long = "instance", value_name = "IOT_INSTANCE_ID")]
+    instances: Vec<String>,
 }
 
 #[tokio::main]
@@ -38,6 +42,9 @@ async fn main() -> std::process::ExitCode {
     }
     for rule in args.faults {
         builder = builder.fault(rule);
+    }
+    for id in &args.instances {
+        builder = builder.instance(id);
     }
     let emulator = match builder.start().await {
         Ok(e) => e,
@@ -67,7 +74,14 @@ async fn main() -> std::process::ExitCode {
         ),
         None => println!("  state: memory only"),
     }
-    println!("  inspection: {url}/_emulator/messages, /_emulator/faults, /_emulator/state");
+    println!(
+        "  IoT instances: public (no IotInstanceId){}",
+        args.instances
+            .iter()
+            .map(|i| format!(", {i}"))
+            .collect::<String>()
+    );
+    println!("  inspection: {url}/_emulator/messages, /_emulator/faults, /_emulator/state, /_emulator/instances");
     println!("Try (OceanConnect login needs no signature):");
     if let Some(app) = creds.oceanconnect_app() {
         println!(

@@ -264,7 +264,9 @@ async fn run(
     validate::validate_rpc(op, params)?;
     let outcome = {
         let mut state = lock(&app.state);
-        crate::iot::dispatch(&mut state, service, op, params)
+        crate::instances::with_instance(&mut state, service, params, |instance| {
+            crate::iot::dispatch(instance, service, op, params)
+        })?
     };
     match outcome {
         Some((result, writes)) => {

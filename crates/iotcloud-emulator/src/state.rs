@@ -237,6 +237,9 @@ pub struct State {
     pub oc_devices: BTreeMap<String, OcDevice>,
     /// Source of ids (ProductKey, IotId, GroupId, numeric ids).
     pub next_id: u64,
+    /// Enterprise IoT instances by `IotInstanceId`, each a state of its own; this state is the
+    /// public instance (see `instances.rs`).
+    pub instances: BTreeMap<String, State>,
 }
 
 /// `items` newest first by `(gmt_create, created)`: the order the guide documents for

@@ -189,6 +189,8 @@ impl Handle {
         }
         let mut parts = RequestParts::default();
         op.write_request(&mut parts);
+        self.service_parameters::<O>(&mut parts)
+            .map_err(|v| Error::validation(meta.name, v))?;
         let deadline = self
             .inner
             .config
@@ -199,6 +201,19 @@ impl Handle {
             .await
             .map(|a| a.request)
             .map_err(Error::from_inner)
+    }
+
+    /// The service's own parameters (`IotInstanceId`): the request's value, else the client's.
+    fn service_parameters<O: Operation>(
+        &self,
+        parts: &mut RequestParts,
+    ) -> Result<(), crate::ValidationError> {
+        crate::service_params::apply(
+            O::META.name,
+            <O::Service as Service>::PARAMETERS,
+            &self.inner.config.service_parameters,
+            parts,
+        )
     }
 
     /// Iterates over the pages of a paginated operation.
@@ -458,6 +473,8 @@ impl Handle {
     ) -> Result<O::Output, Box<Inner>> {
         let mut parts = RequestParts::default();
         op.write_request(&mut parts);
+        self.service_parameters::<O>(&mut parts)
+            .map_err(|v| OpError::<O>::validation(meta.name, v).into_inner())?;
         let retry = &self.inner.config.retry;
         let traced = !span.is_disabled();
         let mut attempt: u32 = 0;

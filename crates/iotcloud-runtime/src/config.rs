@@ -102,6 +102,8 @@ pub struct Config {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) nonce: Arc<dyn NonceSource>,
     pub(crate) user_agent: String,
+    /// Service-level parameter values by wire name (`IotInstanceId`).
+    pub(crate) service_parameters: Vec<(String, String)>,
     #[cfg(feature = "test-util")]
     pub(crate) test_transport: Option<crate::test_util::TestTransport>,
 }
@@ -146,6 +148,14 @@ impl Config {
     pub fn user_agent(&self) -> &str {
         &self.user_agent
     }
+
+    /// The client's value of a service-level parameter (`IotInstanceId`), by wire name.
+    pub fn service_parameter(&self, wire: &str) -> Option<&str> {
+        self.service_parameters
+            .iter()
+            .find(|(k, _)| k == wire)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// Builder for [`Config`].
@@ -162,6 +172,7 @@ pub struct ConfigBuilder {
     clock: Option<Arc<dyn Clock>>,
     nonce: Option<Arc<dyn NonceSource>>,
     user_agent_suffix: Option<String>,
+    service_parameters: Vec<(String, String)>,
     #[cfg(feature = "test-util")]
     test_transport: Option<crate::test_util::TestTransport>,
 }
@@ -288,6 +299,30 @@ impl ConfigBuilder {
         self
     }
 
+    /// A service-level parameter (`IotInstanceId`) sent on every operation of the services that
+    /// declare it, unless a request sets its own. Checked before sending (no empty value,
+    /// whitespace or control characters); services that do not declare it ignore it.
+    pub fn service_parameter(mut self, wire: impl Into<String>, value: impl Into<String>) -> Self {
+        let (wire, value) = (wire.into(), value.into());
+        self.service_parameters.retain(|(k, _)| *k != wire);
+        self.service_parameters.push((wire, value));
+        self
+    }
+
+    /// Reads each of `params` not set yet from its environment variable (an empty variable
+    /// counts as unset).
+    pub fn service_parameters_from_env(mut self, params: &[crate::meta::ServiceParamMeta]) -> Self {
+        for p in params {
+            if self.service_parameters.iter().any(|(k, _)| k == p.wire) {
+                continue;
+            }
+            if let Some(v) = std::env::var(p.env).ok().filter(|v| !v.is_empty()) {
+                self.service_parameters.push((p.wire.to_string(), v));
+            }
+        }
+        self
+    }
+
     /// Answers every request from a replay log instead of the network.
     #[cfg(feature = "test-util")]
     pub fn replay(mut self, replayer: crate::test_util::Replayer) -> Self {
@@ -323,6 +358,7 @@ impl ConfigBuilder {
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             nonce: self.nonce.unwrap_or_else(|| Arc::new(RandomNonce)),
             user_agent,
+            service_parameters: self.service_parameters,
             #[cfg(feature = "test-util")]
             test_transport: self.test_transport,
         }

@@ -36,6 +36,7 @@ mod response;
 mod rest;
 pub mod retry;
 mod rpc;
+mod service_params;
 pub mod signer;
 #[cfg(feature = "test-util")]
 pub mod test_util;
@@ -48,7 +49,7 @@ pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{Error, ErrorCode, ErrorKind, RawCode, TimeoutKind, ValidationError, Violation};
 pub use meta::{
     AuthScheme, EnumValueMeta, Location, MemberMeta, OperationMeta, PageStyle, PaginationMeta,
-    ParamMeta, Protocol, ServiceMeta,
+    ParamMeta, Protocol, ServiceMeta, ServiceParamMeta,
 };
 pub use operation::{OpError, Operation, Paginated, Service};
 pub use paginate::Paginator;

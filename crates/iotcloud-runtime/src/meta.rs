@@ -55,6 +55,22 @@ pub struct ServiceMeta {
     pub auth: AuthScheme,
 }
 
+/// A parameter of the whole service (`IotInstanceId`): every operation accepts it; it is sent
+/// when the request or the client has a value and never otherwise.
+#[derive(Debug)]
+pub struct ServiceParamMeta {
+    /// Wire name, e.g. `"IotInstanceId"` (always a query parameter).
+    pub wire: &'static str,
+    /// Rust name of the request field and the client builder setting, e.g. `"iot_instance_id"`.
+    pub rust: &'static str,
+    /// The environment variable `from_env` and the CLI read the client setting from.
+    pub env: &'static str,
+    /// Documentation text.
+    pub description: &'static str,
+    /// Example value from the document.
+    pub example: Option<&'static str>,
+}
+
 /// Static description of one operation.
 #[derive(Debug)]
 pub struct OperationMeta {

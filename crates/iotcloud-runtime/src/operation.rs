@@ -1,7 +1,7 @@
 //! The traits generated code implements: [`Service`], [`Operation`], [`Paginated`].
 
 use crate::error::{ErrorCode, ValidationError};
-use crate::meta::{OperationMeta, ServiceMeta};
+use crate::meta::{OperationMeta, ServiceMeta, ServiceParamMeta};
 use crate::request::RequestParts;
 
 /// A service (one per spec): its metadata and its error-code enum.
@@ -10,6 +10,9 @@ pub trait Service: 'static {
     const META: &'static ServiceMeta;
     /// Generated error-code enum: every documented code plus `Unknown(String)`.
     type ErrorCode: ErrorCode;
+    /// Parameters of the whole service, applied by the runtime to every operation (a request's
+    /// own value first, else the client's setting; see [`crate::ConfigBuilder::service_parameter`]).
+    const PARAMETERS: &'static [ServiceParamMeta] = &[];
 }
 
 /// One operation's request: data plus a serializer; the output type is the deserializer.

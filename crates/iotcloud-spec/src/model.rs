@@ -22,6 +22,10 @@ pub struct ServiceSpec {
     /// Parameters every request carries, documented once (filled in by the runtime, not by operations).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub common_parameters: Vec<Field>,
+    /// Optional parameters of the whole service (`IotInstanceId`): set once on the client or per
+    /// request, sent on every operation when set and never when unset.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub service_parameters: Vec<ServiceParameter>,
     /// The documented error-code catalogue, in document order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorCode>,
@@ -295,6 +299,32 @@ pub struct Field {
     pub source: SourceRef,
 }
 
+/// A service-level parameter: a request parameter every operation of the service accepts.
+/// Never required (a value is sent only when the client or the request has one); text only.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceParameter {
+    #[serde(flatten)]
+    pub field: Field,
+    /// The environment variable the client setting is read from (`from_env`, the CLI).
+    pub env: String,
+}
+
+// By hand: `flatten` would let unknown keys through, and a typo must be an error here too.
+impl<'de> Deserialize<'de> for ServiceParameter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut map = serde_yaml::Mapping::deserialize(d)?;
+        let env = match map.remove("env") {
+            Some(serde_yaml::Value::String(env)) => env,
+            Some(_) => return Err(D::Error::custom("`env` must be text")),
+            None => return Err(D::Error::missing_field("env")),
+        };
+        let field =
+            serde_yaml::from_value(serde_yaml::Value::Mapping(map)).map_err(D::Error::custom)?;
+        Ok(ServiceParameter { field, env })
+    }
+}
+
 /// Where a request parameter travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -515,6 +545,13 @@ impl ServiceSpec {
 
     pub fn error(&self, code: &str) -> Option<&ErrorCode> {
         self.errors.iter().find(|e| e.code == code)
+    }
+
+    /// The service-level parameter with wire name `wire`.
+    pub fn service_parameter(&self, wire: &str) -> Option<&ServiceParameter> {
+        self.service_parameters
+            .iter()
+            .find(|p| p.field.name == wire)
     }
 }
 

@@ -81,6 +81,7 @@ impl Validator<'_> {
             key: "common_parameters".into(),
             fields: &s.common_parameters,
         });
+        self.service_parameters();
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for e in &s.errors {
             let count = seen.entry(e.code.as_str()).or_insert(0);
@@ -118,6 +119,76 @@ impl Validator<'_> {
                     format!("operations[{}].rust", op.name),
                     format!("Rust name `{}` is used by another operation", op.rust),
                 );
+            }
+        }
+    }
+
+    /// Service parameters: unique, optional query text with an environment variable, and no
+    /// operation or common parameter of the same wire or Rust name (one rule, not two).
+    fn service_parameters(&mut self) {
+        let s = &self.spec.spec;
+        let fields: Vec<Field> = s
+            .service_parameters
+            .iter()
+            .map(|p| p.field.clone())
+            .collect();
+        self.fields(&Container {
+            op: None,
+            key: "service_parameters".into(),
+            fields: &fields,
+        });
+        for p in &s.service_parameters {
+            let f = &p.field;
+            let key = format!("service_parameters[{}]", f.name);
+            let mut problems = Vec::new();
+            if s.service.protocol != Protocol::Rpc {
+                problems.push("service parameters are supported for RPC services only".to_string());
+            }
+            if f.ty != TypeRef::String {
+                problems.push(format!("type must be `string`, not `{}`", f.ty));
+            }
+            if f.required {
+                problems.push(
+                    "a service parameter cannot be required (it is sent only when set)".into(),
+                );
+            }
+            if f.location.is_some_and(|l| l != Location::Query) {
+                problems.push("a service parameter travels in the query".into());
+            }
+            let env_ok = p.env.starts_with(|c: char| c.is_ascii_uppercase())
+                && p.env
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if !env_ok {
+                problems.push(format!(
+                    "env `{}` is not an environment variable name (A-Z, 0-9, _)",
+                    p.env
+                ));
+            }
+            if RPC_COMMON.contains(&f.name.as_str())
+                || s.common_parameters.iter().any(|c| c.name == f.name)
+            {
+                problems.push(format!("`{}` is a common parameter", f.name));
+            }
+            for problem in problems {
+                self.err(None, Some(&f.name), key.clone(), problem);
+            }
+            for op in &s.operations {
+                if let Some(dup) = op
+                    .request
+                    .iter()
+                    .find(|r| r.name == f.name || r.rust == f.rust)
+                {
+                    self.err(
+                        Some(&op.name),
+                        Some(&dup.name),
+                        format!("operations[{}].request[{}]", op.name, dup.name),
+                        format!(
+                            "duplicates the service parameter `{}` (`{}`): every operation already has it",
+                            f.name, f.rust
+                        ),
+                    );
+                }
             }
         }
     }
@@ -398,6 +469,7 @@ impl Validator<'_> {
         let mut problems = Vec::new();
         for p in &ex.params {
             let known = common.iter().any(|c| c.name == p.name)
+                || self.spec.spec.service_parameter(&p.name).is_some()
                 || (rpc && RPC_COMMON.contains(&p.name.as_str()))
                 || flattened_known(op, &p.name);
             if !known {
@@ -625,6 +697,35 @@ mod tests {
     fn one(found: Vec<String>, needle: &str) {
         assert_eq!(found.len(), 1, "{found:#?}");
         assert!(found[0].contains(needle), "{found:#?} lacks {needle}");
+    }
+
+    const SERVICE_PARAM: &str = "service_parameters:\n- {name: InstanceId, rust: instance_id, type: string, description: d, env: X_INSTANCE_ID}\n";
+
+    #[test]
+    fn service_parameters_are_optional_query_text_with_an_env_and_stated_once() {
+        let good = problems(&format!("{SERVICE_PARAM}operations:\n- name: Op\n  rust: op\n  summary: s\n  source: {{file: f}}\n  http: {{method: POST, path: /}}\n  examples:\n    request:\n      url: u\n      params: [{{name: InstanceId, value: i}}]\n      source: {{file: f}}\n"));
+        assert!(good.is_empty(), "{good:#?}");
+        let duplicated = problems(&format!("{SERVICE_PARAM}operations:\n- name: Op\n  rust: op\n  summary: s\n  source: {{file: f}}\n  http: {{method: POST, path: /}}\n  request:\n  - {{name: InstanceId, rust: instance_id, type: string}}\n"));
+        one(duplicated, "duplicates the service parameter `InstanceId`");
+        let bad = problems("service_parameters:\n- {name: Timestamp, rust: t, type: integer, required: true, location: body, env: lower-case}\noperations:\n- name: Op\n  rust: op\n  summary: s\n  source: {file: f}\n  http: {method: POST, path: /}\n");
+        for needle in [
+            "type must be `string`",
+            "cannot be required",
+            "travels in the query",
+            "`lower-case` is not an environment variable",
+            "`Timestamp` is a common parameter",
+        ] {
+            assert!(
+                bad.iter().any(|p| p.contains(needle)),
+                "{needle} missing: {bad:#?}"
+            );
+        }
+        assert_eq!(bad.len(), 5, "{bad:#?}");
+        let unknown = crate::parse(Path::new("t.yaml"), &format!("{HEAD}service_parameters:\n- {{name: A, rust: a, type: string, env: A, colour: red}}\noperations: []\n"));
+        assert!(
+            unknown.is_err(),
+            "an unknown key of a service parameter is refused"
+        );
     }
 
     #[test]

@@ -96,6 +96,9 @@ impl<C: FromHandle> ClientBuilder<C> {
         nonce(nonce: Arc<dyn NonceSource>);
         /// Appended to the `User-Agent`.
         user_agent_suffix(suffix: impl Into<String>);
+        /// A service-level parameter by wire name, sent on every operation unless a request sets
+        /// its own; services generate a named setting for each of theirs (`iot_instance_id`).
+        service_parameter(wire: impl Into<String>, value: impl Into<String>);
     }
 
     /// Any other runtime setting.
@@ -119,11 +122,20 @@ macro_rules! client_constructors {
         $crate::builder::client_constructors!();
 
         impl Client {
-            /// A client from the environment: region from `ALIBABA_CLOUD_REGION_ID` and credentials
-            /// from the default chain (environment, CLI profile, credentials file, ECS RAM role),
-            /// resolved now so that missing credentials fail here rather than on the first call.
+            /// A client from the environment: region from `ALIBABA_CLOUD_REGION_ID`, the service's
+            /// parameters from their variables (`ALIBABA_CLOUD_IOT_INSTANCE_ID` for IoT) and
+            /// credentials from the default chain (environment, CLI profile, credentials file, ECS
+            /// RAM role), resolved now so that missing credentials fail here rather than on the
+            /// first call.
             pub async fn from_env() -> Result<Self, Error> {
-                let client = Client::builder().region_from_env().build()?;
+                let client = Client::builder()
+                    .region_from_env()
+                    .config(|c| {
+                        c.service_parameters_from_env(
+                            <Service as ::iotcloud_runtime::Service>::PARAMETERS,
+                        )
+                    })
+                    .build()?;
                 client
                     .handle()
                     .credentials()

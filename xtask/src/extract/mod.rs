@@ -138,6 +138,7 @@ fn assemble(root: &Path, entry: &ServiceEntry) -> Built {
     let spec = ServiceSpec {
         service,
         common_parameters: found.common,
+        service_parameters: Vec::new(),
         errors: found.errors,
         operations,
     };

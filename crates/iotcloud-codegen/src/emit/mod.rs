@@ -80,6 +80,55 @@ pub fn client_method(op: &OpModel<'_>) -> TokenStream {
     request::emit_client_method(op)
 }
 
+/// The service parameters' metadata, and one client-builder setting for each (the facade's
+/// `ClientBuilder` forwards it to the runtime, which sends it on every operation).
+fn service_parameters(model: &Model<'_>) -> (Vec<TokenStream>, TokenStream) {
+    let mut metas = Vec::new();
+    let mut setters = Vec::new();
+    for (p, f) in model
+        .spec
+        .service_parameters
+        .iter()
+        .zip(&model.service_params)
+    {
+        let (wire, rust, env) = (&p.field.name, &p.field.rust, &p.env);
+        let description = &p.field.description;
+        let example = match &p.field.example {
+            Some(e) => quote!(Some(#e)),
+            None => quote!(None),
+        };
+        metas.push(quote! {
+            ::iotcloud_runtime::meta::ServiceParamMeta {
+                wire: #wire, rust: #rust, env: #env, description: #description, example: #example,
+            },
+        });
+        let ident = &f.ident;
+        let doc = docs::attrs(&docs::field_docs(f.spec, true));
+        let how = format!(
+            " Sent as `{wire}` on every operation unless a request sets its own; `Client::from_env` reads it from `{env}`."
+        );
+        setters.push(quote! {
+            #doc
+            ///
+            #[doc = #how]
+            pub fn #ident(self, value: impl Into<String>) -> Self {
+                self.service_parameter(#wire, value)
+            }
+        });
+    }
+    let settings = if setters.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            /// Settings of this service's parameters.
+            impl crate::ClientBuilder<Client> {
+                #(#setters)*
+            }
+        }
+    };
+    (metas, settings)
+}
+
 /// The whole service module body.
 pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
     let info = &model.spec.service;
@@ -130,6 +179,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
         let wire = &op.spec.name;
         quote!(#wire => __support::decode_body::<types::#req>(body),)
     });
+    let (service_params, settings) = service_parameters(model);
     let support = support::support_module();
     let count = model.ops.len();
     let ops_doc =
@@ -152,7 +202,10 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
                 auth: #auth,
             };
             type ErrorCode = ErrorCode;
+            const PARAMETERS: &'static [::iotcloud_runtime::meta::ServiceParamMeta] = &[#(#service_params)*];
         }
+
+        #settings
 
         #error_codes
 

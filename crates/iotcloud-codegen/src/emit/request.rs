@@ -37,6 +37,15 @@ fn setter_pair(f: &FieldModel<'_>, target: TokenStream) -> TokenStream {
     let plain = ident.to_string().trim_start_matches("r#").to_string();
     let set = format_ident!("set_{}", plain);
     let summary = docs::attrs(&docs::field_docs(f.spec, true));
+    let summary = if f.service {
+        quote! {
+            #summary
+            ///
+            /// A parameter of the whole service: this value overrides the client's setting for this request.
+        }
+    } else {
+        summary
+    };
     let elem = ty_tokens(f.ty.element());
     if f.ty.is_list() {
         quote! {
@@ -179,7 +188,12 @@ fn emit_operation(op: &OpModel<'_>, protocol: Protocol) -> TokenStream {
     let description = s.description.as_deref().unwrap_or("");
     let rules = s.one_of.iter().map(meta::one_of_text);
     let pagination = meta::pagination(s.pagination.as_ref());
-    let params = op.request_fields.iter().map(|f| meta::param(s, f));
+    // Service parameters are described once, in the service's `PARAMETERS`.
+    let params = op
+        .request_fields
+        .iter()
+        .filter(|f| !f.service)
+        .map(|f| meta::param(s, f));
     let checks = emit_checks(op);
     let write = emit_write(op, protocol);
     quote! {

@@ -463,6 +463,16 @@ mod property {
     }
 }
 
+fn reset_thing() -> Operation {
+    let file = crate::extract::services::RESET_THING;
+    let path = format!("{}/../api-spec/sources/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    match crate::extract::web::read(&text, file) {
+        Ok(page) => page.operation,
+        Err(e) => panic!("{file} does not extract: {e}"),
+    }
+}
+
 /// The overrides of this document apply cleanly to what the reader extracts, and afterwards the
 /// response examples decode into the documented fields they were written against.
 #[test]
@@ -489,8 +499,15 @@ fn overrides_apply() {
             sources: Vec::new(),
         },
         common_parameters: out().common_parameters.clone(),
+        service_parameters: Vec::new(),
         errors: out().errors.clone(),
-        operations: out().operations.clone(),
+        // The whole service: ResetThing's page documents the service-wide IotInstanceId.
+        operations: out()
+            .operations
+            .iter()
+            .cloned()
+            .chain([reset_thing()])
+            .collect(),
     };
     let applied =
         crate::overrides::apply(&mut spec, "aliyun-iot.yaml", &list).unwrap_or_else(|e| {

@@ -1,7 +1,7 @@
 //! The services the CLI offers: each one's `OPERATIONS` and `dispatch`, straight from the SDK.
 //! This list of three modules is the only hand-written part; operations and parameters are the SDK's.
 
-pub use iotcloud_runtime::meta::{Location, OperationMeta, ParamMeta, ServiceMeta};
+pub use iotcloud_runtime::meta::{English, Lang, Location, OperationMeta, ParamMeta, ServiceMeta};
 use iotcloud_runtime::{Error, ErrorCode, ErrorKind, Handle};
 use serde_json::Value;
 
@@ -17,6 +17,8 @@ pub struct Service {
     pub meta: &'static ServiceMeta,
     /// Every operation, in spec order.
     pub operations: &'static [&'static OperationMeta],
+    /// The English of the operations' texts (help is English unless `--lang zh`).
+    pub english: &'static English,
 }
 
 impl Service {
@@ -35,16 +37,19 @@ pub fn services() -> Vec<Service> {
             name: "aliyun-iot",
             meta: meta::<iotcloud::aliyun::iot::Service>(),
             operations: iotcloud::aliyun::iot::OPERATIONS,
+            english: &iotcloud::aliyun::iot::ENGLISH,
         },
         Service {
             name: "aliyun-mqtt",
             meta: meta::<iotcloud::aliyun::mqtt::Service>(),
             operations: iotcloud::aliyun::mqtt::OPERATIONS,
+            english: &iotcloud::aliyun::mqtt::ENGLISH,
         },
         Service {
             name: "huawei-oceanconnect",
             meta: meta::<iotcloud::huawei::oceanconnect::Service>(),
             operations: iotcloud::huawei::oceanconnect::OPERATIONS,
+            english: &iotcloud::huawei::oceanconnect::ENGLISH,
         },
     ]
 }

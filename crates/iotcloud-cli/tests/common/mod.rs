@@ -69,6 +69,7 @@ pub fn bare() -> assert_cmd::Command {
         "OCEANCONNECT_APP_ID",
         "OCEANCONNECT_BASE_URL",
         "OCEANCONNECT_SECRET",
+        "LANG",
     ] {
         cmd.env_remove(var);
     }

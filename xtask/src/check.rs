@@ -1,4 +1,5 @@
-//! `cargo xtask check`: every committed spec is valid, and equal to a fresh extraction.
+//! `cargo xtask check`: every committed spec is valid, equal to a fresh extraction, and every
+//! Chinese text of it has a current English entry (`api-spec/i18n/en/`).
 
 use crate::extract;
 use std::fmt::Write as _;
@@ -52,6 +53,11 @@ pub fn check(root: &Path) -> Report {
                         .iter()
                         .map(ToString::to_string),
                 );
+                report.problems.extend(
+                    crate::i18n::check(&with_root(root, &loaded))
+                        .iter()
+                        .map(|e| e.to_string().replace(&format!("{}/", root.display()), "")),
+                );
                 report.checked.push(name.clone());
             }
             Err(e) => report.problems.push(e.to_string()),
@@ -79,6 +85,14 @@ pub fn check(root: &Path) -> Report {
         ),
     }
     report
+}
+
+/// `loaded` with its path under `root`, so that its i18n file is found from any working directory.
+fn with_root(root: &Path, loaded: &iotcloud_spec::LoadedSpec) -> iotcloud_spec::LoadedSpec {
+    iotcloud_spec::LoadedSpec {
+        path: root.join(&loaded.path),
+        ..loaded.clone()
+    }
 }
 
 /// The first lines of a unified diff, committed -> fresh.

@@ -9,16 +9,20 @@ pub fn output_path(root: &Path, service: &str) -> PathBuf {
         .join(format!("{service}.rs"))
 }
 
-/// Expands `api-spec/<service>.yaml` (or one operation of it) to pretty-printed Rust.
+/// Expands `api-spec/<service>.yaml` (or one operation of it) to pretty-printed Rust, its docs
+/// in English with the originals beside them (`api-spec/i18n/en/<service>.yaml`).
 /// Errors are the spec problems codegen reports, as `file:line: key: rule`.
 pub fn expand(root: &Path, service: &str, operation: Option<&str>) -> Result<String, Vec<String>> {
     let path = Path::new("api-spec").join(format!("{service}.yaml"));
     let text = std::fs::read_to_string(root.join(&path))
         .map_err(|e| vec![format!("{}: cannot read: {e}", path.display())])?;
     let loaded = iotcloud_spec::parse(&path, &text).map_err(|e| vec![e.to_string()])?;
+    // With the English of api-spec/i18n/en, as `generate!` does.
+    let options = iotcloud_codegen::Options::with_translations_of(&root.join(&path))
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
     let result = match operation {
-        Some(op) => iotcloud_codegen::expand_operation(&loaded, op),
-        None => iotcloud_codegen::expand(&loaded),
+        Some(op) => iotcloud_codegen::expand_operation_with(&loaded, op, &options),
+        None => iotcloud_codegen::expand_with(&loaded, &options),
     };
     result.map_err(|errors| errors.iter().map(ToString::to_string).collect())
 }

@@ -20,6 +20,15 @@ enum Command {
     Extract,
     /// Validate every api-spec/*.yaml and fail if any differs from a fresh extraction.
     Check,
+    /// Coverage of the English texts (api-spec/i18n/en/) per service and kind; stale, missing and unknown entries.
+    I18nReport,
+    /// Add entries for Chinese texts that have none, from a translation memory (JSON arrays of
+    /// {"zh", "en"}); existing entries are kept. The committed YAML is then the source of truth.
+    I18nFill {
+        /// Translation-memory files.
+        #[arg(long, required = true, num_args = 1..)]
+        tm: Vec<std::path::PathBuf>,
+    },
     /// Pretty-print the code iotcloud-codegen generates, into target/expand/<service>.rs.
     Expand {
         /// Service (file stem of api-spec/*.yaml); all services when absent.
@@ -38,6 +47,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Extract => extract(),
         Command::Check => check(),
+        Command::I18nReport => i18n_report(),
+        Command::I18nFill { tm } => i18n_fill(&tm),
         Command::Expand {
             service,
             operation,
@@ -80,6 +91,60 @@ fn check() -> ExitCode {
     } else {
         eprintln!("cargo xtask check: {} problem(s)", report.problems.len());
         ExitCode::FAILURE
+    }
+}
+
+fn i18n_report() -> ExitCode {
+    let root = xtask::workspace_root();
+    let report = xtask::i18n::load_specs(&root)
+        .map_err(|e| e.join("\n"))
+        .and_then(|specs| xtask::i18n::report(&root, &specs));
+    match report {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn i18n_fill(tm: &[std::path::PathBuf]) -> ExitCode {
+    let root = xtask::workspace_root();
+    let run = || -> Result<(), String> {
+        let tm = xtask::i18n::read_tm(tm)?;
+        let specs = xtask::i18n::load_specs(&root).map_err(|e| e.join("\n"))?;
+        for spec in &specs {
+            let existing =
+                iotcloud_spec::i18n::load_for(&root.join(&spec.path)).map_err(|e| e.to_string())?;
+            let filled = xtask::i18n::fill(spec, existing.as_ref(), &tm);
+            let Some(text) = filled.text else { continue };
+            let path = root.join(&filled.path);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!(
+                "{}: {} kept, {} added, {} not in the memory",
+                filled.path.display(),
+                filled.kept,
+                filled.added,
+                filled.untranslated.len()
+            );
+            for k in &filled.untranslated {
+                println!("  untranslated: {k}");
+            }
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use clap::{ArgMatches, Command};
 use serde_json::Value;
 
-use crate::catalog::{self, OperationMeta, Service, Session};
+use crate::catalog::{self, Lang, OperationMeta, Service, Session};
 use crate::exit::{self, Failure};
 use crate::output::{self, Style};
 use crate::pages::{self, PageSource};
@@ -13,7 +13,7 @@ use crate::settings::{self, Settings};
 use crate::{demo, emulator, operation, sign};
 
 /// The whole command tree: one subcommand per service with one per operation, plus the tools.
-pub fn root(services: &[Service]) -> Command {
+pub fn root(services: &[Service], lang: Lang) -> Command {
     let mut root = Command::new("iotcloud")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Call every operation of Alibaba Cloud IoT, Alibaba Cloud MQTT and Huawei OceanConnect from the command line")
@@ -40,7 +40,7 @@ pub fn root(services: &[Service]) -> Command {
             .arg_required_else_help(true)
             .after_long_help(exit::HELP);
         for op in s.operations {
-            cmd = cmd.subcommand(operation::command(op));
+            cmd = cmd.subcommand(operation::command(op, s.english, lang));
         }
         root = root.subcommand(cmd);
     }
@@ -52,7 +52,8 @@ pub fn root(services: &[Service]) -> Command {
 /// Runs the command line `args` (program name first) and returns the exit code.
 pub async fn run(args: Vec<OsString>) -> u8 {
     let services = catalog::services();
-    let matches = match root(&services).try_get_matches_from(args) {
+    let lang = settings::help_lang(&args, std::env::var("LANG").ok().as_deref());
+    let matches = match root(&services, lang).try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => {
             let _ = e.print();

@@ -2,7 +2,7 @@
 //! This list of three modules is the only hand-written part; operations and parameters are the SDK's.
 
 pub use iotcloud_runtime::meta::{
-    Location, OperationMeta, ParamMeta, ServiceMeta, ServiceParamMeta,
+    English, Lang, Location, OperationMeta, ParamMeta, ServiceMeta, ServiceParamMeta,
 };
 use iotcloud_runtime::{Error, ErrorCode, ErrorKind, Handle};
 use serde_json::Value;
@@ -21,6 +21,8 @@ pub struct Service {
     pub operations: &'static [&'static OperationMeta],
     /// The service-level parameters (`IotInstanceId`): global flags.
     pub parameters: &'static [ServiceParamMeta],
+    /// The English of the operations' texts (help is English unless `--lang zh`).
+    pub english: &'static English,
 }
 
 impl Service {
@@ -40,12 +42,14 @@ pub fn services() -> Vec<Service> {
             meta: meta::<iotcloud::aliyun::iot::Service>(),
             operations: iotcloud::aliyun::iot::OPERATIONS,
             parameters: <iotcloud::aliyun::iot::Service as iotcloud_runtime::Service>::PARAMETERS,
+            english: &iotcloud::aliyun::iot::ENGLISH,
         },
         Service {
             name: "aliyun-mqtt",
             meta: meta::<iotcloud::aliyun::mqtt::Service>(),
             operations: iotcloud::aliyun::mqtt::OPERATIONS,
             parameters: <iotcloud::aliyun::mqtt::Service as iotcloud_runtime::Service>::PARAMETERS,
+            english: &iotcloud::aliyun::mqtt::ENGLISH,
         },
         Service {
             name: "huawei-oceanconnect",
@@ -53,6 +57,7 @@ pub fn services() -> Vec<Service> {
             operations: iotcloud::huawei::oceanconnect::OPERATIONS,
             parameters:
                 <iotcloud::huawei::oceanconnect::Service as iotcloud_runtime::Service>::PARAMETERS,
+            english: &iotcloud::huawei::oceanconnect::ENGLISH,
         },
     ]
 }

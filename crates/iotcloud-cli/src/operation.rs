@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use iotcloud_runtime::meta::PageStyle;
 
-use crate::catalog::{Location, OperationMeta, ParamMeta};
+use crate::catalog::{English, Lang, Location, OperationMeta, ParamMeta};
 use crate::exit::{self, Failure};
 use crate::types::{self, Ty};
 
@@ -19,6 +19,7 @@ const INPUT_JSON: &str = "input-json";
 /// Names taken by global flags; a parameter with one of them gets a `-param` suffix.
 pub const RESERVED: &[&str] = &[
     "help",
+    "lang",
     INPUT_JSON,
     "region",
     "endpoint",
@@ -54,16 +55,30 @@ fn arg_id(p: &ParamMeta) -> String {
     format!("param:{}", p.wire)
 }
 
-/// The clap command of one operation.
-pub fn command(op: &'static OperationMeta) -> Command {
+/// The texts of the help in one language: the metadata's original or its English.
+#[derive(Clone, Copy)]
+struct Texts {
+    english: &'static English,
+    lang: Lang,
+}
+
+impl Texts {
+    fn get(self, original: &'static str) -> &'static str {
+        self.english.text(original, self.lang)
+    }
+}
+
+/// The clap command of one operation, its help in `lang`.
+pub fn command(op: &'static OperationMeta, english: &'static English, lang: Lang) -> Command {
+    let t = Texts { english, lang };
     let summary = if op.summary.is_empty() {
         op.name
     } else {
-        op.summary
+        t.get(op.summary)
     };
     let mut cmd = Command::new(command_name(op))
         .about(summary)
-        .long_about(long_about(op))
+        .long_about(long_about(op, t))
         .after_long_help(exit::HELP)
         .arg(
             Arg::new(INPUT_JSON)
@@ -72,20 +87,20 @@ pub fn command(op: &'static OperationMeta) -> Command {
                 .help("Read the whole request from a JSON object keyed by wire names (`-` reads stdin); flags override its members"),
         );
     for p in op.params {
-        cmd = cmd.arg(param_arg(p));
+        cmd = cmd.arg(param_arg(p, t));
     }
     cmd
 }
 
-fn long_about(op: &OperationMeta) -> String {
-    let mut text = String::from(op.summary);
+fn long_about(op: &OperationMeta, t: Texts) -> String {
+    let mut text = String::from(t.get(op.summary));
     if !op.description.is_empty() {
         text.push_str("\n\n");
-        text.push_str(op.description.trim());
+        text.push_str(t.get(op.description).trim());
     }
     for rule in op.rules {
         text.push_str("\n\nRule: ");
-        text.push_str(&rule_with_flags(op, rule));
+        text.push_str(&rule_with_flags(op, t.get(rule)));
     }
     if !text.is_empty() {
         text.push_str("\n\n");
@@ -132,11 +147,12 @@ fn rule_with_flags(op: &OperationMeta, rule: &str) -> String {
     format!("{}{sentence}", head.join(" "))
 }
 
-fn param_arg(p: &'static ParamMeta) -> Arg {
+fn param_arg(p: &'static ParamMeta, t: Texts) -> Arg {
     let ty = Ty::parse(p.ty);
-    let short = first_sentence(p.description);
+    let description = t.get(p.description);
+    let short = first_sentence(description);
     let mut long = String::new();
-    long.push_str(p.description.trim());
+    long.push_str(description.trim());
     let location = match p.location {
         Location::Query => "query",
         Location::Body => "body",
@@ -152,7 +168,7 @@ fn param_arg(p: &'static ParamMeta) -> Arg {
         if p.sensitive { ", secret" } else { "" }
     ));
     for c in p.constraints {
-        long.push_str(&format!("\nConstraint: {c}"));
+        long.push_str(&format!("\nConstraint: {}", t.get(c)));
     }
     if let Some(def) = p.default {
         long.push_str(&format!("\nDefault: {def}"));
@@ -163,7 +179,7 @@ fn param_arg(p: &'static ParamMeta) -> Arg {
     if !p.enum_values.is_empty() {
         long.push_str("\nValues:");
         for v in p.enum_values {
-            long.push_str(&format!("\n  {}: {}", v.value, v.meaning));
+            long.push_str(&format!("\n  {}: {}", v.value, t.get(v.meaning)));
         }
     }
     if !p.members.is_empty() {
@@ -174,7 +190,7 @@ fn param_arg(p: &'static ParamMeta) -> Arg {
                 m.wire,
                 m.ty,
                 if m.required { ", required" } else { "" },
-                m.description
+                t.get(m.description)
             ));
         }
     }

@@ -2,8 +2,11 @@
 //! runtime configuration they make. Credentials not given on the command line come from the
 //! runtime's chain: environment, `~/.aliyun/config.json`, `~/.alibabacloud/credentials.ini`, ECS RAM role.
 
+use std::ffi::OsString;
+
 use clap::{Arg, ArgAction, ArgMatches};
 use iotcloud_runtime::credentials::{DefaultChain, Env};
+use iotcloud_runtime::meta::Lang;
 use iotcloud_runtime::{Config, OceanConnectConfig};
 
 use crate::catalog::ServiceParamMeta;
@@ -93,6 +96,13 @@ pub fn args() -> Vec<Arg> {
                 .long("dry-run")
                 .action(ArgAction::SetTrue)
                 .help("Print the signed request that would be sent (secrets redacted) and exit"),
+        ),
+        global(
+            Arg::new("lang")
+                .long("lang")
+                .value_name("LANG")
+                .value_parser(["en", "zh"])
+                .help("Language of the operations' help: en (default) or zh, the documents' own text (default zh when LANG starts with zh)"),
         ),
         global(
             Arg::new("all-pages")
@@ -283,4 +293,55 @@ fn env_var(name: &str) -> Option<String> {
 
 fn read(path: &str, flag: &str) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| Failure::Usage(format!("{flag} {path}: {e}")))
+}
+
+/// The help language, needed before the command tree is built (help text is part of it):
+/// `--lang en|zh` on the command line, else Chinese when `LANG` starts with `zh`, else English.
+/// A `--lang` after `--` is an operand, not the flag.
+pub fn help_lang(args: &[OsString], env_lang: Option<&str>) -> Lang {
+    let mut chosen = None;
+    let mut iter = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(arg) = iter.next() {
+        let value = match arg.as_ref() {
+            "--" => break,
+            "--lang" => iter.next().map(|v| v.into_owned()),
+            a => a.strip_prefix("--lang=").map(str::to_string),
+        };
+        if let Some(v) = value {
+            chosen = Some(v);
+        }
+    }
+    match chosen.as_deref() {
+        Some("zh") => Lang::Original,
+        Some(_) => Lang::English,
+        None if env_lang.is_some_and(|l| l.starts_with("zh")) => Lang::Original,
+        None => Lang::English,
+    }
+}
+
+#[cfg(test)]
+mod lang_tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn flag_then_environment_then_english() {
+        let q = ["iotcloud", "aliyun-iot", "query-device", "--help"];
+        assert_eq!(help_lang(&args(&q), None), Lang::English);
+        assert_eq!(help_lang(&args(&q), Some("C.UTF-8")), Lang::English);
+        assert_eq!(help_lang(&args(&q), Some("zh_CN.UTF-8")), Lang::Original);
+        let zh = ["iotcloud", "--lang", "zh", "aliyun-iot", "--help"];
+        assert_eq!(help_lang(&args(&zh), None), Lang::Original);
+        assert_eq!(
+            help_lang(&args(&["iotcloud", "--lang=zh"]), None),
+            Lang::Original
+        );
+        let en = ["iotcloud", "--lang", "en", "--help"];
+        assert_eq!(help_lang(&args(&en), Some("zh_CN.UTF-8")), Lang::English);
+        let operand = ["iotcloud", "x", "--", "--lang", "zh"];
+        assert_eq!(help_lang(&args(&operand), None), Lang::English);
+    }
 }

@@ -23,6 +23,47 @@ fn query_device_help() {
     insta::assert_snapshot!(text);
 }
 
+/// `help` with `LANG` set for the child process.
+fn help_with_lang_env(lang: &str, args: &[&str]) -> String {
+    let out = common::bare()
+        .env("LANG", lang)
+        .args(args)
+        .arg("--help")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn help_is_english_by_default_and_chinese_with_lang_zh_or_a_zh_locale() {
+    let args = ["aliyun-iot", "query-device"];
+    // QueryDevice's summary (guide): 调用该接口查询指定产品下的所有设备列表。
+    let zh_summary = "调用该接口查询指定产品下的所有设备列表。";
+    let en_summary = "Queries the list of all devices under the specified product.";
+    let english = help_with_lang_env("C.UTF-8", &args);
+    assert!(english.starts_with(en_summary), "{english}");
+    assert!(!english.contains(zh_summary), "{english}");
+    // The PageSize description, its English from the i18n file.
+    assert!(
+        english.contains("The maximum value is 50. Default value: 10."),
+        "{english}"
+    );
+    let flag = help_with_lang_env("C.UTF-8", &["--lang", "zh", "aliyun-iot", "query-device"]);
+    assert!(flag.starts_with(zh_summary), "{flag}");
+    assert!(
+        flag.contains("指定返回结果中每页显示的记录数量，最大值是50。默认值是10。"),
+        "{flag}"
+    );
+    let locale = help_with_lang_env("zh_CN.UTF-8", &args);
+    assert_eq!(locale, flag);
+    let forced = help_with_lang_env(
+        "zh_CN.UTF-8",
+        &["--lang", "en", "aliyun-iot", "query-device"],
+    );
+    assert_eq!(forced, english);
+}
+
 #[test]
 fn create_product_help_shows_enumeration_meanings() {
     let text = help(&["aliyun-iot", "create-product"]);
@@ -41,13 +82,22 @@ fn create_product_help_shows_enumeration_meanings() {
 #[test]
 fn one_of_rule_names_flags_and_keeps_the_documents_sentence() {
     let text = help(&["aliyun-iot", "query-device-detail"]);
-    // The spec's one_of of QueryDeviceDetail: [IotId] or [ProductKey, DeviceName], one required.
+    // The spec's one_of of QueryDeviceDetail: [IotId] or [ProductKey, DeviceName], one required;
+    // its sentence in English (api-spec/i18n/en), and verbatim with --lang zh.
     assert!(
         text.contains(
             "Rule: exactly one of: --iot-id | --product-key with --device-name \
-             (如果传入该参数，则无需传入ProductKey和DeviceName。)"
+             (If you pass in this parameter, you do not need to pass in ProductKey and DeviceName.)"
         ),
         "{text}"
+    );
+    let zh = help(&["--lang", "zh", "aliyun-iot", "query-device-detail"]);
+    assert!(
+        zh.contains(
+            "Rule: exactly one of: --iot-id | --product-key with --device-name \
+             (如果传入该参数，则无需传入ProductKey和DeviceName。)"
+        ),
+        "{zh}"
     );
     // The pairing is also stated on each half of the pair.
     assert!(text.contains("Constraint: must be given together with DeviceName"));
@@ -78,7 +128,9 @@ fn struct_parameter_lists_its_members() {
 fn time_cursor_pagination_and_notes_are_described() {
     let text = help(&["aliyun-iot", "query-device-property-data"]);
     // The guide: 仅能查询最近30天内的属性数据; paging by StartTime with NextValid/NextTime.
-    assert!(text.contains("仅能查询最近30天内的属性数据。"), "{text}");
+    let zh = help(&["aliyun-iot", "query-device-property-data", "--lang", "zh"]);
+    assert!(zh.contains("仅能查询最近30天内的属性数据。"), "{zh}");
+    assert!(text.contains("30 days"), "{text}");
     assert!(
         text.contains("Paginated by a time cursor in StartTime"),
         "{text}"

@@ -1,13 +1,70 @@
 //! Rustdoc text from the spec's prose. Vendor text is not Markdown: it has `List<X>`,
 //! `[...]`, bare URLs and indented lines, which rustdoc would take for HTML, links and
 //! doctests. Everything is escaped so `cargo doc` renders the text verbatim, without warnings.
+//!
+//! Where the spec's text has an English translation (`api-spec/i18n/en/`, handed to
+//! [`with_english`]), the English comes first and the original follows in a collapsed
+//! `<details><summary>原文</summary>` block after the paragraph that quotes it.
 
 use iotcloud_spec::{Constraints, EnumValue, Field, LengthUnit, Operation};
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
-/// Escapes one paragraph of vendor prose for Markdown.
+/// Brackets an escaped original inside a paragraph; [`attrs`] moves it into the `原文` block.
+const ORIGINAL_START: char = '\u{E000}';
+const ORIGINAL_END: char = '\u{E001}';
+
+thread_local! {
+    /// Source text -> English, while [`with_english`] runs.
+    static ENGLISH: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Runs `f` with the English of the spec's texts available to the documentation functions.
+pub fn with_english<R>(english: HashMap<String, String>, f: impl FnOnce() -> R) -> R {
+    let previous = ENGLISH.with(|e| std::mem::replace(&mut *e.borrow_mut(), english));
+    let out = f();
+    ENGLISH.with(|e| *e.borrow_mut() = previous);
+    out
+}
+
+/// The English of a spec text, when there is one.
+pub fn english(text: &str) -> Option<String> {
+    ENGLISH.with(|e| e.borrow().get(text).cloned())
+}
+
+/// Escapes one paragraph of vendor prose for Markdown: the English when translated, the
+/// original marked for the `原文` block that [`attrs`] adds after the paragraph.
 pub fn escape(text: &str) -> String {
+    match english(text) {
+        Some(en) => format!(
+            "{}{ORIGINAL_START}{}{ORIGINAL_END}",
+            escape_plain(&en),
+            escape_plain(text)
+        ),
+        None => escape_plain(text),
+    }
+}
+
+/// Takes the marked originals out of a paragraph: (the paragraph, the originals).
+fn split_originals(paragraph: &str) -> (String, Vec<String>) {
+    let mut text = String::with_capacity(paragraph.len());
+    let mut originals = Vec::new();
+    let mut rest = paragraph;
+    while let Some(start) = rest.find(ORIGINAL_START) {
+        text.push_str(&rest[..start]);
+        let after = &rest[start + ORIGINAL_START.len_utf8()..];
+        let end = after.find(ORIGINAL_END).unwrap_or(after.len());
+        originals.push(after[..end].to_string());
+        rest = after.get(end + ORIGINAL_END.len_utf8()..).unwrap_or("");
+    }
+    text.push_str(rest);
+    (text, originals)
+}
+
+/// Escapes one paragraph of text for Markdown, as written.
+fn escape_plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -89,19 +146,35 @@ fn escape_text(text: &str, line_start: bool, out: &mut String) {
     }
 }
 
-/// `#[doc = "..."]` attributes, one per paragraph.
+/// `#[doc = "..."]` attributes, one per paragraph; a paragraph quoting translated text is
+/// followed by its originals in a collapsed `原文` block.
 pub fn attrs(paragraphs: &[String]) -> TokenStream {
-    let mut out = TokenStream::new();
-    let mut first = true;
+    let mut lines: Vec<String> = Vec::new();
     for p in paragraphs.iter().filter(|p| !p.trim().is_empty()) {
-        if !first {
-            out.extend(quote!(#[doc = ""]));
+        if !lines.is_empty() {
+            lines.push(String::new());
         }
-        first = false;
-        for line in p.lines() {
-            let line = format!(" {line}");
-            out.extend(quote!(#[doc = #line]));
+        let (text, originals) = split_originals(p);
+        lines.extend(text.lines().map(str::to_string));
+        if !originals.is_empty() {
+            lines.push(String::new());
+            lines.push("<details><summary>原文</summary>".to_string());
+            for o in &originals {
+                lines.push(String::new());
+                lines.extend(o.lines().map(str::to_string));
+            }
+            lines.push(String::new());
+            lines.push("</details>".to_string());
         }
+    }
+    let mut out = TokenStream::new();
+    for line in lines {
+        let line = if line.is_empty() {
+            line
+        } else {
+            format!(" {line}")
+        };
+        out.extend(quote!(#[doc = #line]));
     }
     out
 }
@@ -110,7 +183,7 @@ pub fn attrs(paragraphs: &[String]) -> TokenStream {
 /// values with backticks fall back to escaped text).
 pub fn code(text: &str) -> String {
     if text.contains('`') || text.is_empty() {
-        escape(text)
+        escape_plain(text)
     } else {
         format!("`{text}`")
     }
@@ -175,14 +248,27 @@ fn location_text(loc: iotcloud_spec::Location) -> &'static str {
     }
 }
 
-/// Documented values as a Markdown list.
+/// Documented values as a Markdown list (in English, the originals listed in the `原文` block).
 pub fn enum_list(values: &[EnumValue]) -> String {
     let mut s = String::from("Documented values:");
+    let mut originals = String::new();
     for v in values {
+        let (text, original) = split_originals(&escape(&v.description));
         s.push_str(&format!(
             "\n- {}: {}",
             code(&v.value),
-            escape(&v.description).replace('\n', " ")
+            text.replace('\n', " ")
+        ));
+        if let Some(o) = original.first() {
+            let item = format!("- {}: {}", code(&v.value), o.replace('\n', " "));
+            originals.push_str(&item);
+            originals.push('\n');
+        }
+    }
+    if !originals.is_empty() {
+        s.push_str(&format!(
+            "{ORIGINAL_START}{}{ORIGINAL_END}",
+            originals.trim_end()
         ));
     }
     s
@@ -223,7 +309,24 @@ pub fn constraint_text(c: &Constraints) -> Vec<String> {
 pub fn operation_docs(op: &Operation) -> Vec<String> {
     let mut out = vec![escape(&op.summary)];
     if let Some(d) = &op.description {
-        out.extend(d.split("\n\n").map(escape));
+        // Paragraphs in English, then the original paragraphs in one block.
+        let english = english(d);
+        out.extend(
+            english
+                .as_deref()
+                .unwrap_or(d)
+                .split("\n\n")
+                .map(escape_plain),
+        );
+        if english.is_some() {
+            let original: Vec<String> = d.split("\n\n").map(escape_plain).collect();
+            if let Some(last) = out.last_mut() {
+                last.push_str(&format!(
+                    "{ORIGINAL_START}{}{ORIGINAL_END}",
+                    original.join("\n\n")
+                ));
+            }
+        }
     }
     let mut facts = vec![format!(
         "Operation {} (`{} {}`).",

@@ -15,6 +15,7 @@ mod emit;
 pub mod model;
 mod names;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use iotcloud_spec::{LoadedSpec, SpecError};
@@ -27,12 +28,39 @@ pub struct Options {
     /// Path given to `include_str!` so that editing the YAML rebuilds the crate
     /// (absolute, or relative to the file that contains the macro call). `None` emits none.
     pub include_path: Option<String>,
+    /// The English of the spec's Chinese texts (`api-spec/i18n/en/<service>.yaml`): rustdoc gives
+    /// it first with the original collapsed beside it, and the metadata carries both.
+    pub translations: Option<iotcloud_spec::i18n::Translations>,
+    /// Path given to `include_str!` for the translations file (rebuild when it changes).
+    pub include_translations_path: Option<String>,
+}
+
+impl Options {
+    /// Options with the translations found next to the spec file (`iotcloud_spec::i18n::path_for`).
+    pub fn with_translations_of(path: &Path) -> Result<Options, Vec<SpecError>> {
+        Ok(Options {
+            translations: iotcloud_spec::i18n::load_for(path).map_err(|e| vec![e])?,
+            ..Options::default()
+        })
+    }
+
+    fn english(&self, loaded: &LoadedSpec) -> HashMap<String, String> {
+        self.translations
+            .as_ref()
+            .map(|t| t.by_source(&loaded.spec))
+            .unwrap_or_default()
+    }
 }
 
 /// Generates the body of a service module from a loaded spec.
 pub fn generate(loaded: &LoadedSpec, options: &Options) -> Result<TokenStream, Vec<SpecError>> {
     let model = check::resolve(loaded)?;
-    Ok(emit::service(&model, options.include_path.as_deref()))
+    let include = options.include_path.as_deref();
+    let tokens = docs::with_english(options.english(loaded), || emit::service(&model, include));
+    Ok(match &options.include_translations_path {
+        Some(path) => quote!(#tokens const _: &str = include_str!(#path);),
+        None => tokens,
+    })
 }
 
 /// Reads, checks and generates a spec file.
@@ -43,13 +71,27 @@ pub fn generate_file(path: &Path, options: &Options) -> Result<TokenStream, Vec<
 
 /// Pretty-printed (prettyplease) code of a whole service, for reading (`cargo xtask expand`).
 pub fn expand(loaded: &LoadedSpec) -> Result<String, Vec<SpecError>> {
-    let tokens = generate(loaded, &Options::default())?;
+    expand_with(loaded, &Options::default())
+}
+
+/// [`expand`] with options (translations).
+pub fn expand_with(loaded: &LoadedSpec, options: &Options) -> Result<String, Vec<SpecError>> {
+    let tokens = generate(loaded, options)?;
     pretty(tokens, &loaded.path)
 }
 
 /// Pretty-printed code one operation contributes: its types and impls (as found in the
 /// service's `types` module) and its client method. One snapshot per operation.
 pub fn expand_operation(loaded: &LoadedSpec, operation: &str) -> Result<String, Vec<SpecError>> {
+    expand_operation_with(loaded, operation, &Options::default())
+}
+
+/// [`expand_operation`] with options (translations).
+pub fn expand_operation_with(
+    loaded: &LoadedSpec,
+    operation: &str,
+    options: &Options,
+) -> Result<String, Vec<SpecError>> {
     let model = check::resolve(loaded)?;
     let Some(op) = model.ops.iter().find(|o| o.spec.name == operation) else {
         return Err(vec![loaded.error_at(
@@ -59,8 +101,9 @@ pub fn expand_operation(loaded: &LoadedSpec, operation: &str) -> Result<String, 
             "no such operation".into(),
         )]);
     };
-    let types = emit::operation_types(&model, op);
-    let method = emit::client_method(op);
+    let (types, method) = docs::with_english(options.english(loaded), || {
+        (emit::operation_types(&model, op), emit::client_method(op))
+    });
     pretty(
         quote! {
             #types

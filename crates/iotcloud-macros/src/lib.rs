@@ -4,7 +4,9 @@
 //! The path is resolved against `CARGO_MANIFEST_DIR` (the crate that calls the macro). The
 //! macro is thin: it reads the file, hands it to `iotcloud-codegen`, and turns every
 //! problem into a `compile_error!` naming the YAML file, line and key. The output contains an
-//! `include_str!` of the YAML, so editing the spec rebuilds the calling crate.
+//! `include_str!` of the YAML, so editing the spec rebuilds the calling crate. The English texts
+//! next to the spec (`i18n/en/<service>.yaml`, see `api-spec/README.md`) are read too (and
+//! included the same way): rustdoc shows them first, the original collapsed beside them.
 //!
 //! The generated code refers to `::iotcloud_runtime`, which the calling crate must depend on.
 
@@ -60,8 +62,21 @@ fn expand(lit: &LitStr) -> proc_macro2::TokenStream {
             return quote!(#err const _: &str = include_str!(#include););
         }
     };
+    // The English beside the spec (`api-spec/i18n/en/<service>.yaml`), when there is one.
+    let i18n_path = iotcloud_spec::i18n::path_for(&full);
+    let translations = match iotcloud_spec::i18n::load_for(&full) {
+        Ok(t) => t,
+        Err(e) => {
+            let err = error(span, e.to_string());
+            return quote!(#err const _: &str = include_str!(#include););
+        }
+    };
     let options = iotcloud_codegen::Options {
         include_path: Some(include.clone()),
+        include_translations_path: translations
+            .as_ref()
+            .map(|_| i18n_path.to_string_lossy().into_owned()),
+        translations,
     };
     match iotcloud_codegen::generate(&loaded, &options) {
         Ok(tokens) => tokens,

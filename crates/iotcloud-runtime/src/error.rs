@@ -11,6 +11,10 @@ pub trait ErrorCode: Clone + Debug + PartialEq + Send + Sync + 'static {
     fn from_code(code: &str) -> Self;
     /// The wire code.
     fn as_str(&self) -> &str;
+    /// The catalogue's description of a documented code, in English (`None` for unknown codes).
+    fn description_en(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// An error code with no catalogue: the wire code verbatim. Used where no service is known
@@ -308,6 +312,11 @@ impl<C: ErrorCode> Display for Error<C> {
                     (Some(r), None) => write!(f, " (request id {r})"),
                     (None, Some(s)) => write!(f, " (HTTP {s})"),
                     (None, None) => Ok(()),
+                }?;
+                // The server's message stays verbatim; the catalogue's English follows it.
+                match C::from_code(code).description_en() {
+                    Some(en) => write!(f, " [documented: {en}]"),
+                    None => Ok(()),
                 }
             }
             (ErrorKind::Validation, _) => write!(f, "invalid request: {}", i.message),

@@ -200,3 +200,52 @@ pub struct MemberMeta {
     /// Documentation text.
     pub description: &'static str,
 }
+
+/// The language documentation text is shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    /// English: the translation where the document is not English (the default).
+    #[default]
+    English,
+    /// The document's own language (Chinese for the Alibaba pages).
+    Original,
+}
+
+/// The English of a service's documentation texts: `(original, English)` pairs sorted by
+/// original, for every text of the metadata written in another language (generated from
+/// `api-spec/i18n/en/<service>.yaml`). Texts already in English are not listed.
+#[derive(Debug)]
+pub struct English(pub &'static [(&'static str, &'static str)]);
+
+impl English {
+    /// The English of `original`, when it has one.
+    pub fn get(&self, original: &str) -> Option<&'static str> {
+        self.0
+            .binary_search_by(|(o, _)| (*o).cmp(original))
+            .ok()
+            .map(|i| self.0[i].1)
+    }
+
+    /// `original` in `lang`: its English (or itself when it has none), or itself.
+    pub fn text<'a>(&self, original: &'a str, lang: Lang) -> &'a str {
+        match lang {
+            Lang::English => self.get(original).unwrap_or(original),
+            Lang::Original => original,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_looks_up_by_original() {
+        static E: English = English(&[("产品", "product"), ("设备", "device")]);
+        assert_eq!(E.get("设备"), Some("device"));
+        assert_eq!(E.get("物模型"), None);
+        assert_eq!(E.text("产品", Lang::English), "product");
+        assert_eq!(E.text("产品", Lang::Original), "产品");
+        assert_eq!(E.text("Topic", Lang::English), "Topic");
+    }
+}

@@ -4,6 +4,7 @@
 //!
 //! The format is documented with a worked example in `api-spec/README.md`.
 
+pub mod i18n;
 mod model;
 pub mod naming;
 pub mod positions;

@@ -70,6 +70,7 @@ pub fn bare() -> assert_cmd::Command {
         "OCEANCONNECT_BASE_URL",
         "OCEANCONNECT_SECRET",
         "ALIBABA_CLOUD_IOT_INSTANCE_ID",
+        "LANG",
     ] {
         cmd.env_remove(var);
     }

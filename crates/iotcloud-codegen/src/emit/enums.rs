@@ -146,6 +146,14 @@ pub fn emit_error_codes(service_title: &str, errors: &[ErrorVariant<'_>]) -> Tok
         let code = &e.spec.code;
         quote!(#code => Self::#ident,)
     });
+    let english = errors.iter().filter_map(|e| {
+        let ident = &e.ident;
+        let description = &e.spec.description;
+        let en = docs::english(description).or_else(|| {
+            (!iotcloud_spec::i18n::has_cjk(description)).then(|| description.clone())
+        })?;
+        Some(quote!(Self::#ident => Some(#en),))
+    });
     let as_str = errors.iter().map(|e| {
         let ident = &e.ident;
         let code = &e.spec.code;
@@ -172,6 +180,12 @@ pub fn emit_error_codes(service_title: &str, errors: &[ErrorVariant<'_>]) -> Tok
                 match self {
                     #(#as_str)*
                     Self::Unknown(code) => code,
+                }
+            }
+            fn description_en(&self) -> Option<&'static str> {
+                match self {
+                    #(#english)*
+                    _ => None,
                 }
             }
         }

@@ -96,6 +96,48 @@ pub fn constraint_text(c: &Constraints) -> Vec<String> {
     rules
 }
 
+/// The `ENGLISH` table of a service: `(original, English)` for every text of its operations'
+/// metadata that has a translation, sorted by original (the runtime looks texts up by binary search).
+pub fn english_table(ops: &[Operation]) -> TokenStream {
+    let mut pairs: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let mut add = |text: &str| {
+        if let Some(en) = crate::docs::english(text) {
+            pairs.insert(text.to_string(), en);
+        }
+    };
+    let mut rules = Vec::new();
+    for op in ops {
+        add(&op.summary);
+        add(op.description.as_deref().unwrap_or(""));
+        rules.extend(op.one_of.iter().map(|r| (String::new(), r)));
+        for f in &op.request {
+            add(&f.description);
+            f.enum_values.iter().for_each(|e| add(&e.description));
+            f.constraints.notes.iter().for_each(|n| add(n));
+            if let Some(s) = f.ty.struct_name().and_then(|n| op.struct_def(n)) {
+                for m in &s.fields {
+                    add(&m.description);
+                }
+                rules.extend(s.one_of.iter().map(|r| ("in each value, ".to_string(), r)));
+            }
+        }
+    }
+    for (prefix, rule) in rules {
+        if let Some(en) = crate::docs::english(&rule.text) {
+            let english = OneOf {
+                text: en,
+                ..rule.clone()
+            };
+            pairs.insert(
+                format!("{prefix}{}", one_of_text(rule)),
+                format!("{prefix}{}", one_of_text(&english)),
+            );
+        }
+    }
+    let entries = pairs.iter().map(|(o, e)| quote!((#o, #e),));
+    quote!(::iotcloud_runtime::meta::English(&[#(#entries)*]))
+}
+
 /// A one-of rule in wire names:
 /// `exactly one of: IotId | ProductKey with DeviceName (<the document's sentence>)`.
 pub fn one_of_text(rule: &OneOf) -> String {

@@ -184,6 +184,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
     let count = model.ops.len();
     let ops_doc =
         format!(" Metadata of the {count} operations, in document order (for the CLI and docs).");
+    let english = meta::english_table(&model.spec.operations);
     quote! {
         #include
 
@@ -206,6 +207,10 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
         }
 
         #settings
+
+        /// The English of the operations' metadata texts written in another language
+        /// (`OPERATIONS`' summaries, descriptions, rules, parameter texts), for `--lang`-style display.
+        pub static ENGLISH: ::iotcloud_runtime::meta::English = #english;
 
         #error_codes
 

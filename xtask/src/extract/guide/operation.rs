@@ -5,9 +5,9 @@ use super::describe;
 use super::examples;
 use super::link::{parents, struct_name};
 use super::normalize::Line;
-use super::rows::{join_desc, map_type};
+use super::rows::{join_desc, row_field};
 use super::segment::{parts, OpParts, OpText};
-use super::table::{table_title, tables, Row, Table};
+use super::table::{table_title, tables, Table};
 use crate::extract::diag::{ExtractError, Note, NoteKind};
 use iotcloud_spec::naming::snake_case;
 use iotcloud_spec::{
@@ -49,13 +49,6 @@ fn is_read(name: &str) -> bool {
         .any(|p| name.starts_with(p))
 }
 
-fn mentions_json(desc: &str) -> bool {
-    let flat: String = desc.chars().filter(|c| !c.is_whitespace()).collect();
-    ["JSON格式", "JSON字符串", "JSONString", "JSON对象"]
-        .iter()
-        .any(|k| flat.contains(k))
-}
-
 struct Ctx<'a> {
     file: &'a str,
     op: &'a str,
@@ -71,88 +64,6 @@ impl Ctx<'_> {
             operation: Some(self.op.to_string()),
             message,
         });
-    }
-}
-
-/// A field from its row. `link` is the struct table the row refers to; `cases` is set when
-/// several tables describe the row's JSON document by case (Configuration, per rule-action Type).
-fn make_field(
-    row: &Row,
-    link: Option<&str>,
-    cases: bool,
-    request_side: bool,
-    known: &BTreeMap<String, String>,
-    ctx: &mut Ctx<'_>,
-) -> Field {
-    let desc = join_desc(&row.desc.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>());
-    let printed = row.ty.trim();
-    // `List<ProductTag>` naming a table that another row of the operation already uses.
-    let inner = printed
-        .strip_prefix("List<")
-        .and_then(|r| r.strip_suffix('>'))
-        .and_then(|t| known.get(t));
-    let link = link.or(inner.map(String::as_str));
-    // A string carrying JSON whose shape has its own table (Args, Items) is typed with the struct
-    // and `json: true`, as is a list documented `List` but sent as a JSON string (`为JSON字符串形式`).
-    let json_with_table = (link.is_some() || cases)
-        && (printed == "String" || (printed.starts_with("List") && mentions_json(&desc)));
-    let ty = if json_with_table {
-        match link {
-            Some(s) if !cases && printed.starts_with("List") => {
-                TypeRef::List(Box::new(TypeRef::Struct(s.to_string())))
-            }
-            Some(s) if !cases => TypeRef::Struct(s.to_string()),
-            _ => TypeRef::String,
-        }
-    } else {
-        let (ty, warning) = map_type(printed, link);
-        if let Some(w) = warning {
-            ctx.note(NoteKind::Warning, row.line, format!("{}: {w}", row.name));
-        }
-        ty
-    };
-    let (enum_values, dups) = describe::enum_values(&desc);
-    // `JSON` among enumeration values (DataType: JSON/BINARY) is not a JSON document.
-    let json = json_with_table
-        || (matches!(ty, TypeRef::String) && mentions_json(&desc) && enum_values.is_empty());
-    for d in dups {
-        ctx.note(
-            NoteKind::Warning,
-            row.line,
-            format!(
-                "{}: enumeration value `{d}` documented twice; first meaning kept",
-                row.name
-            ),
-        );
-    }
-    // Constraints are checked before sending; on response fields prose such as `10个或者10个以上`
-    // describes the data, not a limit.
-    let constraints = if request_side {
-        describe::constraints(&desc, &ty)
-    } else {
-        Default::default()
-    };
-    let default = describe::default_value(&desc, &enum_values);
-    Field {
-        name: row.name.clone(),
-        rust: snake_case(&row.name),
-        doc_name: None,
-        sensitive: row.name.to_ascii_lowercase().ends_with("secret"),
-        required: row.required == Some(true),
-        location: None,
-        wrapper: None,
-        json,
-        requires: describe::requires(&desc),
-        constraints,
-        default,
-        enum_values,
-        example: None,
-        ty,
-        description: desc,
-        source: SourceRef {
-            file: ctx.file.to_string(),
-            line: row.line,
-        },
     }
 }
 
@@ -324,7 +235,11 @@ fn typed_fields(request_tables: &[Table], response_tables: &[Table], ctx: &mut C
             .map(|(ri, r)| {
                 let cases = links.get(&(k, ri)).is_some_and(|&n| n > 1);
                 let link = linked.get(&(k, ri)).map(String::as_str);
-                make_field(r, link, cases, k < n_req, &known, ctx)
+                let (field, warnings) = row_field(r, link, cases, k < n_req, &known, ctx.file);
+                for (line, message) in warnings {
+                    ctx.note(NoteKind::Warning, line, message);
+                }
+                field
             })
             .collect()
     };

@@ -1,6 +1,11 @@
-//! Table rows to spec fields: descriptions joined, types mapped.
+//! Table rows to spec fields: descriptions joined, types mapped, the prose facts of each row read.
+//! A parameter's whole walk from its row to its [`Field`] is here.
 
-use iotcloud_spec::TypeRef;
+use super::describe;
+use super::table::Row;
+use iotcloud_spec::naming::snake_case;
+use iotcloud_spec::{Field, SourceRef, TypeRef};
+use std::collections::BTreeMap;
 
 /// Whether a description line starts an item of its own (bullet, sub-bullet, note, `value：meaning`).
 fn starts_item(t: &str) -> bool {
@@ -114,6 +119,97 @@ pub fn map_type(printed: &str, linked: Option<&str>) -> (TypeRef, Option<String>
             "type `{printed}` links to no struct table of the operation; typed object"
         )),
     )
+}
+
+fn mentions_json(desc: &str) -> bool {
+    let flat: String = desc.chars().filter(|c| !c.is_whitespace()).collect();
+    ["JSON格式", "JSON字符串", "JSONString", "JSON对象"]
+        .iter()
+        .any(|k| flat.contains(k))
+}
+
+/// A field from its row: type, enumeration, constraints, default and requirements, with the
+/// warnings met on the way as `(line, message)`. `link` is the struct table the row refers to; `cases` is set when
+/// several tables describe the row's JSON document by case (Configuration, per rule-action Type).
+pub fn row_field(
+    row: &Row,
+    link: Option<&str>,
+    cases: bool,
+    request_side: bool,
+    known: &BTreeMap<String, String>,
+    file: &str,
+) -> (Field, Vec<(u32, String)>) {
+    let mut warnings = Vec::new();
+    let desc = join_desc(&row.desc.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>());
+    let printed = row.ty.trim();
+    // `List<ProductTag>` naming a table that another row of the operation already uses.
+    let inner = printed
+        .strip_prefix("List<")
+        .and_then(|r| r.strip_suffix('>'))
+        .and_then(|t| known.get(t));
+    let link = link.or(inner.map(String::as_str));
+    // A string carrying JSON whose shape has its own table (Args, Items) is typed with the struct
+    // and `json: true`, as is a list documented `List` but sent as a JSON string (`为JSON字符串形式`).
+    let json_with_table = (link.is_some() || cases)
+        && (printed == "String" || (printed.starts_with("List") && mentions_json(&desc)));
+    let ty = if json_with_table {
+        match link {
+            Some(s) if !cases && printed.starts_with("List") => {
+                TypeRef::List(Box::new(TypeRef::Struct(s.to_string())))
+            }
+            Some(s) if !cases => TypeRef::Struct(s.to_string()),
+            _ => TypeRef::String,
+        }
+    } else {
+        let (ty, warning) = map_type(printed, link);
+        if let Some(w) = warning {
+            warnings.push((row.line, format!("{}: {w}", row.name)));
+        }
+        ty
+    };
+    let (enum_values, dups) = describe::enum_values(&desc);
+    // `JSON` among enumeration values (DataType: JSON/BINARY) is not a JSON document.
+    let json = json_with_table
+        || (matches!(ty, TypeRef::String) && mentions_json(&desc) && enum_values.is_empty());
+    for d in dups {
+        warnings.push((
+            row.line,
+            format!(
+                "{}: enumeration value `{d}` documented twice; first meaning kept",
+                row.name
+            ),
+        ));
+    }
+    // Constraints are checked before sending; on response fields prose such as `10个或者10个以上`
+    // describes the data, not a limit.
+    let constraints = if request_side {
+        describe::constraints(&desc, &ty)
+    } else {
+        Default::default()
+    };
+    let default = describe::default_value(&desc, &enum_values);
+    let field = Field {
+        name: row.name.clone(),
+        rust: snake_case(&row.name),
+        doc_name: None,
+        sensitive: row.name.to_ascii_lowercase().ends_with("secret"),
+        required: row.required == Some(true),
+        location: None,
+        wrapper: None,
+        json,
+        requires: describe::requires(&desc),
+        constraints,
+        default,
+        enum_values,
+        example: None,
+        ty,
+        description: desc,
+        source: SourceRef {
+            file: file.to_string(),
+            line: row.line,
+        },
+    };
+    (field, warnings)
 }
 
 #[cfg(test)]

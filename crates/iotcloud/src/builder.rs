@@ -96,6 +96,9 @@ impl<C: FromHandle> ClientBuilder<C> {
         nonce(nonce: Arc<dyn NonceSource>);
         /// Appended to the `User-Agent`.
         user_agent_suffix(suffix: impl Into<String>);
+        /// The Alibaba signature: `SignatureVersion::V1` (HMAC-SHA1, the documented one and
+        /// the default) or `SignatureVersion::V3` (`ACS3-HMAC-SHA256`, headers and SHA-256).
+        signature_version(version: iotcloud_runtime::SignatureVersion);
     }
 
     /// Any other runtime setting.

@@ -4,7 +4,7 @@
 
 use clap::{Arg, ArgAction, ArgMatches};
 use iotcloud_runtime::credentials::{DefaultChain, Env};
-use iotcloud_runtime::{Config, OceanConnectConfig};
+use iotcloud_runtime::{Config, OceanConnectConfig, SignatureVersion};
 
 use crate::exit::Failure;
 
@@ -85,6 +85,13 @@ pub fn args() -> Vec<Arg> {
                 .help("json: compact, one document per line; pretty: indented (default: pretty on a terminal)"),
         ),
         global(
+            Arg::new("signature-version")
+                .long("signature-version")
+                .value_name("VERSION")
+                .value_parser(["v1", "v3"])
+                .help("Alibaba signature: v1 (HMAC-SHA1, the documented one; default) or v3 (ACS3-HMAC-SHA256)"),
+        ),
+        global(
             Arg::new("dry-run")
                 .long("dry-run")
                 .action(ArgAction::SetTrue)
@@ -110,6 +117,7 @@ pub struct Settings {
     oc_base_url: Option<String>,
     oc_ca_file: Option<String>,
     oc_client: Option<(String, String)>,
+    signature_version: Option<String>,
     /// `--output`.
     pub output: Option<String>,
     /// `--dry-run`.
@@ -131,6 +139,7 @@ impl Settings {
             oc_base_url: s("oc-base-url"),
             oc_ca_file: s("oc-ca-file"),
             oc_client: s("oc-client-cert").zip(s("oc-client-key")),
+            signature_version: s("signature-version"),
             output: s("output"),
             dry_run: m
                 .try_get_one::<bool>("dry-run")
@@ -161,6 +170,9 @@ impl Settings {
         }
         if let Some(e) = &self.endpoint {
             b = b.endpoint(e);
+        }
+        if self.signature_version.as_deref() == Some("v3") {
+            b = b.signature_version(SignatureVersion::V3);
         }
         if let Some(id) = &self.access_key_id {
             let secret = env_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET").ok_or_else(|| {

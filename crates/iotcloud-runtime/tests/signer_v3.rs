@@ -25,9 +25,10 @@ fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 /// (https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature,
 /// also https://help.aliyun.com/zh/sdk/product-overview/v3-request-structure-and-signature):
 /// ECS RunInstances, AccessKey `YourAccessKeyId` / `YourAccessKeySecret`, empty body; the page
-/// prints the resulting `Authorization` header with signature `06563a9e...83c0`. The date and
-/// nonce of the example were confirmed against a public test that reproduces the page
-/// (github.com/cozy-elixir/cozy_aliyun_open_api, test/cozy_aliyun_open_api/sign/acs3_test.exs).
+/// prints the resulting `Authorization` header with signature `06563a9e...83c0`. The stored page
+/// text shows that signature next to a different sample date and nonce; the date and nonce that
+/// reproduce it were taken from a public test of the same example (Elixir module
+/// `CozyAliyunOpenAPI.Sign.ACS3Test`, found by code search; its repository was not named).
 #[test]
 fn vendor_worked_example() {
     let query = [

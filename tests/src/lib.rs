@@ -1,4 +1,429 @@
-//! Cross-crate tests live in tests/tests/; this library holds what several of them share.
+//! Cross-crate tests live in tests/tests/. This library holds what several of them share:
+//! calling every operation of a service through its generated client with parameters made
+//! from the spec (the documented examples, mapped through the declared types).
+
+use iotcloud::aliyun::{iot, mqtt};
+use iotcloud::huawei::oceanconnect;
+use iotcloud_spec::{Field, Operation, ServiceSpec, TypeRef};
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+pub fn spec(file: &str) -> ServiceSpec {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../api-spec")
+        .join(file);
+    iotcloud_spec::load(&path).expect("spec loads").spec
+}
+
+pub const COMMON: [&str; 10] = [
+    "Action",
+    "Format",
+    "Version",
+    "AccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureNonce",
+    "Timestamp",
+    "RegionId",
+];
+
+pub fn example_value<'a>(op: &'a Operation, names: &[String]) -> Option<&'a str> {
+    let ex = op.examples.request.as_ref()?;
+    ex.params
+        .iter()
+        .find(|p| names.contains(&p.name))
+        .map(|p| p.value.as_str())
+}
+
+/// The documented example value when it fits the field's type and constraints, otherwise a
+/// valid value made from them; typed as JSON.
+pub fn value(op: &Operation, field: &Field, ty: &TypeRef, names: &[String]) -> Value {
+    let c = &field.constraints;
+    let fits = |v: &str| {
+        let n = v.parse::<f64>().ok();
+        let typed = match ty {
+            TypeRef::Integer => v.parse::<i32>().is_ok(),
+            TypeRef::Long => v.parse::<i64>().is_ok(),
+            TypeRef::Float => n.is_some(),
+            TypeRef::Boolean => v == "true" || v == "false",
+            _ => true,
+        };
+        typed
+            && (!field.json
+                || !field.enum_values.is_empty()
+                || serde_json::from_str::<Value>(v).is_ok())
+            && (field.enum_values.is_empty() || field.enum_values.iter().any(|e| e.value == v))
+            && c.max_length.is_none_or(|m| v.chars().count() as u64 <= m)
+            && c.min_length.is_none_or(|m| v.chars().count() as u64 >= m)
+            && c.minimum.zip(n).is_none_or(|(m, n)| n >= m as f64)
+            && c.maximum.zip(n).is_none_or(|(m, n)| n <= m as f64)
+    };
+    let text = match example_value(op, names).or(field.example.as_deref()) {
+        Some(v) if fits(v) => v.to_string(),
+        _ => match (field.enum_values.first(), ty) {
+            (Some(e), _) => e.value.clone(),
+            (None, _) if field.json => "{}".to_string(),
+            (None, TypeRef::Integer | TypeRef::Long) => c
+                .minimum
+                .unwrap_or(1)
+                .max(1)
+                .min(c.maximum.unwrap_or(i64::MAX))
+                .to_string(),
+            (None, TypeRef::Float) => "1.5".into(),
+            (None, TypeRef::Boolean) => "true".into(),
+            (None, _) => {
+                let min = c.min_length.unwrap_or(1).max(4) as usize;
+                "example_value_"
+                    .chars()
+                    .cycle()
+                    .take(min.min(c.max_length.unwrap_or(64) as usize))
+                    .collect()
+            }
+        },
+    };
+    match ty {
+        _ if field.json && field.enum_values.is_empty() => {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        }
+        TypeRef::Integer | TypeRef::Long => text
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or(Value::String(text)),
+        TypeRef::Float => text
+            .parse::<f64>()
+            .map(Value::from)
+            .unwrap_or(Value::String(text)),
+        TypeRef::Boolean => Value::Bool(text == "true"),
+        _ => Value::String(text),
+    }
+}
+
+pub fn example_json(op: &Operation, field: &Field, doc: &str) -> Option<Value> {
+    let text =
+        example_value(op, &[field.name.clone(), doc.to_string()]).or(field.example.as_deref())?;
+    serde_json::from_str(text).ok()
+}
+
+/// A JSON document for a `json: true` field, shaped by its declared type: a struct's members
+/// (the example's values where it has them), a list of one such struct, or the example itself.
+pub fn document(op: &Operation, ty: &TypeRef, example: Option<Value>) -> Value {
+    match ty {
+        TypeRef::Struct(name) => {
+            let Some(def) = op.struct_def(name) else {
+                return example.unwrap_or(json!({}));
+            };
+            let example = match example {
+                Some(Value::Array(items)) => items.into_iter().next(),
+                other => other,
+            };
+            let any_required = def.fields.iter().any(|m| m.required);
+            let mut out = Map::new();
+            for m in def.fields.iter().filter(|m| m.required || !any_required) {
+                let given = example.as_ref().and_then(|e| e.get(&m.name)).cloned();
+                let v = match (&m.ty, given) {
+                    (TypeRef::Struct(_) | TypeRef::List(_), g) => document(op, &m.ty, g),
+                    (_, Some(g)) if !g.is_object() && !g.is_array() => g,
+                    (ty, _) => value(op, m, ty, &[]),
+                };
+                out.insert(m.name.clone(), v);
+            }
+            Value::Object(out)
+        }
+        TypeRef::List(inner) => {
+            let first = match example {
+                Some(Value::Array(items)) => items.into_iter().next(),
+                other => other,
+            };
+            json!([document(op, inner, first)])
+        }
+        _ => example.unwrap_or(json!({})),
+    }
+}
+
+pub fn add(op: &Operation, field: &Field, out: &mut Map<String, Value>, force: bool) {
+    if out.contains_key(&field.name) || COMMON.contains(&field.name.as_str()) {
+        return;
+    }
+    let doc = field.doc_name.clone().unwrap_or_else(|| field.name.clone());
+    let has_example = |prefix: &str| {
+        op.examples.request.as_ref().is_some_and(|r| {
+            r.params
+                .iter()
+                .any(|p| p.name == prefix || p.name.starts_with(&format!("{prefix}.")))
+        })
+    };
+    if !(force || field.required || has_example(&field.name) || has_example(&doc)) {
+        return;
+    }
+    let v = match &field.ty {
+        _ if field.json => document(op, &field.ty, example_json(op, field, &doc)),
+        TypeRef::List(inner) => match inner.as_ref() {
+            TypeRef::Struct(name) => {
+                let Some(def) = op.struct_def(name) else {
+                    return;
+                };
+                let any_required = def.fields.iter().any(|m| m.required);
+                let mut item = Map::new();
+                for m in &def.fields {
+                    let names = vec![
+                        format!("{}.1.{}", field.name, m.name),
+                        format!("{doc}.1.{}", m.name),
+                    ];
+                    if any_required && !m.required && example_value(op, &names).is_none() {
+                        continue;
+                    }
+                    item.insert(m.name.clone(), value(op, m, &m.ty, &names));
+                }
+                json!([item])
+            }
+            ty => json!([value(
+                op,
+                field,
+                ty,
+                &[format!("{}.1", field.name), format!("{doc}.1")]
+            )]),
+        },
+        TypeRef::Struct(_) => return,
+        ty => value(op, field, ty, &[field.name.clone(), doc.clone()]),
+    };
+    out.insert(field.name.clone(), v);
+    for other in &field.requires {
+        if let Some(f) = op.param(other) {
+            add(op, f, out, true);
+        }
+    }
+}
+
+pub fn params(op: &Operation) -> Value {
+    let mut out = Map::new();
+    for field in &op.request {
+        add(op, field, &mut out, false);
+    }
+    for rule in &op.one_of {
+        // Keep one alternative only: the SDK refuses IotId together with ProductKey+DeviceName.
+        let given: Vec<&Vec<String>> = rule
+            .alternatives
+            .iter()
+            .filter(|alt| alt.iter().all(|n| out.contains_key(n)))
+            .collect();
+        for alt in given.iter().skip(1) {
+            for name in alt.iter() {
+                if !given[0].contains(name) {
+                    out.remove(name);
+                }
+            }
+        }
+    }
+    for rule in op.one_of.iter().filter(|r| r.required) {
+        if !rule
+            .alternatives
+            .iter()
+            .any(|alt| alt.iter().all(|n| out.contains_key(n)))
+        {
+            for name in rule.alternatives.first().into_iter().flatten() {
+                if let Some(f) = op.param(name) {
+                    add(op, f, &mut out, true);
+                }
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+/// What went wrong with one operation, if anything.
+pub fn judge<E: std::fmt::Display>(
+    op: &str,
+    stateful: bool,
+    documented: impl Fn(&str) -> bool,
+    result: Result<Value, E>,
+    code: Option<String>,
+) -> Option<String> {
+    match (result, code) {
+        (Ok(_), _) => None,
+        (Err(_), Some(code)) if stateful && documented(&code) => None,
+        (Err(e), _) => Some(format!("{op}: {e}")),
+    }
+}
+
+/// Replace the example's identifiers with ones that exist, so that operations with state reach
+/// their success path: every ProductKey/DeviceName/IotId-like member names `device`.
+pub fn with_real_ids(params: Value, pk: &str, name: &str, iot_id: &str) -> Value {
+    let Value::Object(mut m) = params else {
+        return params;
+    };
+    for (k, v) in m.iter_mut() {
+        let replacement = match k.as_str() {
+            "ProductKey" | "GwProductKey" => Some(json!(pk)),
+            "DeviceName" | "GwDeviceName" => Some(if v.is_array() {
+                json!([name])
+            } else {
+                json!(name)
+            }),
+            "DeviceNames" => Some(json!([name])),
+            "IotId" | "GwIotId" => Some(json!(iot_id)),
+            "IotIds" => Some(json!([iot_id])),
+            _ => None,
+        };
+        if let Some(r) = replacement {
+            *v = r;
+        }
+    }
+    Value::Object(m)
+}
+
+/// What calling every operation of a service gave.
+#[derive(Debug, Default)]
+pub struct EveryOperation {
+    /// How many operations the spec has.
+    pub total: usize,
+    /// How many succeeded outright.
+    pub succeeded: usize,
+    /// `Operation: error` for each failure that is not a documented business answer of an
+    /// operation with state.
+    pub problems: Vec<String>,
+    /// Every error code any call received.
+    pub codes: Vec<String>,
+}
+
+/// Calls every IoT operation through `client` (against the emulator): creates a product and
+/// a device first so that operations with state reach their success path, deleting ones last.
+pub async fn call_every_iot_operation(client: &iot::Client) -> EveryOperation {
+    let s = spec("aliyun-iot.yaml");
+    let pk = client
+        .create_product()
+        .product_name("every_op_product")
+        .node_type("1")
+        .data_format("1")
+        .send()
+        .await
+        .expect("CreateProduct")
+        .product_key
+        .expect("ProductKey");
+    let device = client
+        .register_device()
+        .product_key(pk.as_str())
+        .device_name("every_op_device")
+        .send()
+        .await
+        .expect("RegisterDevice");
+    let iot_id = device.data.and_then(|d| d.iot_id).expect("IotId");
+    let stateful: Vec<&str> = iotcloud_emulator::iot::handlers()
+        .filter(|h| h.product == "Iot")
+        .map(|h| h.name)
+        .collect();
+    let mut problems = Vec::new();
+    let mut codes = Vec::new();
+    let mut succeeded = 0;
+    // Deleting operations go last so the others still find the product and device.
+    let mut ops: Vec<&Operation> = s.operations.iter().collect();
+    ops.sort_by_key(|op| match op.name.as_str() {
+        "DeleteProduct" => 4,
+        "DeleteDevice" => 3,
+        "ResetThing" => 2,
+        name if name.starts_with("Delete") => 1,
+        _ => 0,
+    });
+    for op in ops {
+        let mut p = with_real_ids(params(op), &pk, "every_op_device", &iot_id);
+        if let Value::Object(m) = &mut p {
+            if op.name == "RegisterDevice" {
+                m.insert("DeviceName".into(), json!("every_op_device_2"));
+            }
+            if m.contains_key("TopicFullName") {
+                m.insert(
+                    "TopicFullName".into(),
+                    json!(format!("/{pk}/every_op_device/user/get")),
+                );
+            }
+        }
+        let result = iot::dispatch(client, &op.name, p, false).await;
+        succeeded += usize::from(result.is_ok());
+        if let Err(err) = &result {
+            println!("{}: {err}", op.name);
+        }
+        let code = match &result {
+            Err(iot::DispatchError::Call(err)) => err.code_str().map(str::to_string),
+            _ => None,
+        };
+        codes.extend(code.clone());
+        if let Some(p) = judge(
+            &op.name,
+            stateful.contains(&op.name.as_str()),
+            |c| s.error(c).is_some(),
+            result,
+            code,
+        ) {
+            problems.push(p);
+        }
+    }
+    EveryOperation {
+        total: s.operations.len(),
+        succeeded,
+        problems,
+        codes,
+    }
+}
+
+/// Calls every MQTT operation through `client`.
+pub async fn call_every_mqtt_operation(client: &mqtt::Client) -> EveryOperation {
+    let s = spec("aliyun-mqtt.yaml");
+    let mut out = EveryOperation {
+        total: s.operations.len(),
+        ..Default::default()
+    };
+    for op in &s.operations {
+        match mqtt::dispatch(client, &op.name, params(op), false).await {
+            Ok(_) => out.succeeded += 1,
+            Err(e) => {
+                if let mqtt::DispatchError::Call(err) = &e {
+                    out.codes.extend(err.code_str().map(str::to_string));
+                }
+                out.problems.push(format!("{}: {e}", op.name));
+            }
+        }
+    }
+    out
+}
+
+/// Calls every OceanConnect operation through `client`, logging in as `app_id`/`secret`
+/// and refreshing the key of `device_id`.
+pub async fn call_every_oceanconnect_operation(
+    client: &oceanconnect::Client,
+    app_id: &str,
+    secret: &str,
+    device_id: &str,
+) -> EveryOperation {
+    let s = spec("huawei-oceanconnect.yaml");
+    let mut out = EveryOperation {
+        total: s.operations.len(),
+        ..Default::default()
+    };
+    for op in &s.operations {
+        let p = match op.name.as_str() {
+            "Login" => json!({"appId": app_id, "secret": secret}),
+            "RefreshToken" => {
+                let login = oceanconnect::dispatch(
+                    client,
+                    "Login",
+                    json!({"appId": app_id, "secret": secret}),
+                    false,
+                )
+                .await
+                .unwrap_or_default();
+                json!({"appId": app_id, "secret": secret, "refreshToken": login["refreshToken"]})
+            }
+            _ => {
+                json!({"deviceId": device_id, "nodeId": "node-sdk", "verifyCode": "node-sdk", "timeout": 0})
+            }
+        };
+        match oceanconnect::dispatch(client, &op.name, p, false).await {
+            Ok(_) => out.succeeded += 1,
+            Err(e) => out.problems.push(format!("{}: {e}", op.name)),
+        }
+    }
+    out
+}
 
 /// The snapshot header naming a documented example: where it is, counted from its operation's
 /// heading, so that a document change elsewhere does not touch the snapshot (the absolute line

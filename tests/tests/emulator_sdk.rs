@@ -5,16 +5,8 @@
 use iotcloud::aliyun::{iot, mqtt};
 use iotcloud::huawei::oceanconnect;
 use iotcloud_emulator::Emulator;
-use iotcloud_spec::{Field, Operation, ServiceSpec, TypeRef};
-use serde_json::{json, Map, Value};
-use std::path::Path;
-
-fn spec(file: &str) -> ServiceSpec {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../api-spec")
-        .join(file);
-    iotcloud_spec::load(&path).expect("spec loads").spec
-}
+use iotcloud_tests::*;
+use serde_json::{json, Value};
 
 fn iot_client(e: &Emulator) -> iot::Client {
     let key = e.credentials().access_key().expect("demo key").clone();
@@ -52,399 +44,50 @@ fn oc_client(e: &Emulator) -> oceanconnect::Client {
         .expect("client")
 }
 
-const COMMON: [&str; 10] = [
-    "Action",
-    "Format",
-    "Version",
-    "AccessKeyId",
-    "Signature",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "Timestamp",
-    "RegionId",
-];
-
-fn example_value<'a>(op: &'a Operation, names: &[String]) -> Option<&'a str> {
-    let ex = op.examples.request.as_ref()?;
-    ex.params
-        .iter()
-        .find(|p| names.contains(&p.name))
-        .map(|p| p.value.as_str())
-}
-
-/// The documented example value when it fits the field's type and constraints, otherwise a
-/// valid value made from them; typed as JSON.
-fn value(op: &Operation, field: &Field, ty: &TypeRef, names: &[String]) -> Value {
-    let c = &field.constraints;
-    let fits = |v: &str| {
-        let n = v.parse::<f64>().ok();
-        let typed = match ty {
-            TypeRef::Integer => v.parse::<i32>().is_ok(),
-            TypeRef::Long => v.parse::<i64>().is_ok(),
-            TypeRef::Float => n.is_some(),
-            TypeRef::Boolean => v == "true" || v == "false",
-            _ => true,
-        };
-        typed
-            && (!field.json
-                || !field.enum_values.is_empty()
-                || serde_json::from_str::<Value>(v).is_ok())
-            && (field.enum_values.is_empty() || field.enum_values.iter().any(|e| e.value == v))
-            && c.max_length.is_none_or(|m| v.chars().count() as u64 <= m)
-            && c.min_length.is_none_or(|m| v.chars().count() as u64 >= m)
-            && c.minimum.zip(n).is_none_or(|(m, n)| n >= m as f64)
-            && c.maximum.zip(n).is_none_or(|(m, n)| n <= m as f64)
-    };
-    let text = match example_value(op, names).or(field.example.as_deref()) {
-        Some(v) if fits(v) => v.to_string(),
-        _ => match (field.enum_values.first(), ty) {
-            (Some(e), _) => e.value.clone(),
-            (None, _) if field.json => "{}".to_string(),
-            (None, TypeRef::Integer | TypeRef::Long) => c
-                .minimum
-                .unwrap_or(1)
-                .max(1)
-                .min(c.maximum.unwrap_or(i64::MAX))
-                .to_string(),
-            (None, TypeRef::Float) => "1.5".into(),
-            (None, TypeRef::Boolean) => "true".into(),
-            (None, _) => {
-                let min = c.min_length.unwrap_or(1).max(4) as usize;
-                "example_value_"
-                    .chars()
-                    .cycle()
-                    .take(min.min(c.max_length.unwrap_or(64) as usize))
-                    .collect()
-            }
-        },
-    };
-    match ty {
-        _ if field.json && field.enum_values.is_empty() => {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        }
-        TypeRef::Integer | TypeRef::Long => text
-            .parse::<i64>()
-            .map(Value::from)
-            .unwrap_or(Value::String(text)),
-        TypeRef::Float => text
-            .parse::<f64>()
-            .map(Value::from)
-            .unwrap_or(Value::String(text)),
-        TypeRef::Boolean => Value::Bool(text == "true"),
-        _ => Value::String(text),
-    }
-}
-
-fn example_json(op: &Operation, field: &Field, doc: &str) -> Option<Value> {
-    let text =
-        example_value(op, &[field.name.clone(), doc.to_string()]).or(field.example.as_deref())?;
-    serde_json::from_str(text).ok()
-}
-
-/// A JSON document for a `json: true` field, shaped by its declared type: a struct's members
-/// (the example's values where it has them), a list of one such struct, or the example itself.
-fn document(op: &Operation, ty: &TypeRef, example: Option<Value>) -> Value {
-    match ty {
-        TypeRef::Struct(name) => {
-            let Some(def) = op.struct_def(name) else {
-                return example.unwrap_or(json!({}));
-            };
-            let example = match example {
-                Some(Value::Array(items)) => items.into_iter().next(),
-                other => other,
-            };
-            let any_required = def.fields.iter().any(|m| m.required);
-            let mut out = Map::new();
-            for m in def.fields.iter().filter(|m| m.required || !any_required) {
-                let given = example.as_ref().and_then(|e| e.get(&m.name)).cloned();
-                let v = match (&m.ty, given) {
-                    (TypeRef::Struct(_) | TypeRef::List(_), g) => document(op, &m.ty, g),
-                    (_, Some(g)) if !g.is_object() && !g.is_array() => g,
-                    (ty, _) => value(op, m, ty, &[]),
-                };
-                out.insert(m.name.clone(), v);
-            }
-            Value::Object(out)
-        }
-        TypeRef::List(inner) => {
-            let first = match example {
-                Some(Value::Array(items)) => items.into_iter().next(),
-                other => other,
-            };
-            json!([document(op, inner, first)])
-        }
-        _ => example.unwrap_or(json!({})),
-    }
-}
-
-fn add(op: &Operation, field: &Field, out: &mut Map<String, Value>, force: bool) {
-    if out.contains_key(&field.name) || COMMON.contains(&field.name.as_str()) {
-        return;
-    }
-    let doc = field.doc_name.clone().unwrap_or_else(|| field.name.clone());
-    let has_example = |prefix: &str| {
-        op.examples.request.as_ref().is_some_and(|r| {
-            r.params
-                .iter()
-                .any(|p| p.name == prefix || p.name.starts_with(&format!("{prefix}.")))
-        })
-    };
-    if !(force || field.required || has_example(&field.name) || has_example(&doc)) {
-        return;
-    }
-    let v = match &field.ty {
-        _ if field.json => document(op, &field.ty, example_json(op, field, &doc)),
-        TypeRef::List(inner) => match inner.as_ref() {
-            TypeRef::Struct(name) => {
-                let Some(def) = op.struct_def(name) else {
-                    return;
-                };
-                let any_required = def.fields.iter().any(|m| m.required);
-                let mut item = Map::new();
-                for m in &def.fields {
-                    let names = vec![
-                        format!("{}.1.{}", field.name, m.name),
-                        format!("{doc}.1.{}", m.name),
-                    ];
-                    if any_required && !m.required && example_value(op, &names).is_none() {
-                        continue;
-                    }
-                    item.insert(m.name.clone(), value(op, m, &m.ty, &names));
-                }
-                json!([item])
-            }
-            ty => json!([value(
-                op,
-                field,
-                ty,
-                &[format!("{}.1", field.name), format!("{doc}.1")]
-            )]),
-        },
-        TypeRef::Struct(_) => return,
-        ty => value(op, field, ty, &[field.name.clone(), doc.clone()]),
-    };
-    out.insert(field.name.clone(), v);
-    for other in &field.requires {
-        if let Some(f) = op.param(other) {
-            add(op, f, out, true);
-        }
-    }
-}
-
-fn params(op: &Operation) -> Value {
-    let mut out = Map::new();
-    for field in &op.request {
-        add(op, field, &mut out, false);
-    }
-    for rule in &op.one_of {
-        // Keep one alternative only: the SDK refuses IotId together with ProductKey+DeviceName.
-        let given: Vec<&Vec<String>> = rule
-            .alternatives
-            .iter()
-            .filter(|alt| alt.iter().all(|n| out.contains_key(n)))
-            .collect();
-        for alt in given.iter().skip(1) {
-            for name in alt.iter() {
-                if !given[0].contains(name) {
-                    out.remove(name);
-                }
-            }
-        }
-    }
-    for rule in op.one_of.iter().filter(|r| r.required) {
-        if !rule
-            .alternatives
-            .iter()
-            .any(|alt| alt.iter().all(|n| out.contains_key(n)))
-        {
-            for name in rule.alternatives.first().into_iter().flatten() {
-                if let Some(f) = op.param(name) {
-                    add(op, f, &mut out, true);
-                }
-            }
-        }
-    }
-    Value::Object(out)
-}
-
-/// What went wrong with one operation, if anything.
-fn judge<E: std::fmt::Display>(
-    op: &str,
-    stateful: bool,
-    documented: impl Fn(&str) -> bool,
-    result: Result<Value, E>,
-    code: Option<String>,
-) -> Option<String> {
-    match (result, code) {
-        (Ok(_), _) => None,
-        (Err(_), Some(code)) if stateful && documented(&code) => None,
-        (Err(e), _) => Some(format!("{op}: {e}")),
-    }
-}
-
-/// Replace the example's identifiers with ones that exist, so that operations with state reach
-/// their success path: every ProductKey/DeviceName/IotId-like member names `device`.
-fn with_real_ids(params: Value, pk: &str, name: &str, iot_id: &str) -> Value {
-    let Value::Object(mut m) = params else {
-        return params;
-    };
-    for (k, v) in m.iter_mut() {
-        let replacement = match k.as_str() {
-            "ProductKey" | "GwProductKey" => Some(json!(pk)),
-            "DeviceName" | "GwDeviceName" => Some(if v.is_array() {
-                json!([name])
-            } else {
-                json!(name)
-            }),
-            "DeviceNames" => Some(json!([name])),
-            "IotId" | "GwIotId" => Some(json!(iot_id)),
-            "IotIds" => Some(json!([iot_id])),
-            _ => None,
-        };
-        if let Some(r) = replacement {
-            *v = r;
-        }
-    }
-    Value::Object(m)
-}
-
 #[tokio::test]
 async fn every_iot_operation_through_the_generated_client() {
-    let s = spec("aliyun-iot.yaml");
     let e = Emulator::builder()
         .throttling(false)
         .start()
         .await
         .expect("emulator");
-    let client = iot_client(&e);
-    let pk = client
-        .create_product()
-        .product_name("every_op_product")
-        .node_type("1")
-        .data_format("1")
-        .send()
-        .await
-        .expect("CreateProduct")
-        .product_key
-        .expect("ProductKey");
-    let device = client
-        .register_device()
-        .product_key(pk.as_str())
-        .device_name("every_op_device")
-        .send()
-        .await
-        .expect("RegisterDevice");
-    let iot_id = device.data.and_then(|d| d.iot_id).expect("IotId");
-    let stateful: Vec<&str> = iotcloud_emulator::iot::handlers()
-        .filter(|h| h.product == "Iot")
-        .map(|h| h.name)
-        .collect();
-    let mut problems = Vec::new();
-    let mut succeeded = 0;
-    // Deleting operations go last so the others still find the product and device.
-    let mut ops: Vec<&Operation> = s.operations.iter().collect();
-    ops.sort_by_key(|op| match op.name.as_str() {
-        "DeleteProduct" => 4,
-        "DeleteDevice" => 3,
-        "ResetThing" => 2,
-        name if name.starts_with("Delete") => 1,
-        _ => 0,
-    });
-    for op in ops {
-        let mut p = with_real_ids(params(op), &pk, "every_op_device", &iot_id);
-        if let Value::Object(m) = &mut p {
-            if op.name == "RegisterDevice" {
-                m.insert("DeviceName".into(), json!("every_op_device_2"));
-            }
-            if m.contains_key("TopicFullName") {
-                m.insert(
-                    "TopicFullName".into(),
-                    json!(format!("/{pk}/every_op_device/user/get")),
-                );
-            }
-        }
-        let result = iot::dispatch(&client, &op.name, p, false).await;
-        succeeded += usize::from(result.is_ok());
-        if let Err(err) = &result {
-            println!("{}: {err}", op.name);
-        }
-        let code = match &result {
-            Err(iot::DispatchError::Call(err)) => err.code_str().map(str::to_string),
-            _ => None,
-        };
-        if let Some(p) = judge(
-            &op.name,
-            stateful.contains(&op.name.as_str()),
-            |c| s.error(c).is_some(),
-            result,
-            code,
-        ) {
-            problems.push(p);
-        }
-    }
-    assert_eq!(s.operations.len(), 89);
+    let run = call_every_iot_operation(&iot_client(&e)).await;
+    assert_eq!(run.total, 89);
     assert!(
-        problems.is_empty(),
+        run.problems.is_empty(),
         "{} of 89 operations failed:\n{}",
-        problems.len(),
-        problems.join("\n")
+        run.problems.len(),
+        run.problems.join("\n")
     );
     // Most operations succeed outright; the rest refuse the example's other ids (a group,
     // rule, topic or apply id that does not exist) with a documented code.
+    let succeeded = run.succeeded;
     assert!(succeeded >= 61, "only {succeeded} of 89 succeeded");
     println!("{succeeded} of 89 IoT operations succeeded, the others answered documented business failures");
 }
 
 #[tokio::test]
 async fn every_mqtt_operation_through_the_generated_client() {
-    let s = spec("aliyun-mqtt.yaml");
     let e = Emulator::start().await.expect("emulator");
-    let client = mqtt_client(&e);
-    for op in &s.operations {
-        let result = mqtt::dispatch(&client, &op.name, params(op), false).await;
-        assert!(
-            result.is_ok(),
-            "{}: {:?}",
-            op.name,
-            result.err().map(|e| e.to_string())
-        );
-    }
+    let run = call_every_mqtt_operation(&mqtt_client(&e)).await;
+    assert!(run.problems.is_empty(), "{}", run.problems.join("\n"));
+    assert_eq!(run.succeeded, run.total);
     assert!(!e.state().mqtt_unregistered.is_empty());
 }
 
 #[tokio::test]
 async fn every_oceanconnect_operation_through_the_generated_client() {
-    let s = spec("huawei-oceanconnect.yaml");
     let e = Emulator::start().await.expect("emulator");
-    let client = oc_client(&e);
     let app = e.credentials().oceanconnect_app().expect("app").clone();
-    for op in &s.operations {
-        let p = match op.name.as_str() {
-            "Login" => json!({"appId": app.app_id, "secret": app.secret}),
-            "RefreshToken" => {
-                let login = oceanconnect::dispatch(
-                    &client,
-                    "Login",
-                    json!({"appId": app.app_id, "secret": app.secret}),
-                    false,
-                )
-                .await
-                .expect("login");
-                json!({"appId": app.app_id, "secret": app.secret, "refreshToken": login["refreshToken"]})
-            }
-            _ => {
-                json!({"deviceId": iotcloud_emulator::DEMO_OC_DEVICE_ID, "nodeId": "node-sdk", "verifyCode": "node-sdk", "timeout": 0})
-            }
-        };
-        let result = oceanconnect::dispatch(&client, &op.name, p, false).await;
-        assert!(
-            result.is_ok(),
-            "{}: {:?}",
-            op.name,
-            result.err().map(|e| e.to_string())
-        );
-    }
+    let run = call_every_oceanconnect_operation(
+        &oc_client(&e),
+        &app.app_id,
+        &app.secret,
+        iotcloud_emulator::DEMO_OC_DEVICE_ID,
+    )
+    .await;
+    assert!(run.problems.is_empty(), "{}", run.problems.join("\n"));
+    assert_eq!(run.succeeded, run.total);
     assert_eq!(
         e.state().oc_devices[iotcloud_emulator::DEMO_OC_DEVICE_ID].node_id,
         "node-sdk"

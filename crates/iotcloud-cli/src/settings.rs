@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use clap::{Arg, ArgAction, ArgMatches};
 use iotcloud_runtime::credentials::{DefaultChain, Env};
 use iotcloud_runtime::meta::Lang;
-use iotcloud_runtime::{Config, OceanConnectConfig};
+use iotcloud_runtime::{Config, OceanConnectConfig, SignatureVersion};
 
 use crate::catalog::ServiceParamMeta;
 use crate::exit::Failure;
@@ -92,6 +92,13 @@ pub fn args() -> Vec<Arg> {
                 .help("json: compact, one document per line; pretty: indented (default: pretty on a terminal)"),
         ),
         global(
+            Arg::new("signature-version")
+                .long("signature-version")
+                .value_name("VERSION")
+                .value_parser(["v1", "v3"])
+                .help("Alibaba signature: v1 (HMAC-SHA1, the documented one; default) or v3 (ACS3-HMAC-SHA256)"),
+        ),
+        global(
             Arg::new("dry-run")
                 .long("dry-run")
                 .action(ArgAction::SetTrue)
@@ -152,6 +159,7 @@ pub struct Settings {
     oc_client: Option<(String, String)>,
     /// Service-level parameters by wire name (`--iot-instance-id`).
     service_parameters: Vec<(String, String)>,
+    signature_version: Option<String>,
     /// `--output`.
     pub output: Option<String>,
     /// `--dry-run`.
@@ -180,6 +188,7 @@ impl Settings {
                     Some((wire.to_string(), s(id.as_str())?))
                 })
                 .collect(),
+            signature_version: s("signature-version"),
             output: s("output"),
             dry_run: m
                 .try_get_one::<bool>("dry-run")
@@ -213,6 +222,9 @@ impl Settings {
         }
         for (wire, value) in &self.service_parameters {
             b = b.service_parameter(wire, value);
+        }
+        if self.signature_version.as_deref() == Some("v3") {
+            b = b.signature_version(SignatureVersion::V3);
         }
         if let Some(id) = &self.access_key_id {
             let secret = env_var("ALIBABA_CLOUD_ACCESS_KEY_SECRET").ok_or_else(|| {

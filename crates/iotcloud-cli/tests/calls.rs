@@ -476,3 +476,45 @@ async fn all_pages_follows_a_time_cursor_both_ways() {
     let values: Vec<String> = descending.iter().flat_map(property_values).collect();
     assert_eq!(values, ["24", "23", "22", "21", "20"]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signature_version_v3_calls_the_emulator() {
+    let lab = Lab::start().await;
+    let created = lab
+        .run(&[
+            "--signature-version",
+            "v3",
+            "aliyun-iot",
+            "create-product",
+            "--product-name",
+            "cli-v3-lamp",
+            "--node-type",
+            "0",
+            "--data-format",
+            "1",
+        ])
+        .json();
+    let key = created
+        .pointer("/ProductKey")
+        .or_else(|| created.pointer("/Data/ProductKey"))
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no ProductKey in {created}"))
+        .to_string();
+    let out = lab
+        .run(&[
+            "--signature-version",
+            "v3",
+            "aliyun-iot",
+            "query-product",
+            "--product-key",
+            &key,
+        ])
+        .json();
+    assert_eq!(
+        out.pointer("/Data/ProductName").and_then(Value::as_str),
+        Some("cli-v3-lamp"),
+        "{out}"
+    );
+    let bad = lab.run(&["--signature-version", "v2", "aliyun-iot", "query-product"]);
+    assert_eq!(bad.code, Some(2), "{}", bad.stderr);
+}

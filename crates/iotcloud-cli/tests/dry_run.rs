@@ -193,3 +193,26 @@ fn region_and_credentials_from_the_selected_profile() {
         "no region anywhere is a usage error"
     );
 }
+
+#[test]
+fn signature_version_v3_dry_run_moves_common_parameters_to_headers() {
+    let req = dry_run(&[
+        "--signature-version",
+        "v3",
+        "aliyun-iot",
+        "query-device",
+        "--product-key",
+        "a1FlqIQ0000",
+    ]);
+    let url = req["url"].as_str().expect("url");
+    let (_, query) = url.split_once('?').unwrap_or((url, ""));
+    let params = pairs(query);
+    let names: Vec<&str> = params.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["Format", "ProductKey", "RegionId"], "{url}");
+    let headers = &req["headers"];
+    assert_eq!(headers["x-acs-action"], "QueryDevice", "{req}");
+    assert_eq!(headers["x-acs-version"], "2018-01-20", "{req}");
+    assert_eq!(headers["host"], "127.0.0.1:9", "{req}");
+    // The Authorization header is a credential: redacted like every secret.
+    assert_eq!(headers["Authorization"], "***", "{req}");
+}

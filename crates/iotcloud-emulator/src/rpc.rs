@@ -159,6 +159,19 @@ async fn answer(app: &App, req: &Incoming, request_id: &str, host: &str) -> Answ
             );
         }
     }
+    let v3 = req
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(crate::auth::rpc::is_v3);
+    if v3 {
+        // Signature V3 carries Action and Version as headers (DESIGN.md, "Signature V3").
+        for (name, from) in [("Action", "x-acs-action"), ("Version", "x-acs-version")] {
+            if let Some(v) = req.headers.get(from).and_then(|v| v.to_str().ok()) {
+                params.insert(name.to_string(), v.to_string());
+            }
+        }
+    }
     for name in ["Action", "Version"] {
         if params.get(name).is_none_or(|v| v.is_empty()) {
             return Answer::Fail(Failure::missing(name), None);
@@ -196,7 +209,20 @@ async fn answer(app: &App, req: &Incoming, request_id: &str, host: &str) -> Answ
             now: SystemTime::now(),
         };
         let mut nonces = lock(&app.nonces);
-        verifier.verify(req.method.as_str(), &pairs, &params, &mut nonces)
+        if v3 {
+            let query =
+                wire::decode_pairs(req.uri.query().unwrap_or("").as_bytes(), "query string")
+                    .unwrap_or_default();
+            verifier.verify_v3(
+                req.method.as_str(),
+                &req.headers,
+                &query,
+                &req.body,
+                &mut nonces,
+            )
+        } else {
+            verifier.verify(req.method.as_str(), &pairs, &params, &mut nonces)
+        }
     };
     if let Err(f) = verified {
         return Answer::Fail(f, Some(service));

@@ -355,6 +355,7 @@ impl Handle {
         rpc::build(
             meta,
             base,
+            self.inner.config.signature_version,
             self.inner.config.region.as_deref(),
             &inputs.credentials,
             inputs.timestamp.as_str(),

@@ -4,7 +4,8 @@
 //! only data (an [`OperationMeta`]) plus a serializer ([`Operation::write_request`]) and a
 //! deserializer (its `Output` type, using the [`de`] helpers):
 //!
-//! * [`signer`]: Alibaba Cloud RPC signature 1.0 (HMAC-SHA1), usable on its own;
+//! * [`signer`]: Alibaba Cloud RPC signature 1.0 (HMAC-SHA1), usable on its own, and
+//!   [`signer_v3`]: signature V3 (`ACS3-HMAC-SHA256`), chosen with [`SignatureVersion`];
 //! * [`credentials`]: explicit, environment, profile files and ECS RAM role, as a chain;
 //! * [`oceanconnect`]: the Huawei OceanConnect token manager;
 //! * [`endpoint`], [`Config`], [`Handle`]: endpoints, configuration and the request loop
@@ -38,6 +39,7 @@ pub mod retry;
 mod rpc;
 mod service_params;
 pub mod signer;
+pub mod signer_v3;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod transport;
@@ -56,6 +58,7 @@ pub use paginate::Paginator;
 pub use rate_limit::RateLimitConfig;
 pub use request::{PreparedRequest, RequestParts};
 pub use retry::{RetryBudgetConfig, RetryConfig};
+pub use signer_v3::SignatureVersion;
 
 /// Re-exports generated code relies on, so the facade crate need not depend on them.
 pub mod export {

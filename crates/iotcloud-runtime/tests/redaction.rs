@@ -149,6 +149,74 @@ async fn no_secret_in_logs_debug_display_or_errors() {
         Err(e) => shown.push(format!("{e} | {e:?}")),
     }
 
+    // Signature V3: the token travels in `x-acs-security-token` and the signature in
+    // `Authorization`; neither may show up anywhere but on the wire.
+    let (base3, st3) = start_server(
+        vec![
+            Answer::json(200, r#"{"RequestId":"V1","Success":true}"#),
+            Answer::json(503, r#"{"RequestId":"V2","Code":"ServiceUnavailable","Message":"m"}"#),
+            Answer::json(400, r#"{"RequestId":"V3","Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation."}"#),
+        ],
+        None,
+    )
+    .await;
+    let h3 = Handle::new(
+        Config::builder()
+            .region("cn-shanghai")
+            .endpoint(&base3)
+            .credentials(Credentials::new("AKID", AK_SECRET, Some(STS_TOKEN.into())))
+            .signature_version(SignatureVersion::V3)
+            .retry(
+                RetryConfig::default()
+                    .with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
+            )
+            .build(),
+    )
+    .unwrap();
+    shown.push(format!("{h3:?}"));
+    for _ in 0..2 {
+        match h3.call(&op).await {
+            Ok(o) => shown.push(format!("{:?}", o.request_id)),
+            Err(e) => shown.push(format!("{e} | {e:?}")),
+        }
+    }
+    let prepared3 = h3.prepare(&op).await.unwrap();
+    let auth3 = prepared3
+        .headers
+        .iter()
+        .find(|(k, _)| k == "Authorization")
+        .map(|(_, v)| v.clone())
+        .expect("a V3 request carries Authorization");
+    assert!(prepared3
+        .headers
+        .iter()
+        .any(|(k, v)| k == "x-acs-security-token" && v == STS_TOKEN));
+    shown.push(format!("{prepared3:?}"));
+    shown.push(format!("{prepared3}"));
+    let signed3 = signer_v3::sign(
+        "POST",
+        &[("a", "b")],
+        &[("x-acs-security-token", STS_TOKEN)],
+        "",
+        "AKID",
+        AK_SECRET,
+    );
+    shown.push(format!("{signed3:?}"));
+    let mut authorizations: Vec<String> = st3
+        .seen()
+        .iter()
+        .filter_map(|s| {
+            s.headers
+                .get("authorization")?
+                .to_str()
+                .ok()
+                .map(str::to_string)
+        })
+        .collect();
+    assert_eq!(authorizations.len(), 3, "two attempts, then a failure");
+    authorizations.push(auth3);
+    authorizations.push(signed3.authorization.clone());
+
     // Credentials chain failure and provider types.
     let chain = credentials::DefaultChain::builder()
         .env(credentials::Env::from_vars([
@@ -209,6 +277,13 @@ async fn no_secret_in_logs_debug_display_or_errors() {
             for s in &shown {
                 assert!(!s.contains(&form), "{form} leaked into {s}");
             }
+        }
+    }
+    for auth in &authorizations {
+        let sig = auth.rsplit_once("Signature=").unwrap().1;
+        assert!(!logs.contains(sig), "a V3 signature leaked into the logs");
+        for s in &shown {
+            assert!(!s.contains(sig), "a V3 signature leaked into {s}");
         }
     }
     for s in &shown[shown.len() - 1..] {

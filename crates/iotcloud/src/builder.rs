@@ -99,6 +99,9 @@ impl<C: FromHandle> ClientBuilder<C> {
         /// A service-level parameter by wire name, sent on every operation unless a request sets
         /// its own; services generate a named setting for each of theirs (`iot_instance_id`).
         service_parameter(wire: impl Into<String>, value: impl Into<String>);
+        /// The Alibaba signature: `SignatureVersion::V1` (HMAC-SHA1, the documented one and
+        /// the default) or `SignatureVersion::V3` (`ACS3-HMAC-SHA256`, headers and SHA-256).
+        signature_version(version: iotcloud_runtime::SignatureVersion);
     }
 
     /// Any other runtime setting.

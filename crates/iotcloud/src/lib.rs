@@ -42,8 +42,8 @@ mod builder;
 pub use builder::ClientBuilder;
 pub use iotcloud_runtime::{
     credentials, Config, ConfigBuilder, Credentials, ErrorKind, OceanConnectConfig, Paginator,
-    PreparedRequest, ProvideCredentials, RateLimitConfig, RetryConfig, Timeouts, ValidationError,
-    Violation,
+    PreparedRequest, ProvideCredentials, RateLimitConfig, RetryConfig, SignatureVersion, Timeouts,
+    ValidationError, Violation,
 };
 
 /// The runtime crate, for everything not re-exported here.

@@ -1,10 +1,13 @@
 //! Verification of a signed Alibaba RPC request, in the order the gateway checks:
 //! common parameters, signature method, timestamp, access key (and STS token), signature, nonce.
+//! V3 requests follow the same order with headers in place of the common parameters.
 
 use super::nonce::NonceCache;
 use super::signature;
+use super::signature_v3;
 use crate::config::AccessKey;
 use crate::wire::Failure;
+use axum::http::HeaderMap;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 use time::format_description::well_known::Rfc3339;
@@ -20,6 +23,41 @@ pub const REQUIRED_COMMON: [&str; 7] = [
     "Timestamp",
     "Version",
 ];
+
+/// The headers every V3 request must carry (`host` is checked with the signed ones).
+pub const REQUIRED_V3: [&str; 5] = [
+    "x-acs-action",
+    "x-acs-version",
+    "x-acs-date",
+    "x-acs-signature-nonce",
+    "x-acs-content-sha256",
+];
+
+/// Whether an `Authorization` header value announces signature V3.
+pub fn is_v3(authorization: &str) -> bool {
+    authorization.starts_with(signature_v3::ALGORITHM)
+}
+
+/// The answer to an `Authorization` header that does not say what V3 needs it to.
+fn incomplete(why: impl std::fmt::Display) -> Failure {
+    Failure::gateway(
+        400,
+        "IncompleteSignature",
+        format!("The request signature does not conform to Aliyun standards: {why}."),
+    )
+}
+
+/// Records a nonce; a second use by the same key is a replay.
+fn check_nonce(nonces: &mut NonceCache, key_id: &str, nonce: &str) -> Result<(), Failure> {
+    if !nonces.insert(key_id, nonce) {
+        return Err(Failure::gateway(
+            400,
+            "SignatureNonceUsed",
+            "Specified signature nonce was used already.",
+        ));
+    }
+    Ok(())
+}
 
 /// What a verification needs besides the request.
 pub struct Verifier<'a> {
@@ -66,6 +104,31 @@ impl Verifier<'_> {
         }
         self.check_timestamp(get("Timestamp"))?;
         let key_id = get("AccessKeyId");
+        let key = self.access_key(
+            key_id,
+            params.get("SecurityToken").map(String::as_str),
+            "SecurityToken",
+        )?;
+        let string_to_sign = signature::string_to_sign(method, pairs);
+        let expected = signature::signature(&key.secret, &string_to_sign);
+        if get("Signature") != expected {
+            return Err(Failure::gateway(
+                400,
+                "SignatureDoesNotMatch",
+                format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
+            ));
+        }
+        check_nonce(nonces, key_id, get("SignatureNonce"))
+    }
+
+    /// The access key `key_id` names, with its STS token (`token`, sent as `token_name`)
+    /// checked when the key has one.
+    fn access_key(
+        &self,
+        key_id: &str,
+        token: Option<&str>,
+        token_name: &str,
+    ) -> Result<&AccessKey, Failure> {
         let Some(key) = self.access_keys.iter().find(|k| k.id == key_id) else {
             return Err(Failure::gateway(
                 404,
@@ -73,10 +136,10 @@ impl Verifier<'_> {
                 "Specified access key is not found.",
             ));
         };
-        if let Some(token) = &key.security_token {
-            match params.get("SecurityToken") {
-                None => return Err(Failure::missing("SecurityToken")),
-                Some(given) if given != token => {
+        if let Some(expected) = &key.security_token {
+            match token {
+                None => return Err(Failure::missing(token_name)),
+                Some(given) if given != expected => {
                     return Err(Failure::gateway(
                         400,
                         "InvalidSecurityToken.MismatchWithAccessKey",
@@ -93,23 +156,81 @@ impl Verifier<'_> {
                 ));
             }
         }
-        let string_to_sign = signature::string_to_sign(method, pairs);
-        let expected = signature::signature(&key.secret, &string_to_sign);
-        if get("Signature") != expected {
+        Ok(key)
+    }
+
+    /// Check a V3 (`ACS3-HMAC-SHA256`) request from its headers, its query parameters
+    /// (decoded, in arrival order) and its raw body.
+    pub fn verify_v3(
+        &self,
+        method: &str,
+        headers: &HeaderMap,
+        query: &[(String, String)],
+        body: &[u8],
+        nonces: &mut NonceCache,
+    ) -> Result<(), Failure> {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let authorization = header("authorization").unwrap_or_default();
+        let Some(auth) = signature_v3::parse_authorization(authorization) else {
+            return Err(incomplete(
+                "the Authorization header must read \"ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<names>,Signature=<hex>\"",
+            ));
+        };
+        for name in REQUIRED_V3 {
+            if header(name).is_none_or(str::is_empty) {
+                return Err(Failure::missing(name));
+            }
+        }
+        // Everything the gateway relies on must be covered by the signature.
+        for name in headers
+            .keys()
+            .map(|n| n.as_str())
+            .filter(|n| *n == "host" || n.starts_with("x-acs-"))
+        {
+            if !auth.signed_headers.iter().any(|s| s == name) {
+                return Err(incomplete(format!(
+                    "the header \"{name}\" is not in SignedHeaders (host and every x-acs-* header must be signed)"
+                )));
+            }
+        }
+        let mut signed = Vec::with_capacity(auth.signed_headers.len());
+        for name in &auth.signed_headers {
+            let Some(value) = header(name) else {
+                return Err(incomplete(format!(
+                    "SignedHeaders lists \"{name}\", which the request does not carry"
+                )));
+            };
+            signed.push((name.clone(), value.to_string()));
+        }
+        signed.sort();
+        self.check_timestamp(header("x-acs-date").unwrap_or_default())?;
+        let key = self.access_key(
+            &auth.credential,
+            header("x-acs-security-token"),
+            "x-acs-security-token",
+        )?;
+        let payload_hash = signature_v3::sha256_hex(body);
+        if header("x-acs-content-sha256") != Some(payload_hash.as_str()) {
+            return Err(Failure::gateway(
+                400,
+                "SignatureDoesNotMatch",
+                "Specified x-acs-content-sha256 is not the SHA-256 of the request body.",
+            ));
+        }
+        let canonical = signature_v3::canonical_request(method, query, &signed, &payload_hash);
+        let string_to_sign = signature_v3::string_to_sign(&canonical);
+        if signature_v3::signature(&key.secret, &string_to_sign) != auth.signature {
             return Err(Failure::gateway(
                 400,
                 "SignatureDoesNotMatch",
                 format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
             ));
         }
-        if !nonces.insert(key_id, get("SignatureNonce")) {
-            return Err(Failure::gateway(
-                400,
-                "SignatureNonceUsed",
-                "Specified signature nonce was used already.",
-            ));
-        }
-        Ok(())
+        check_nonce(
+            nonces,
+            &auth.credential,
+            header("x-acs-signature-nonce").unwrap_or_default(),
+        )
     }
 
     fn check_timestamp(&self, text: &str) -> Result<(), Failure> {

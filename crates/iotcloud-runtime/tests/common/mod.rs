@@ -429,3 +429,121 @@ pub fn handle_with(base: &str, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -
         );
     Handle::new(f(b).build()).unwrap()
 }
+
+// ---------------------------------------------------------------- independent signature V3
+
+/// Lower-case hex, the plain way.
+pub fn plain_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn plain_sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    plain_hex(&sha2::Sha256::digest(data))
+}
+
+/// The V3 canonical request written from DESIGN.md, step by step: method, `/`, the sorted
+/// encoded query, `name:value\n` per header (lower-cased, trimmed, sorted), the names joined
+/// by `;`, the payload hash.
+pub fn plain_v3_canonical_request(
+    method: &str,
+    query: &[(String, String)],
+    headers: &[(String, String)],
+    payload_hash: &str,
+) -> String {
+    let mut q: Vec<(String, String)> = query.to_vec();
+    q.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let canonical_query = q
+        .iter()
+        .map(|(k, v)| format!("{}={}", plain_encode(k), plain_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut h: Vec<(String, String)> = headers
+        .iter()
+        .map(|(k, v)| (k.to_lowercase(), v.trim().to_string()))
+        .collect();
+    h.sort();
+    let canonical_headers: String = h.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
+    let signed: Vec<&str> = h.iter().map(|(k, _)| k.as_str()).collect();
+    [
+        method.to_string(),
+        "/".to_string(),
+        canonical_query,
+        canonical_headers,
+        signed.join(";"),
+        payload_hash.to_string(),
+    ]
+    .join("\n")
+}
+
+pub fn plain_v3_signature(secret: &str, canonical_request: &str) -> String {
+    let sts = format!(
+        "ACS3-HMAC-SHA256\n{}",
+        plain_sha256_hex(canonical_request.as_bytes())
+    );
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(sts.as_bytes());
+    plain_hex(&mac.finalize().into_bytes())
+}
+
+/// Checks a received V3 request independently: recomputes over the headers `SignedHeaders`
+/// lists and requires `host` and every `x-acs-*` header to be among them.
+pub fn verify_v3(seen: &Seen, secret: &str) -> bool {
+    let Some(auth) = seen
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let Some(rest) = auth.strip_prefix("ACS3-HMAC-SHA256 ") else {
+        return false;
+    };
+    let field = |name: &str| {
+        rest.split(',')
+            .find_map(|p| p.trim().strip_prefix(&format!("{name}=")))
+            .unwrap_or("")
+            .to_string()
+    };
+    let signed_names: Vec<String> = field("SignedHeaders")
+        .split(';')
+        .map(str::to_string)
+        .collect();
+    let must_sign = seen
+        .headers
+        .keys()
+        .map(|k| k.as_str().to_string())
+        .filter(|k| k == "host" || k.starts_with("x-acs-"));
+    for name in must_sign {
+        if !signed_names.contains(&name) {
+            return false;
+        }
+    }
+    let mut headers = Vec::new();
+    for name in &signed_names {
+        let Some(v) = seen
+            .headers
+            .get(name.as_str())
+            .and_then(|v| v.to_str().ok())
+        else {
+            return false;
+        };
+        headers.push((name.clone(), v.to_string()));
+    }
+    let payload_hash = plain_sha256_hex(seen.body.as_bytes());
+    if seen
+        .headers
+        .get("x-acs-content-sha256")
+        .and_then(|v| v.to_str().ok())
+        != Some(payload_hash.as_str())
+    {
+        return false;
+    }
+    let mut query = Vec::new();
+    for pair in seen.query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        query.push((plain_decode(k), plain_decode(v)));
+    }
+    let canonical = plain_v3_canonical_request(&seen.method, &query, &headers, &payload_hash);
+    plain_v3_signature(secret, &canonical) == field("Signature")
+}

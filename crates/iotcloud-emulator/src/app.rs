@@ -6,6 +6,7 @@ use crate::auth::tokens::TokenStore;
 use crate::config::Config;
 use crate::faults::Faults;
 use crate::persist::Persister;
+use crate::server::BodyError;
 use crate::specs::Specs;
 use crate::state::State;
 use crate::throttle::Throttle;
@@ -48,19 +49,24 @@ pub struct Incoming {
 impl App {
     /// Build the server state; loads the snapshot of `config.data_dir` when there is one.
     pub fn new(specs: Specs, config: Config) -> Result<App, String> {
-        let (persister, state) = match &config.data_dir {
+        let (persister, state, nonces) = match &config.data_dir {
             Some(dir) => {
                 let p = Persister::new(dir)
                     .map_err(|e| format!("{}: cannot create data dir: {e}", dir.display()))?;
                 let state = p.load()?;
-                (Some(p), state)
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                let nonces = NonceCache::persisted(dir, config.max_nonces, now)?;
+                (Some(p), state, nonces)
             }
-            None => (None, State::default()),
+            None => (None, State::default(), NonceCache::new(config.max_nonces)),
         };
         let faults = Faults::new(config.faults.clone(), config.seed);
         Ok(App {
             specs,
-            nonces: Mutex::new(NonceCache::new(config.skew_tolerance * 2)),
+            nonces: Mutex::new(nonces),
             throttle: Mutex::new(Throttle::default()),
             faults: Mutex::new(faults),
             tokens: Mutex::new(TokenStore::default()),
@@ -113,20 +119,9 @@ pub async fn handle(
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1")
         .to_string();
-    let body = match axum::body::to_bytes(body, app.config.max_body_bytes).await {
+    let body = match crate::server::read_body(body, &app.config.limits).await {
         Ok(b) => b,
-        Err(_) => {
-            let body = wire::gateway_body(
-                &wire::request_id(),
-                &host,
-                "RequestEntityTooLarge",
-                &format!(
-                    "The request body is larger than {} bytes.",
-                    app.config.max_body_bytes
-                ),
-            );
-            return wire::json_response(413, &body);
-        }
+        Err(e) => return body_error(&host, &app.config.limits, e),
     };
     let incoming = Incoming {
         method: parts.method,
@@ -150,6 +145,41 @@ pub async fn handle(
         );
         wire::json_response(404, &body)
     }
+}
+
+/// The gateway's answer to a body that could not be read; the connection is closed after it.
+fn body_error(host: &str, limits: &crate::config::Limits, e: BodyError) -> Response {
+    let (status, code, message) = match e {
+        BodyError::TooLarge => (
+            413,
+            "RequestEntityTooLarge",
+            format!(
+                "The request body is larger than {} bytes.",
+                limits.max_body_bytes
+            ),
+        ),
+        BodyError::TooSlow => (
+            408,
+            "RequestTimeout",
+            format!(
+                "The request body did not arrive within {} s plus one second per {} bytes.",
+                limits.body_read_timeout.as_secs_f64(),
+                limits.body_min_bytes_per_sec
+            ),
+        ),
+        BodyError::Malformed(why) => (
+            400,
+            "MalformedRequestBody",
+            format!("The request body is malformed: {why}."),
+        ),
+    };
+    let body = wire::gateway_body(&wire::request_id(), host, code, &message);
+    let mut response = wire::json_response(status, &body);
+    response.headers_mut().insert(
+        axum::http::header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 /// A response whose body fails at once: hyper then closes the connection without a complete

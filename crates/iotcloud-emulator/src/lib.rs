@@ -26,13 +26,14 @@ pub mod iot;
 pub mod oceanconnect;
 pub mod persist;
 pub mod rpc;
+pub mod server;
 pub mod specs;
 pub mod state;
 pub mod throttle;
 pub mod validate;
 pub mod wire;
 
-pub use config::{AccessKey, Config, Credentials, OceanConnectApp};
+pub use config::{AccessKey, Config, Credentials, Limits, OceanConnectApp};
 pub use faults::{ErrorKind, FaultRule};
 
 use std::net::SocketAddr;
@@ -121,6 +122,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Connection deadlines, body size and the connection cap ([`Limits::default`] otherwise).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+
+    /// Live `SignatureNonce` entries held at most (1,000,000 by default); beyond, signed
+    /// requests get 503 `ServiceUnavailable` until entries expire.
+    pub fn max_nonces(mut self, capacity: usize) -> Self {
+        self.config.max_nonces = capacity;
+        self
+    }
+
     /// The configuration as built so far.
     pub fn config(&self) -> &Config {
         &self.config
@@ -172,16 +186,10 @@ impl Emulator {
             .fallback(app::handle)
             .with_state(app.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::error!("emulator server stopped: {e}");
-            }
-        });
+        let limits = app.config.limits.clone();
+        let task = tokio::spawn(server::serve(listener, router, limits, async {
+            let _ = rx.await;
+        }));
         Ok(Emulator {
             addr,
             base_url: format!("http://{addr}"),

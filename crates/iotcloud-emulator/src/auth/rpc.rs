@@ -1,7 +1,7 @@
 //! Verification of a signed Alibaba RPC request, in the order the gateway checks:
 //! common parameters, signature method, timestamp, access key (and STS token), signature, nonce.
 
-use super::nonce::NonceCache;
+use super::nonce::{NonceCache, NonceRefusal, MAX_NONCE_LEN};
 use super::signature;
 use crate::config::AccessKey;
 use crate::wire::Failure;
@@ -44,6 +44,9 @@ impl Verifier<'_> {
             }
         }
         let get = |name: &str| params.get(name).map(String::as_str).unwrap_or_default();
+        if get("SignatureNonce").len() > MAX_NONCE_LEN {
+            return Err(nonce_refused(NonceRefusal::TooLong));
+        }
         if get("SignatureMethod") != "HMAC-SHA1" {
             return Err(Failure::gateway(
                 400,
@@ -64,7 +67,7 @@ impl Verifier<'_> {
                 ),
             ));
         }
-        self.check_timestamp(get("Timestamp"))?;
+        let sent = self.check_timestamp(get("Timestamp"))?;
         let key_id = get("AccessKeyId");
         let Some(key) = self.access_keys.iter().find(|k| k.id == key_id) else {
             return Err(Failure::gateway(
@@ -102,17 +105,22 @@ impl Verifier<'_> {
                 format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
             ));
         }
-        if !nonces.insert(key_id, get("SignatureNonce")) {
-            return Err(Failure::gateway(
-                400,
-                "SignatureNonceUsed",
-                "Specified signature nonce was used already.",
-            ));
-        }
-        Ok(())
+        // The nonce is needed until the request's timestamp leaves the window.
+        let expires = sent.saturating_add(self.skew_tolerance.as_secs());
+        nonces
+            .admit(key_id, get("SignatureNonce"), self.unix_now(), expires)
+            .map_err(nonce_refused)
     }
 
-    fn check_timestamp(&self, text: &str) -> Result<(), Failure> {
+    fn unix_now(&self) -> u64 {
+        self.now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+
+    /// Check `Timestamp` against the window; its Unix seconds.
+    fn check_timestamp(&self, text: &str) -> Result<u64, Failure> {
         let parsed = OffsetDateTime::parse(text, &Rfc3339).map_err(|_| {
             Failure::gateway(
                 400,
@@ -121,11 +129,7 @@ impl Verifier<'_> {
             )
         })?;
         let sent = parsed.unix_timestamp() as i128;
-        let now = self
-            .now
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i128)
-            .unwrap_or(0);
+        let now = self.unix_now() as i128;
         if (now - sent).unsigned_abs() > self.skew_tolerance.as_secs() as u128 {
             return Err(Failure::gateway(
                 400,
@@ -136,6 +140,28 @@ impl Verifier<'_> {
                 ),
             ));
         }
-        Ok(())
+        Ok(u64::try_from(sent).unwrap_or(0))
+    }
+}
+
+/// The gateway's answer to a refused nonce.
+pub fn nonce_refused(refusal: NonceRefusal) -> Failure {
+    match refusal {
+        NonceRefusal::TooLong => Failure::gateway(
+            400,
+            "InvalidParameter",
+            format!("The parameter SignatureNonce is longer than {MAX_NONCE_LEN} bytes."),
+        ),
+        NonceRefusal::Used => Failure::gateway(
+            400,
+            "SignatureNonceUsed",
+            "Specified signature nonce was used already.",
+        ),
+        NonceRefusal::Full => Failure::gateway(
+            503,
+            "ServiceUnavailable",
+            "The emulator holds its maximum of live signature nonces; retry later.",
+        ),
+        NonceRefusal::Storage(why) => Failure::gateway(500, "InternalError", why),
     }
 }

@@ -91,7 +91,6 @@ impl Ctx<'_> {
         match self.get(name) {
             None => Ok(None),
             Some(v) => v
-                .trim()
                 .parse()
                 .map(Some)
                 .map_err(|_| Failure::invalid(name, "expected an integer")),

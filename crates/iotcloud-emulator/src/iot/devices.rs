@@ -691,7 +691,7 @@ fn gateway_of(ctx: &mut Ctx) -> Outcome {
     let gw = ctx.state.devices.get(&id).and_then(|d| d.gateway.clone());
     let mut out = ctx.template();
     match gw.and_then(|g| ctx.state.devices.get(&g)) {
-        Some(g) => super::put(&mut out, "Data", info(ctx.state, g)),
+        Some(g) => ctx.put(&mut out, "Data", info(ctx.state, g)),
         None => {
             out.remove("Data");
         }

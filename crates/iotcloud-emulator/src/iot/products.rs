@@ -258,7 +258,7 @@ fn update_tags(ctx: &mut Ctx) -> Outcome {
     }
     let mut out = ctx.template();
     if !invalid.is_empty() {
-        super::put(&mut out, "InvalidProductTags", Value::Array(invalid));
+        ctx.put(&mut out, "InvalidProductTags", Value::Array(invalid));
     }
     Ok(out)
 }

@@ -45,7 +45,11 @@ impl Persister {
     pub fn load(&self) -> Result<State, String> {
         let path = self.path();
         match fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
+            Ok(bytes) => serde_json::from_slice::<State>(&bytes)
+                .map(|mut state| {
+                    state.reindex();
+                    state
+                })
                 .map_err(|e| format!("{}: not a valid emulator state: {e}", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
             Err(e) => Err(format!("{}: cannot read: {e}", path.display())),

@@ -206,11 +206,33 @@ impl Ctx<'_> {
     /// A paged list answer following the operation's `pagination` (page number, size, total,
     /// page count at the documented paths; items at the documented item path).
     pub fn page(&self, items: Vec<Value>) -> Outcome {
+        if self
+            .op
+            .pagination
+            .as_ref()
+            .is_none_or(|p| p.style == PageStyle::TimeCursor)
+        {
+            let path = self
+                .op
+                .pagination
+                .as_ref()
+                .map_or("Data", |p| p.items.as_str());
+            return Ok(self.respond(path, Value::Array(items)));
+        }
+        let total = items.len();
+        self.page_of(total, |start, len| {
+            items.into_iter().skip(start).take(len).collect()
+        })
+    }
+
+    /// A page of `total` items, of which `fetch(start, len)` builds only the ones on the page
+    /// (a product with 100,000 devices does not render them all for every page).
+    pub fn page_of(&self, total: usize, fetch: impl FnOnce(usize, usize) -> Vec<Value>) -> Outcome {
         let Some(p) = &self.op.pagination else {
-            return Ok(self.respond("Data", Value::Array(items)));
+            return Ok(self.respond("Data", Value::Array(fetch(0, total))));
         };
         if p.style == PageStyle::TimeCursor {
-            return Ok(self.respond(&p.items, Value::Array(items)));
+            return Ok(self.respond(&p.items, Value::Array(fetch(0, total))));
         }
         let default_size = self
             .op
@@ -223,10 +245,10 @@ impl Ctx<'_> {
         if size < 1 || page < 1 || p.max_size.is_some_and(|m| size > m as i64) {
             return Err(Failure::business("iot.common.InvalidPageParams"));
         }
-        let total = items.len() as i64;
-        let start = ((page - 1) * size).min(total) as usize;
-        let end = (start + size as usize).min(items.len());
-        let slice = items[start..end].to_vec();
+        let total = total as i64;
+        let start = page.saturating_sub(1).saturating_mul(size).min(total);
+        let len = size.min(total - start);
+        let slice = fetch(start as usize, len as usize);
         let mut out = self.template();
         self.put(&mut out, &p.items, Value::Array(slice));
         if let Some(path) = &p.response_page {

@@ -116,11 +116,11 @@ pub struct Config {
 /// What one client may cost the server: deadlines, body size, concurrent connections.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// The whole request head must arrive within this, counted from when the connection starts
-    /// waiting for a request (hyper's rule). Default 10 s.
+    /// A request's head must be complete this long after its first byte. Default 10 s.
     pub header_read_timeout: Duration,
     /// A connection waiting for its next request with nothing received for this long is closed.
-    /// Default 5 s.
+    /// Default 100 s: longer than the pools of common clients keep idle connections (reqwest
+    /// 90 s, the SDK 60 s), so the close never races a client reusing the connection.
     pub keep_alive_idle_timeout: Duration,
     /// A request body gets this long plus one second per `body_min_bytes_per_sec` bytes
     /// received; slower bodies get 408. Default 10 s.
@@ -138,7 +138,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             header_read_timeout: Duration::from_secs(10),
-            keep_alive_idle_timeout: Duration::from_secs(5),
+            keep_alive_idle_timeout: Duration::from_secs(100),
             body_read_timeout: Duration::from_secs(10),
             body_min_bytes_per_sec: 1024,
             max_body_bytes: 1024 * 1024,

@@ -25,10 +25,10 @@ struct Args {
     /// Do not enforce the documented QPS limits.
     #[arg(long)]
     no_throttling: bool,
-    /// Seconds a request head may take, counted from when the connection waits for it [10].
+    /// Seconds a request head may take from its first byte [10].
     #[arg(long, value_name = "SECS")]
     header_read_timeout: Option<u64>,
-    /// Seconds a connection may wait idle for its next request before it is closed [5].
+    /// Seconds a connection may wait idle for its next request before it is closed [100].
     #[arg(long, value_name = "SECS")]
     keep_alive_idle_timeout: Option<u64>,
     /// Seconds a request body may take before the minimum rate applies [10].

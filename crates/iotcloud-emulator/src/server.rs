@@ -1,18 +1,24 @@
 //! The HTTP/1.1 accept loop with deadlines and a connection cap, so slow or idle clients cannot
-//! hold the emulator: hyper's header read timeout, an idle timeout for kept-alive connections
-//! ([`IdleClose`]), a deadline and minimum rate for request bodies ([`read_body`]) and a
-//! semaphore that makes new connections wait in the listen backlog while the cap is reached.
+//! hold the emulator: a header read timeout counted from a request's first byte and an idle
+//! timeout between requests ([`Deadlines`]), a deadline and minimum rate for request bodies
+//! ([`read_body`]) and a semaphore that makes new connections wait in the listen backlog while
+//! the cap is reached.
+//!
+//! hyper's own `header_read_timeout` is not used: it starts when the connection begins waiting
+//! for a request, so it also cuts idle kept-alive connections, and a client whose pool keeps a
+//! connection longer (reqwest: 90 s, the SDK: 60 s) would race the close on its next request.
 
 use crate::config::Limits;
 use axum::body::{Body, Bytes};
 use futures::StreamExt;
+use hyper::service::Service as _;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -33,8 +39,7 @@ pub async fn serve(
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout);
+    http.timer(TokioTimer::new()).header_read_timeout(None);
     tokio::pin!(shutdown);
     loop {
         // Take a permit before accepting: beyond the cap new connections wait in the kernel's
@@ -59,8 +64,21 @@ pub async fn serve(
             _ = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let io = TokioIo::new(IdleClose::new(stream, limits.keep_alive_idle_timeout));
-        let conn = http.serve_connection(io, TowerToHyperService::new(router.clone()));
+        let phase = Arc::new(Mutex::new(Phase::Idle(Instant::now())));
+        let io = TokioIo::new(Deadlines {
+            inner: stream,
+            phase: phase.clone(),
+            idle: limits.keep_alive_idle_timeout,
+            header: limits.header_read_timeout,
+            timer: None,
+        });
+        let tower = TowerToHyperService::new(router.clone());
+        let service = hyper::service::service_fn(move |req| {
+            // hyper calls the service once the head is parsed: the header deadline is met.
+            set_phase(&phase, Phase::Busy);
+            tower.call(req)
+        });
+        let conn = http.serve_connection(io, service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             if let Err(e) = conn.await {
@@ -78,30 +96,37 @@ pub async fn serve(
     }
 }
 
-/// A TCP stream that reports end-of-file when the client sends nothing for `idle` while the
-/// connection waits for a request (after accept, or after an answer was written), so hyper
-/// closes a kept-alive connection nobody uses. Mid-request stalls are the header and body
-/// deadlines' business.
-pub struct IdleClose {
+/// Where a connection is in its request cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Waiting for a request since this instant (accept, or the last answer byte written).
+    Idle(Instant),
+    /// A request's first byte arrived at this instant; its head is not complete yet.
+    Head(Instant),
+    /// The head is parsed: the body deadline and the handler take over.
+    Busy,
+}
+
+fn set_phase(phase: &Mutex<Phase>, to: Phase) {
+    *phase.lock().unwrap_or_else(|e| e.into_inner()) = to;
+}
+
+fn get_phase(phase: &Mutex<Phase>) -> Phase {
+    *phase.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A TCP stream enforcing the idle and header deadlines: between requests, nothing received
+/// for `idle` reads as a clean end of the connection; a request head not parsed within
+/// `header` of its first byte fails the connection with `TimedOut`.
+struct Deadlines {
     inner: TcpStream,
+    phase: Arc<Mutex<Phase>>,
     idle: Duration,
-    /// Set when the connection starts waiting for a request; `None` while one is in progress.
-    idle_since: Option<Instant>,
+    header: Duration,
     timer: Option<Pin<Box<Sleep>>>,
 }
 
-impl IdleClose {
-    fn new(inner: TcpStream, idle: Duration) -> IdleClose {
-        IdleClose {
-            inner,
-            idle,
-            idle_since: Some(Instant::now()),
-            timer: None,
-        }
-    }
-}
-
-impl AsyncRead for IdleClose {
+impl AsyncRead for Deadlines {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -112,34 +137,41 @@ impl AsyncRead for IdleClose {
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
             Poll::Ready(Ok(())) => {
                 if buf.filled().len() > before {
-                    this.idle_since = None;
-                    this.timer = None;
+                    if let Phase::Idle(_) = get_phase(&this.phase) {
+                        set_phase(&this.phase, Phase::Head(Instant::now()));
+                    }
                 }
                 Poll::Ready(Ok(()))
             }
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
             Poll::Pending => {
-                let Some(since) = this.idle_since else {
-                    return Poll::Pending;
+                let phase = get_phase(&this.phase);
+                let deadline = match phase {
+                    Phase::Idle(since) => since + this.idle,
+                    Phase::Head(since) => since + this.header,
+                    Phase::Busy => return Poll::Pending,
                 };
-                let deadline = since + this.idle;
                 let timer = this
                     .timer
                     .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
                 if timer.deadline() != deadline {
                     timer.as_mut().reset(deadline);
                 }
-                match timer.as_mut().poll(cx) {
+                match (timer.as_mut().poll(cx), phase) {
+                    (Poll::Pending, _) => Poll::Pending,
                     // Nothing read: hyper sees a clean end of the connection between requests.
-                    Poll::Ready(()) => Poll::Ready(Ok(())),
-                    Poll::Pending => Poll::Pending,
+                    (Poll::Ready(()), Phase::Idle(_)) => Poll::Ready(Ok(())),
+                    (Poll::Ready(()), _) => Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "request head not received within the header read timeout",
+                    ))),
                 }
             }
         }
     }
 }
 
-impl AsyncWrite for IdleClose {
+impl AsyncWrite for Deadlines {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -149,8 +181,10 @@ impl AsyncWrite for IdleClose {
         let written = Pin::new(&mut this.inner).poll_write(cx, buf);
         if let Poll::Ready(Ok(n)) = written {
             if n > 0 {
-                // An answer (or part of one) went out: the idle clock starts again.
-                this.idle_since = Some(Instant::now());
+                // An answer (or part of one) went out: the idle clock starts again. A read
+                // pending while busy armed no timer; wake the task so it polls and arms one.
+                set_phase(&this.phase, Phase::Idle(Instant::now()));
+                cx.waker().wake_by_ref();
             }
         }
         written

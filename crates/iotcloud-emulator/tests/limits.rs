@@ -125,6 +125,24 @@ async fn an_idle_kept_alive_connection_is_closed_at_the_idle_timeout() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_kept_alive_connection_outlives_the_header_read_timeout_between_requests() {
+    // The header deadline counts from a request's first byte, not from the previous answer:
+    // a pooled connection idle for longer than it must still serve the next request.
+    let e = start(Limits {
+        header_read_timeout: Duration::from_secs(2),
+        keep_alive_idle_timeout: Duration::from_secs(60),
+        ..limits()
+    })
+    .await;
+    let mut s = connect(&e).await;
+    s.write_all(SMALL_REQUEST).await.expect("write");
+    assert_eq!(read_response(&mut s).await.map(|r| r.0), Some(404));
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    s.write_all(SMALL_REQUEST).await.expect("write");
+    assert_eq!(read_response(&mut s).await.map(|r| r.0), Some(404));
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_stalled_body_gets_408_after_the_body_read_timeout() {
     let e = start(limits()).await;
     let mut s = connect(&e).await;

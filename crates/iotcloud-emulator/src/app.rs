@@ -1,22 +1,18 @@
-//! The shared server state and the top-level router: `/` (Alibaba RPC), `/iocm/...`
-//! (OceanConnect), `/_emulator/...` (inspection).
+//! The shared server state every request handler reaches: configuration, state, nonces,
+//! throttle, faults, tokens and the persister.
 
 use crate::auth::nonce::NonceCache;
 use crate::auth::tokens::TokenStore;
 use crate::config::Config;
 use crate::faults::Faults;
 use crate::persist::Persister;
-use crate::server::BodyError;
 use crate::specs::Specs;
 use crate::state::State;
 use crate::throttle::Throttle;
-use crate::wire;
-use axum::body::{Body, Bytes};
-use axum::extract::Request;
+use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
-use axum::response::Response;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 /// Lock a mutex, taking over the data if a panicking thread poisoned it (no handler panics on
 /// input, and the state stays structurally valid between statements).
@@ -105,91 +101,4 @@ impl App {
         *written = snapshot_generation;
         Ok(())
     }
-}
-
-/// The single entry point of the HTTP server.
-pub async fn handle(
-    axum::extract::State(app): axum::extract::State<Arc<App>>,
-    req: Request,
-) -> Response {
-    let (parts, body) = req.into_parts();
-    let host = parts
-        .headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1")
-        .to_string();
-    let body = match crate::server::read_body(body, &app.config.limits).await {
-        Ok(b) => b,
-        Err(e) => return body_error(&host, &app.config.limits, e),
-    };
-    let incoming = Incoming {
-        method: parts.method,
-        uri: parts.uri,
-        headers: parts.headers,
-        body,
-    };
-    let path = incoming.uri.path().to_string();
-    if path == "/_emulator" || path.starts_with("/_emulator/") {
-        crate::inspect::handle(&app, incoming).await
-    } else if path.starts_with("/iocm/") {
-        crate::oceanconnect::handle(&app, incoming).await
-    } else if path == "/" {
-        crate::rpc::handle(&app, incoming, &host).await
-    } else {
-        let body = wire::gateway_body(
-            &wire::request_id(),
-            &host,
-            "InvalidAction.NotFound",
-            &format!("Specified api is not found, please check your url and method: {path}"),
-        );
-        wire::json_response(404, &body)
-    }
-}
-
-/// The gateway's answer to a body that could not be read; the connection is closed after it.
-fn body_error(host: &str, limits: &crate::config::Limits, e: BodyError) -> Response {
-    let (status, code, message) = match e {
-        BodyError::TooLarge => (
-            413,
-            "RequestEntityTooLarge",
-            format!(
-                "The request body is larger than {} bytes.",
-                limits.max_body_bytes
-            ),
-        ),
-        BodyError::TooSlow => (
-            408,
-            "RequestTimeout",
-            format!(
-                "The request body did not arrive within {} s plus one second per {} bytes.",
-                limits.body_read_timeout.as_secs_f64(),
-                limits.body_min_bytes_per_sec
-            ),
-        ),
-        BodyError::Malformed(why) => (
-            400,
-            "MalformedRequestBody",
-            format!("The request body is malformed: {why}."),
-        ),
-    };
-    let body = wire::gateway_body(&wire::request_id(), host, code, &message);
-    let mut response = wire::json_response(status, &body);
-    response.headers_mut().insert(
-        axum::http::header::CONNECTION,
-        axum::http::HeaderValue::from_static("close"),
-    );
-    response
-}
-
-/// A response whose body fails at once: hyper then closes the connection without a complete
-/// answer (fault injection: dropped connection).
-pub fn dropped_connection() -> Response {
-    let stream = futures::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::new(
-            std::io::ErrorKind::ConnectionAborted,
-            "fault injection: connection dropped",
-        ))
-    });
-    Response::new(Body::from_stream(stream))
 }

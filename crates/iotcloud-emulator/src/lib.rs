@@ -25,6 +25,7 @@ pub mod inspect;
 pub mod iot;
 pub mod oceanconnect;
 pub mod persist;
+pub mod router;
 pub mod rpc;
 pub mod server;
 pub mod specs;
@@ -183,7 +184,7 @@ impl Emulator {
             .local_addr()
             .map_err(|source| EmulatorError::Bind { port, source })?;
         let router = axum::Router::new()
-            .fallback(app::handle)
+            .fallback(router::handle)
             .with_state(app.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let limits = app.config.limits.clone();

@@ -1,10 +1,11 @@
 //! The Alibaba RPC pipeline: decode, route by `Version` and `Action`, authenticate, throttle,
 //! inject faults, validate against the spec, then answer from state or from the example.
 
-use crate::app::{dropped_connection, lock, App, Incoming};
+use crate::app::{lock, App, Incoming};
 use crate::auth::rpc::Verifier;
 use crate::faults::{Decision, ErrorKind};
 use crate::validate::{self, Params};
+use crate::wire::dropped_connection;
 use crate::wire::{self, Failure};
 use axum::http::{header, Method};
 use axum::response::Response;

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Milliseconds since the Unix epoch, now.
@@ -239,11 +238,12 @@ pub struct State {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceIndex {
     by_name: HashMap<(String, String), String>,
-    by_product: HashMap<String, BTreeSet<NewestFirst>>,
+    /// Oldest first by (`gmt_create`, creation order): a new device is appended, and a page
+    /// counted from the newest is a slice, whatever its number.
+    by_product: HashMap<String, Vec<CreationKey>>,
 }
 
-/// Orders devices newest first: `gmt_create`, then creation order, both descending.
-type NewestFirst = (Reverse<i64>, Reverse<u64>, String);
+type CreationKey = (i64, u64, String);
 
 impl DeviceIndex {
     fn add(&mut self, d: &Device) {
@@ -251,23 +251,25 @@ impl DeviceIndex {
             (d.product_key.clone(), d.device_name.clone()),
             d.iot_id.clone(),
         );
-        self.by_product
-            .entry(d.product_key.clone())
-            .or_default()
-            .insert(order_key(d));
+        let list = self.by_product.entry(d.product_key.clone()).or_default();
+        let key = order_key(d);
+        let at = list.partition_point(|k| *k < key);
+        list.insert(at, key);
     }
 
     fn remove(&mut self, d: &Device) {
         self.by_name
             .remove(&(d.product_key.clone(), d.device_name.clone()));
-        if let Some(set) = self.by_product.get_mut(&d.product_key) {
-            set.remove(&order_key(d));
+        if let Some(list) = self.by_product.get_mut(&d.product_key) {
+            if let Ok(at) = list.binary_search(&order_key(d)) {
+                list.remove(at);
+            }
         }
     }
 }
 
-fn order_key(d: &Device) -> NewestFirst {
-    (Reverse(d.gmt_create), Reverse(d.created), d.iot_id.clone())
+fn order_key(d: &Device) -> CreationKey {
+    (d.gmt_create, d.created, d.iot_id.clone())
 }
 
 /// `items` newest first by `(gmt_create, created)`: the order the guide documents for
@@ -337,20 +339,31 @@ impl State {
 
     /// The devices of a product, newest first.
     pub fn product_devices<'a>(&'a self, product_key: &str) -> impl Iterator<Item = &'a Device> {
-        self.index
+        self.product_devices_from(product_key, 0)
+    }
+
+    /// The devices of a product, newest first, from the `skip`-th on (without walking the
+    /// skipped ones).
+    pub fn product_devices_from<'a>(
+        &'a self,
+        product_key: &str,
+        skip: usize,
+    ) -> impl Iterator<Item = &'a Device> {
+        let list = self
+            .index
             .by_product
             .get(product_key)
-            .into_iter()
-            .flatten()
+            .map_or(&[][..], Vec::as_slice);
+        let end = list.len().saturating_sub(skip);
+        list[..end]
+            .iter()
+            .rev()
             .filter_map(|(_, _, id)| self.devices.get(id))
     }
 
     /// How many devices a product has.
     pub fn product_device_count(&self, product_key: &str) -> usize {
-        self.index
-            .by_product
-            .get(product_key)
-            .map_or(0, BTreeSet::len)
+        self.index.by_product.get(product_key).map_or(0, Vec::len)
     }
 
     /// The IotId of the device `device_name` of `product_key`.

@@ -303,8 +303,7 @@ fn list(ctx: &mut Ctx) -> Outcome {
     let state = &*ctx.state;
     ctx.page_of(total, |start, len| {
         state
-            .product_devices(&pk)
-            .skip(start)
+            .product_devices_from(&pk, start)
             .take(len)
             .map(|d| info(state, d))
             .collect()

@@ -1,6 +1,6 @@
 //! The HTTP/1.1 accept loop with deadlines and a connection cap, so slow or idle clients cannot
 //! hold the emulator: a header read timeout counted from a request's first byte and an idle
-//! timeout between requests ([`Deadlines`]), a deadline and minimum rate for request bodies
+//! timeout between requests (`Deadlines`), a deadline and minimum rate for request bodies
 //! ([`read_body`]) and a semaphore that makes new connections wait in the listen backlog while
 //! the cap is reached.
 //!

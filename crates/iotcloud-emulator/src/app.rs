@@ -1,5 +1,5 @@
-//! The shared server state and the top-level router: `/` (Alibaba RPC), `/iocm/...`
-//! (OceanConnect), `/_emulator/...` (inspection).
+//! The shared server state every request handler reaches: configuration, state, nonces,
+//! throttle, faults, tokens and the persister.
 
 use crate::auth::nonce::NonceCache;
 use crate::auth::tokens::TokenStore;
@@ -9,13 +9,10 @@ use crate::persist::Persister;
 use crate::specs::Specs;
 use crate::state::State;
 use crate::throttle::Throttle;
-use crate::wire;
-use axum::body::{Body, Bytes};
-use axum::extract::Request;
+use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
-use axum::response::Response;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 /// Lock a mutex, taking over the data if a panicking thread poisoned it (no handler panics on
 /// input, and the state stays structurally valid between statements).
@@ -48,14 +45,19 @@ pub struct Incoming {
 impl App {
     /// Build the server state; loads the snapshot of `config.data_dir` when there is one.
     pub fn new(specs: Specs, config: Config) -> Result<App, String> {
-        let (persister, state) = match &config.data_dir {
+        let (persister, state, nonces) = match &config.data_dir {
             Some(dir) => {
                 let p = Persister::new(dir)
                     .map_err(|e| format!("{}: cannot create data dir: {e}", dir.display()))?;
                 let state = p.load()?;
-                (Some(p), state)
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                let nonces = NonceCache::persisted(dir, config.max_nonces, now)?;
+                (Some(p), state, nonces)
             }
-            None => (None, State::default()),
+            None => (None, State::default(), NonceCache::new(config.max_nonces)),
         };
         let mut state = state;
         for id in &config.instances {
@@ -64,7 +66,7 @@ impl App {
         let faults = Faults::new(config.faults.clone(), config.seed);
         Ok(App {
             specs,
-            nonces: Mutex::new(NonceCache::new(config.skew_tolerance * 2)),
+            nonces: Mutex::new(nonces),
             throttle: Mutex::new(Throttle::default()),
             faults: Mutex::new(faults),
             tokens: Mutex::new(TokenStore::default()),
@@ -103,67 +105,4 @@ impl App {
         *written = snapshot_generation;
         Ok(())
     }
-}
-
-/// The single entry point of the HTTP server.
-pub async fn handle(
-    axum::extract::State(app): axum::extract::State<Arc<App>>,
-    req: Request,
-) -> Response {
-    let (parts, body) = req.into_parts();
-    let host = parts
-        .headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1")
-        .to_string();
-    let body = match axum::body::to_bytes(body, app.config.max_body_bytes).await {
-        Ok(b) => b,
-        Err(_) => {
-            let body = wire::gateway_body(
-                &wire::request_id(),
-                &host,
-                "RequestEntityTooLarge",
-                &format!(
-                    "The request body is larger than {} bytes.",
-                    app.config.max_body_bytes
-                ),
-            );
-            return wire::json_response(413, &body);
-        }
-    };
-    let incoming = Incoming {
-        method: parts.method,
-        uri: parts.uri,
-        headers: parts.headers,
-        body,
-    };
-    let path = incoming.uri.path().to_string();
-    if path == "/_emulator" || path.starts_with("/_emulator/") {
-        crate::inspect::handle(&app, incoming).await
-    } else if path.starts_with("/iocm/") {
-        crate::oceanconnect::handle(&app, incoming).await
-    } else if path == "/" {
-        crate::rpc::handle(&app, incoming, &host).await
-    } else {
-        let body = wire::gateway_body(
-            &wire::request_id(),
-            &host,
-            "InvalidAction.NotFound",
-            &format!("Specified api is not found, please check your url and method: {path}"),
-        );
-        wire::json_response(404, &body)
-    }
-}
-
-/// A response whose body fails at once: hyper then closes the connection without a complete
-/// answer (fault injection: dropped connection).
-pub fn dropped_connection() -> Response {
-    let stream = futures::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::new(
-            std::io::ErrorKind::ConnectionAborted,
-            "fault injection: connection dropped",
-        ))
-    });
-    Response::new(Body::from_stream(stream))
 }

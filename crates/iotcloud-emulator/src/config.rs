@@ -106,10 +106,47 @@ pub struct Config {
     pub token_ttl: Duration,
     /// OceanConnect refresh-token lifetime (24 h by default).
     pub refresh_token_ttl: Duration,
-    /// Largest accepted request body.
-    pub max_body_bytes: usize,
+    /// Connection deadlines, body size and the connection cap.
+    pub limits: Limits,
+    /// Live `SignatureNonce` entries held at most; beyond, requests get 503 `ServiceUnavailable`
+    /// until entries expire (1,000,000 by default, about 60 MB).
+    pub max_nonces: usize,
     /// Enterprise IoT instances to create at start (`--instance iot-xxx`), beside the public one.
     pub instances: Vec<String>,
+}
+
+/// What one client may cost the server: deadlines, body size, concurrent connections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// A request's head must be complete this long after its first byte. Default 10 s.
+    pub header_read_timeout: Duration,
+    /// A connection waiting for its next request with nothing received for this long is closed.
+    /// Default 100 s: longer than the pools of common clients keep idle connections (reqwest
+    /// 90 s, the SDK 60 s), so the close never races a client reusing the connection.
+    pub keep_alive_idle_timeout: Duration,
+    /// A request body gets this long plus one second per `body_min_bytes_per_sec` bytes
+    /// received; slower bodies get 408. Default 10 s.
+    pub body_read_timeout: Duration,
+    /// The minimum body rate after `body_read_timeout`. Default 1024 bytes/s.
+    pub body_min_bytes_per_sec: u64,
+    /// Largest accepted request body (413 beyond). Default 1 MiB.
+    pub max_body_bytes: usize,
+    /// Connections served at once; further ones wait in the listen backlog until one closes.
+    /// Default 128.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_read_timeout: Duration::from_secs(10),
+            keep_alive_idle_timeout: Duration::from_secs(100),
+            body_read_timeout: Duration::from_secs(10),
+            body_min_bytes_per_sec: 1024,
+            max_body_bytes: 1024 * 1024,
+            max_connections: 128,
+        }
+    }
 }
 
 impl Default for Config {
@@ -124,7 +161,8 @@ impl Default for Config {
             seed: 0,
             token_ttl: Duration::from_secs(3600),
             refresh_token_ttl: Duration::from_secs(24 * 3600),
-            max_body_bytes: 1024 * 1024,
+            limits: Limits::default(),
+            max_nonces: crate::auth::nonce::DEFAULT_CAPACITY,
             instances: Vec::new(),
         }
     }

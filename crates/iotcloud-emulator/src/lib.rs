@@ -26,14 +26,16 @@ pub mod instances;
 pub mod iot;
 pub mod oceanconnect;
 pub mod persist;
+pub mod router;
 pub mod rpc;
+pub mod server;
 pub mod specs;
 pub mod state;
 pub mod throttle;
 pub mod validate;
 pub mod wire;
 
-pub use config::{AccessKey, Config, Credentials, OceanConnectApp};
+pub use config::{AccessKey, Config, Credentials, Limits, OceanConnectApp};
 pub use faults::{ErrorKind, FaultRule};
 
 use std::net::SocketAddr;
@@ -129,6 +131,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Connection deadlines, body size and the connection cap ([`Limits::default`] otherwise).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+
+    /// Live `SignatureNonce` entries held at most (1,000,000 by default); beyond, signed
+    /// requests get 503 `ServiceUnavailable` until entries expire.
+    pub fn max_nonces(mut self, capacity: usize) -> Self {
+        self.config.max_nonces = capacity;
+        self
+    }
+
     /// The configuration as built so far.
     pub fn config(&self) -> &Config {
         &self.config
@@ -177,19 +192,13 @@ impl Emulator {
             .local_addr()
             .map_err(|source| EmulatorError::Bind { port, source })?;
         let router = axum::Router::new()
-            .fallback(app::handle)
+            .fallback(router::handle)
             .with_state(app.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::error!("emulator server stopped: {e}");
-            }
-        });
+        let limits = app.config.limits.clone();
+        let task = tokio::spawn(server::serve(listener, router, limits, async {
+            let _ = rx.await;
+        }));
         Ok(Emulator {
             addr,
             base_url: format!("http://{addr}"),

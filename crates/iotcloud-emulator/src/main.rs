@@ -1,8 +1,9 @@
 //! `iotcloud-emulator --port 8080 [--data-dir DIR] [--seed N] [--fault OP:key=value,...]`
 
 use clap::Parser;
-use iotcloud_emulator::{Emulator, FaultRule};
+use iotcloud_emulator::{Emulator, FaultRule, Limits};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// A local emulator of Alibaba Cloud IoT, Alibaba Cloud MQTT and Huawei OceanConnect.
 #[derive(Debug, Parser)]
@@ -28,6 +29,51 @@ struct Args {
     /// IotInstanceId get its own state; requests without one go to the public instance.
     #[arg(long = "instance", value_name = "IOT_INSTANCE_ID")]
     instances: Vec<String>,
+    /// Seconds a request head may take from its first byte [10].
+    #[arg(long, value_name = "SECS")]
+    header_read_timeout: Option<u64>,
+    /// Seconds a connection may wait idle for its next request before it is closed [100].
+    #[arg(long, value_name = "SECS")]
+    keep_alive_idle_timeout: Option<u64>,
+    /// Seconds a request body may take before the minimum rate applies [10].
+    #[arg(long, value_name = "SECS")]
+    body_read_timeout: Option<u64>,
+    /// Minimum request-body rate in bytes per second after --body-read-timeout [1024].
+    #[arg(long, value_name = "BYTES")]
+    body_min_rate: Option<u64>,
+    /// Largest request body in bytes (413 beyond) [1048576].
+    #[arg(long, value_name = "BYTES")]
+    max_body_bytes: Option<usize>,
+    /// Connections served at once; more wait in the listen backlog [128].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: Option<u64>,
+}
+
+impl Args {
+    /// The connection limits: the defaults of [`Limits`] unless a flag says otherwise.
+    fn limits(&self) -> Limits {
+        let mut limits = Limits::default();
+        let secs = Duration::from_secs;
+        if let Some(s) = self.header_read_timeout {
+            limits.header_read_timeout = secs(s);
+        }
+        if let Some(s) = self.keep_alive_idle_timeout {
+            limits.keep_alive_idle_timeout = secs(s);
+        }
+        if let Some(s) = self.body_read_timeout {
+            limits.body_read_timeout = secs(s);
+        }
+        if let Some(rate) = self.body_min_rate {
+            limits.body_min_bytes_per_sec = rate;
+        }
+        if let Some(bytes) = self.max_body_bytes {
+            limits.max_body_bytes = bytes;
+        }
+        if let Some(n) = self.max_connections {
+            limits.max_connections = usize::try_from(n).unwrap_or(usize::MAX);
+        }
+        limits
+    }
 }
 
 #[tokio::main]
@@ -36,7 +82,8 @@ async fn main() -> std::process::ExitCode {
     let mut builder = Emulator::builder()
         .port(args.port)
         .seed(args.seed)
-        .throttling(!args.no_throttling);
+        .throttling(!args.no_throttling)
+        .limits(args.limits());
     if let Some(dir) = &args.data_dir {
         builder = builder.data_dir(dir);
     }

@@ -17,9 +17,20 @@ pub struct Persister {
 }
 
 impl Persister {
-    /// Use `dir`, creating it when missing.
+    /// Use `dir`, creating it when missing and removing the temporary files a killed process
+    /// left behind (`.state.json.<pid>.tmp`: never renamed, so never part of the state).
     pub fn new(dir: &Path) -> std::io::Result<Persister> {
         fs::create_dir_all(dir)?;
+        let stale_prefix = format!(".{STATE_FILE}.");
+        for entry in fs::read_dir(dir)?.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&stale_prefix) && name.ends_with(".tmp") {
+                if let Err(e) = fs::remove_file(entry.path()) {
+                    tracing::warn!("cannot remove {}: {e}", entry.path().display());
+                }
+            }
+        }
         Ok(Persister {
             dir: dir.to_path_buf(),
         })
@@ -34,7 +45,11 @@ impl Persister {
     pub fn load(&self) -> Result<State, String> {
         let path = self.path();
         match fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
+            Ok(bytes) => serde_json::from_slice::<State>(&bytes)
+                .map(|mut state| {
+                    state.reindex();
+                    state
+                })
                 .map_err(|e| format!("{}: not a valid emulator state: {e}", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
             Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
@@ -63,6 +78,26 @@ impl Persister {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_temporary_files_are_removed_at_start() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("tempdir")
+        };
+        let stale = dir.path().join(format!(".{STATE_FILE}.4242.tmp"));
+        let unrelated = dir.path().join("notes.tmp");
+        assert!(fs::write(&stale, b"{\"partial").is_ok());
+        assert!(fs::write(&unrelated, b"keep").is_ok());
+        assert!(Persister::new(dir.path()).is_ok());
+        assert!(
+            !stale.exists(),
+            "the leftover of a killed process is removed"
+        );
+        assert!(
+            unrelated.exists(),
+            "files the emulator did not write are kept"
+        );
+    }
 
     #[test]
     fn round_trip_and_corrupt_file_is_reported() {

@@ -1,10 +1,11 @@
 //! The Alibaba RPC pipeline: decode, route by `Version` and `Action`, authenticate, throttle,
 //! inject faults, validate against the spec, then answer from state or from the example.
 
-use crate::app::{dropped_connection, lock, App, Incoming};
+use crate::app::{lock, App, Incoming};
 use crate::auth::rpc::Verifier;
 use crate::faults::{Decision, ErrorKind};
 use crate::validate::{self, Params};
+use crate::wire::dropped_connection;
 use crate::wire::{self, Failure};
 use axum::http::{header, Method};
 use axum::response::Response;
@@ -16,16 +17,17 @@ use std::time::SystemTime;
 /// Answer one RPC request.
 pub async fn handle(app: &App, req: Incoming, host: &str) -> Response {
     let request_id = wire::request_id();
-    let (status, body, gateway_error) = match answer(app, &req, &request_id, host).await {
-        Answer::Body(status, body) => (status, body, false),
-        Answer::Fail(failure, service) => {
-            let gateway = matches!(failure, Failure::Gateway { .. });
-            let (status, body) = failure_body(&failure, service.as_deref(), &request_id, host);
-            (status, body, gateway)
-        }
-        Answer::Drop => return dropped_connection(),
-        Answer::Faulty(status, body, decision) => return faulty(status, &body, decision),
-    };
+    let (status, body, gateway_error, from_example) =
+        match answer(app, &req, &request_id, host).await {
+            Answer::Body(status, body, from_example) => (status, body, false, from_example),
+            Answer::Fail(failure, service) => {
+                let gateway = matches!(failure, Failure::Gateway { .. });
+                let (status, body) = failure_body(&failure, service.as_deref(), &request_id, host);
+                (status, body, gateway, false)
+            }
+            Answer::Drop => return dropped_connection(),
+            Answer::Faulty(status, body, decision) => return faulty(status, &body, decision),
+        };
     // JSON when asked for; otherwise XML, the documented default (section 2.4).
     let parsed = parameters(&req);
     let pairs = parsed.as_ref().map(Vec::as_slice).unwrap_or_default();
@@ -48,18 +50,29 @@ pub async fn handle(app: &App, req: Incoming, host: &str) -> Response {
                 .any(|p| p.eq_ignore_ascii_case("Format=JSON"))
         }
     };
-    if wants_json {
-        return wire::json_response(status, &body);
-    }
-    let root = match (gateway_error, param("Action")) {
-        (false, Some(action)) => format!("{action}Response"),
-        _ => "Error".to_string(),
+    let mut response = if wants_json {
+        wire::json_response(status, &body)
+    } else {
+        let root = match (gateway_error, param("Action")) {
+            (false, Some(action)) => format!("{action}Response"),
+            _ => "Error".to_string(),
+        };
+        wire::xml_response(status, &root, &body)
     };
-    wire::xml_response(status, &root, &body)
+    if from_example {
+        response
+            .headers_mut()
+            .insert(EXAMPLE_HEADER, axum::http::HeaderValue::from_static("true"));
+    }
+    response
 }
 
+/// Set on answers of operations without state: the body is the documented example.
+pub const EXAMPLE_HEADER: &str = "x-emulator-example";
+
 enum Answer {
-    Body(u16, Value),
+    /// Status, body, and whether the body is the documented example (no state behind it).
+    Body(u16, Value, bool),
     Fail(Failure, Option<Arc<ServiceSpec>>),
     Drop,
     Faulty(u16, Value, Decision),
@@ -245,14 +258,17 @@ async fn answer(app: &App, req: &Incoming, request_id: &str, host: &str) -> Answ
     if let Some(kind) = decision.error {
         return Answer::Fail(injected(kind), Some(service));
     }
-    let (status, body) = match run(app, &service, &op, &params).await {
-        Ok(data) => (200, wire::success_body(request_id, data)),
-        Err(f) => failure_body(&f, Some(&service), request_id, host),
+    let (status, body, from_example) = match run(app, &service, &op, &params).await {
+        Ok((data, from_example)) => (200, wire::success_body(request_id, data), from_example),
+        Err(f) => {
+            let (status, body) = failure_body(&f, Some(&service), request_id, host);
+            (status, body, false)
+        }
     };
     if decision.truncate || decision.malformed {
         return Answer::Faulty(status, body, decision);
     }
-    Answer::Body(status, body)
+    Answer::Body(status, body, from_example)
 }
 
 /// `Throttling.User`, as the service answers a request over the documented QPS.
@@ -280,13 +296,14 @@ fn injected(kind: ErrorKind) -> Failure {
     }
 }
 
-/// Validate, then answer from state (operations with real state) or from the documented example.
+/// Validate, then answer from state (operations with real state) or from the documented
+/// example (then the flag is `true`).
 async fn run(
     app: &App,
     service: &ServiceSpec,
     op: &Operation,
     params: &Params,
-) -> Result<Map<String, Value>, Failure> {
+) -> Result<(Map<String, Value>, bool), Failure> {
     validate::validate_rpc(op, params)?;
     let outcome = {
         let mut state = lock(&app.state);
@@ -305,9 +322,9 @@ async fn run(
                     )
                 })?;
             }
-            result
+            result.map(|data| (data, false))
         }
-        None => Ok(example(op)),
+        None => Ok((example(op), true)),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
@@ -222,8 +222,12 @@ pub struct OcDevice {
 #[serde(default)]
 pub struct State {
     pub products: BTreeMap<String, Product>,
-    /// By IotId.
+    /// By IotId. Add and remove devices with [`State::insert_device`] and
+    /// [`State::remove_device`], which keep [`DeviceIndex`] in step.
     pub devices: BTreeMap<String, Device>,
+    /// Derived from `devices`, not saved; rebuilt by [`State::reindex`] after loading.
+    #[serde(skip)]
+    pub index: DeviceIndex,
     pub groups: BTreeMap<String, Group>,
     pub topics: BTreeMap<String, ProductTopic>,
     /// Topic routes: source topic -> destination topics.
@@ -240,6 +244,45 @@ pub struct State {
     /// Enterprise IoT instances by `IotInstanceId`, each a state of its own; this state is the
     /// public instance (see `instances.rs`).
     pub instances: BTreeMap<String, State>,
+}
+
+/// Lookups that would otherwise scan every device: by (ProductKey, DeviceName), and a
+/// product's devices newest first (the documented order of QueryDevice).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceIndex {
+    by_name: HashMap<(String, String), String>,
+    /// Oldest first by (`gmt_create`, creation order): a new device is appended, and a page
+    /// counted from the newest is a slice, whatever its number.
+    by_product: HashMap<String, Vec<CreationKey>>,
+}
+
+type CreationKey = (i64, u64, String);
+
+impl DeviceIndex {
+    fn add(&mut self, d: &Device) {
+        self.by_name.insert(
+            (d.product_key.clone(), d.device_name.clone()),
+            d.iot_id.clone(),
+        );
+        let list = self.by_product.entry(d.product_key.clone()).or_default();
+        let key = order_key(d);
+        let at = list.partition_point(|k| *k < key);
+        list.insert(at, key);
+    }
+
+    fn remove(&mut self, d: &Device) {
+        self.by_name
+            .remove(&(d.product_key.clone(), d.device_name.clone()));
+        if let Some(list) = self.by_product.get_mut(&d.product_key) {
+            if let Ok(at) = list.binary_search(&order_key(d)) {
+                list.remove(at);
+            }
+        }
+    }
+}
+
+fn order_key(d: &Device) -> CreationKey {
+    (d.gmt_create, d.created, d.iot_id.clone())
 }
 
 /// `items` newest first by `(gmt_create, created)`: the order the guide documents for
@@ -283,6 +326,68 @@ impl State {
         out
     }
 
+    /// Add (or replace) a device.
+    pub fn insert_device(&mut self, d: Device) {
+        if let Some(old) = self.devices.remove(&d.iot_id) {
+            self.index.remove(&old);
+        }
+        self.index.add(&d);
+        self.devices.insert(d.iot_id.clone(), d);
+    }
+
+    /// Remove a device.
+    pub fn remove_device(&mut self, iot_id: &str) -> Option<Device> {
+        let d = self.devices.remove(iot_id)?;
+        self.index.remove(&d);
+        Some(d)
+    }
+
+    /// Rebuild the derived index (after loading a saved state), in every instance's state too.
+    pub fn reindex(&mut self) {
+        self.index = DeviceIndex::default();
+        for d in self.devices.values() {
+            self.index.add(d);
+        }
+        for instance in self.instances.values_mut() {
+            instance.reindex();
+        }
+    }
+
+    /// The devices of a product, newest first.
+    pub fn product_devices<'a>(&'a self, product_key: &str) -> impl Iterator<Item = &'a Device> {
+        self.product_devices_from(product_key, 0)
+    }
+
+    /// The devices of a product, newest first, from the `skip`-th on (without walking the
+    /// skipped ones).
+    pub fn product_devices_from<'a>(
+        &'a self,
+        product_key: &str,
+        skip: usize,
+    ) -> impl Iterator<Item = &'a Device> {
+        let list = self
+            .index
+            .by_product
+            .get(product_key)
+            .map_or(&[][..], Vec::as_slice);
+        let end = list.len().saturating_sub(skip);
+        list[..end]
+            .iter()
+            .rev()
+            .filter_map(|(_, _, id)| self.devices.get(id))
+    }
+
+    /// How many devices a product has.
+    pub fn product_device_count(&self, product_key: &str) -> usize {
+        self.index.by_product.get(product_key).map_or(0, Vec::len)
+    }
+
+    /// The IotId of the device `device_name` of `product_key`.
+    pub fn device_by_name(&self, product_key: &str, device_name: &str) -> Option<&Device> {
+        let key = (product_key.to_string(), device_name.to_string());
+        self.devices.get(self.index.by_name.get(&key)?)
+    }
+
     /// The device named by IotId, or by ProductKey + DeviceName (IotId wins, as documented).
     pub fn find_device(
         &self,
@@ -292,12 +397,7 @@ impl State {
     ) -> Option<&Device> {
         match iot_id.filter(|s| !s.is_empty()) {
             Some(id) => self.devices.get(id),
-            None => {
-                let (pk, dn) = (product_key?, device_name?);
-                self.devices
-                    .values()
-                    .find(|d| d.product_key == pk && d.device_name == dn)
-            }
+            None => self.device_by_name(product_key?, device_name?),
         }
     }
 
@@ -316,6 +416,49 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_index_follows_inserts_removals_and_reloads() {
+        let mut s = State::default();
+        for (i, name) in ["a", "b", "c"].iter().enumerate() {
+            s.insert_device(Device {
+                iot_id: format!("id-{name}"),
+                product_key: "pk".into(),
+                device_name: name.to_string(),
+                gmt_create: 1000,
+                created: i as u64,
+                ..Device::default()
+            });
+        }
+        let order: Vec<&str> = s
+            .product_devices("pk")
+            .map(|d| d.device_name.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            ["c", "b", "a"],
+            "newest first, ties by creation order"
+        );
+        assert_eq!(
+            s.find_device(None, Some("pk"), Some("b"))
+                .map(|d| d.iot_id.as_str()),
+            Some("id-b")
+        );
+        assert!(s.remove_device("id-b").is_some());
+        assert!(s.find_device(None, Some("pk"), Some("b")).is_none());
+        assert_eq!(s.product_device_count("pk"), 2);
+        let saved = serde_json::to_string(&s).unwrap_or_default();
+        let loaded: Result<State, _> = serde_json::from_str(&saved);
+        let Ok(mut loaded) = loaded else {
+            panic!("{loaded:?}")
+        };
+        assert!(
+            loaded.find_device(None, Some("pk"), Some("a")).is_none(),
+            "not saved"
+        );
+        loaded.reindex();
+        assert_eq!(loaded, s);
+    }
 
     #[test]
     fn ids_are_unique_and_sized() {

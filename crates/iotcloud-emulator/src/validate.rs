@@ -146,6 +146,7 @@ fn check_field(op: &Operation, field: &Field, wire: &str, params: &Params) -> Re
                 return Err(Failure::missing(&format!("{wire}.1")));
             }
             check_count(wire, indexes.len() as u64, &field.constraints)?;
+            check_last_index(wire, &indexes, &field.constraints)?;
             for i in indexes {
                 let item = format!("{wire}.{i}");
                 match inner.as_ref() {
@@ -217,13 +218,24 @@ fn check_count(wire: &str, count: u64, c: &Constraints) -> Result<(), Failure> {
     Ok(())
 }
 
+/// With a documented `max_items` of N, items are numbered 1 to N: `Tag.100000` is refused even
+/// alone, so a sparse index cannot stand in for a list longer than documented.
+fn check_last_index(wire: &str, indexes: &BTreeSet<u32>, c: &Constraints) -> Result<(), Failure> {
+    match (c.max_items, indexes.last()) {
+        (Some(max), Some(&last)) if u64::from(last) > max => Err(Failure::invalid(
+            &format!("{wire}.{last}"),
+            format!("list items are numbered 1 to {max} (the documented maximum)"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Check one textual value against a scalar type, the field's enum and its constraints.
 pub fn check_scalar(field: &Field, ty: &TypeRef, wire: &str, value: &str) -> Result<(), Failure> {
     let c = &field.constraints;
     let number: Option<f64> = match ty {
         TypeRef::Integer => Some(
             value
-                .trim()
                 .parse::<i32>()
                 .map_err(|_| {
                     Failure::invalid(
@@ -233,7 +245,7 @@ pub fn check_scalar(field: &Field, ty: &TypeRef, wire: &str, value: &str) -> Res
                 })?
                 .into(),
         ),
-        TypeRef::Long => Some(value.trim().parse::<i64>().map_err(|_| {
+        TypeRef::Long => Some(value.parse::<i64>().map_err(|_| {
             Failure::invalid(
                 wire,
                 format!("expected a long integer, got \"{}\"", short(value)),
@@ -241,7 +253,6 @@ pub fn check_scalar(field: &Field, ty: &TypeRef, wire: &str, value: &str) -> Res
         })? as f64),
         TypeRef::Float => Some(
             value
-                .trim()
                 .parse::<f64>()
                 .ok()
                 .filter(|f| f.is_finite())
@@ -399,6 +410,35 @@ operations:
             Err((c, m)) => assert!(c == code && m.contains(names), "{pairs:?}: {c} {m}"),
             Ok(()) => panic!("{pairs:?} accepted"),
         }
+    }
+
+    #[test]
+    fn whitespace_padded_numbers_are_refused() {
+        for padded in [" 10", "10 ", "\t10", "10\n"] {
+            fails(
+                &[("Name", "abcd"), ("Size", padded), ("IotId", "i")],
+                "InvalidParameter",
+                "\"Size\"",
+            );
+        }
+    }
+
+    #[test]
+    fn a_list_index_beyond_the_documented_maximum_is_refused_alone() {
+        fails(
+            &[("Name", "abcd"), ("Names.3", "c"), ("IotId", "i")],
+            "InvalidParameter",
+            "\"Names.3\"",
+        );
+        fails(
+            &[("Name", "abcd"), ("Names.100000", "c"), ("IotId", "i")],
+            "InvalidParameter",
+            "numbered 1 to 2",
+        );
+        assert_eq!(
+            check(&[("Name", "abcd"), ("Names.2", "b"), ("IotId", "i")]),
+            Ok(())
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! HTTP-level helpers: decoding query strings and form bodies, request ids, and the two error
 //! shapes of the Alibaba services (gateway errors and IoT business failures).
 
+use axum::body::{Body, Bytes};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rand::Rng;
@@ -230,6 +231,18 @@ pub fn success_body(request_id: &str, data: Map<String, Value>) -> Value {
         }
     }
     Value::Object(m)
+}
+
+/// A response whose body fails at once: hyper then closes the connection without a complete
+/// answer (fault injection: dropped connection).
+pub fn dropped_connection() -> Response {
+    let stream = futures::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "fault injection: connection dropped",
+        ))
+    });
+    Response::new(Body::from_stream(stream))
 }
 
 #[cfg(test)]

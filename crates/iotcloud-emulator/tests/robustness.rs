@@ -463,3 +463,38 @@ async fn bad_requests_get_errors_and_the_server_survives() {
     // Still serving.
     assert_eq!(c.call("QueryProductList", &LIST).await.0, 200);
 }
+
+#[tokio::test]
+async fn padded_numbers_and_list_indexes_beyond_the_documented_maximum_are_refused() {
+    let (_e, c) = unthrottled().await;
+    let (status, body) = c
+        .call(
+            "QueryProductList",
+            &[("CurrentPage", "1"), ("PageSize", " 10")],
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["Code"], "InvalidParameter");
+    assert!(
+        body["Message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("\"PageSize\""),
+        "{body}"
+    );
+    // QueryDeviceByTags documents at most 10 tags.
+    let (status, body) = c
+        .call("QueryDeviceByTags", &[("Tag.100000.TagKey", "room")])
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["Code"], "InvalidParameter");
+    let message = body["Message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("\"Tag.100000\"") && message.contains("1 to 10"),
+        "{body}"
+    );
+    let (status, body) = c
+        .call("QueryDeviceByTags", &[("Tag.10.TagKey", "room")])
+        .await;
+    assert_eq!(status, 200, "the tenth tag is within the maximum: {body}");
+}

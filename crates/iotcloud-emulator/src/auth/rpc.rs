@@ -2,7 +2,7 @@
 //! common parameters, signature method, timestamp, access key (and STS token), signature, nonce.
 //! V3 requests follow the same order with headers in place of the common parameters.
 
-use super::nonce::NonceCache;
+use super::nonce::{NonceCache, NonceRefusal, MAX_NONCE_LEN};
 use super::signature;
 use super::signature_v3;
 use crate::config::AccessKey;
@@ -47,18 +47,6 @@ fn incomplete(why: impl std::fmt::Display) -> Failure {
     )
 }
 
-/// Records a nonce; a second use by the same key is a replay.
-fn check_nonce(nonces: &mut NonceCache, key_id: &str, nonce: &str) -> Result<(), Failure> {
-    if !nonces.insert(key_id, nonce) {
-        return Err(Failure::gateway(
-            400,
-            "SignatureNonceUsed",
-            "Specified signature nonce was used already.",
-        ));
-    }
-    Ok(())
-}
-
 /// What a verification needs besides the request.
 pub struct Verifier<'a> {
     pub access_keys: &'a [AccessKey],
@@ -82,6 +70,9 @@ impl Verifier<'_> {
             }
         }
         let get = |name: &str| params.get(name).map(String::as_str).unwrap_or_default();
+        if get("SignatureNonce").len() > MAX_NONCE_LEN {
+            return Err(nonce_refused(NonceRefusal::TooLong));
+        }
         if get("SignatureMethod") != "HMAC-SHA1" {
             return Err(Failure::gateway(
                 400,
@@ -102,7 +93,7 @@ impl Verifier<'_> {
                 ),
             ));
         }
-        self.check_timestamp(get("Timestamp"))?;
+        let sent = self.check_timestamp(get("Timestamp"))?;
         let key_id = get("AccessKeyId");
         let key = self.access_key(
             key_id,
@@ -118,7 +109,25 @@ impl Verifier<'_> {
                 format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
             ));
         }
-        check_nonce(nonces, key_id, get("SignatureNonce"))
+        self.check_nonce(nonces, key_id, get("SignatureNonce"), sent)
+    }
+
+    /// Records a nonce until the request's timestamp (`sent`, Unix seconds) leaves the window;
+    /// a second use by the same key is a replay.
+    fn check_nonce(
+        &self,
+        nonces: &mut NonceCache,
+        key_id: &str,
+        nonce: &str,
+        sent: u64,
+    ) -> Result<(), Failure> {
+        if nonce.len() > MAX_NONCE_LEN {
+            return Err(nonce_refused(NonceRefusal::TooLong));
+        }
+        let expires = sent.saturating_add(self.skew_tolerance.as_secs());
+        nonces
+            .admit(key_id, nonce, self.unix_now(), expires)
+            .map_err(nonce_refused)
     }
 
     /// The access key `key_id` names, with its STS token (`token`, sent as `token_name`)
@@ -203,7 +212,7 @@ impl Verifier<'_> {
             signed.push((name.clone(), value.to_string()));
         }
         signed.sort();
-        self.check_timestamp(header("x-acs-date").unwrap_or_default())?;
+        let sent = self.check_timestamp(header("x-acs-date").unwrap_or_default())?;
         let key = self.access_key(
             &auth.credential,
             header("x-acs-security-token"),
@@ -226,14 +235,23 @@ impl Verifier<'_> {
                 format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
             ));
         }
-        check_nonce(
+        self.check_nonce(
             nonces,
             &auth.credential,
             header("x-acs-signature-nonce").unwrap_or_default(),
+            sent,
         )
     }
 
-    fn check_timestamp(&self, text: &str) -> Result<(), Failure> {
+    fn unix_now(&self) -> u64 {
+        self.now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+
+    /// Check `Timestamp` against the window; its Unix seconds.
+    fn check_timestamp(&self, text: &str) -> Result<u64, Failure> {
         let parsed = OffsetDateTime::parse(text, &Rfc3339).map_err(|_| {
             Failure::gateway(
                 400,
@@ -242,11 +260,7 @@ impl Verifier<'_> {
             )
         })?;
         let sent = parsed.unix_timestamp() as i128;
-        let now = self
-            .now
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i128)
-            .unwrap_or(0);
+        let now = self.unix_now() as i128;
         if (now - sent).unsigned_abs() > self.skew_tolerance.as_secs() as u128 {
             return Err(Failure::gateway(
                 400,
@@ -257,6 +271,28 @@ impl Verifier<'_> {
                 ),
             ));
         }
-        Ok(())
+        Ok(u64::try_from(sent).unwrap_or(0))
+    }
+}
+
+/// The gateway's answer to a refused nonce.
+pub fn nonce_refused(refusal: NonceRefusal) -> Failure {
+    match refusal {
+        NonceRefusal::TooLong => Failure::gateway(
+            400,
+            "InvalidParameter",
+            format!("The parameter SignatureNonce is longer than {MAX_NONCE_LEN} bytes."),
+        ),
+        NonceRefusal::Used => Failure::gateway(
+            400,
+            "SignatureNonceUsed",
+            "Specified signature nonce was used already.",
+        ),
+        NonceRefusal::Full => Failure::gateway(
+            503,
+            "ServiceUnavailable",
+            "The emulator holds its maximum of live signature nonces; retry later.",
+        ),
+        NonceRefusal::Storage(why) => Failure::gateway(500, "InternalError", why),
     }
 }

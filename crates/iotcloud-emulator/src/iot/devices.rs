@@ -2,7 +2,7 @@
 //! tags (device props), topology, statistics, reset.
 
 use super::{obj, time, Ctx, Handler, Outcome};
-use crate::state::{newest_first, now_ms, Application, Device, State};
+use crate::state::{now_ms, Application, Device, State};
 use crate::wire::Failure;
 use serde_json::{json, Value};
 
@@ -156,7 +156,7 @@ pub const HANDLERS: &[Handler] = &[
 
 /// Remove a device and every reference to it.
 pub fn forget(state: &mut State, iot_id: &str) {
-    state.devices.remove(iot_id);
+    state.remove_device(iot_id);
     for g in state.groups.values_mut() {
         g.devices.remove(iot_id);
     }
@@ -242,10 +242,7 @@ fn new_device(
 }
 
 fn name_taken(state: &State, product_key: &str, name: &str) -> bool {
-    state
-        .devices
-        .values()
-        .any(|d| d.product_key == product_key && d.device_name == name)
+    state.device_by_name(product_key, name).is_some()
 }
 
 /// The documented DeviceName rule: 4-32 characters of letters, digits and `-_@.:`.
@@ -284,7 +281,7 @@ fn register(ctx: &mut Ctx) -> Outcome {
             device.nickname.clone().map_or(Value::Null, Value::from),
         ),
     ]);
-    ctx.state.devices.insert(device.iot_id.clone(), device);
+    ctx.state.insert_device(device);
     Ok(ctx.created("Data", data))
 }
 
@@ -302,12 +299,15 @@ fn detail(ctx: &mut Ctx) -> Outcome {
 fn list(ctx: &mut Ctx) -> Outcome {
     let pk = ctx.req("ProductKey")?;
     ctx.product(&pk)?;
-    let devices = newest_first(
-        ctx.state.devices.values().filter(|d| d.product_key == pk),
-        |d| (d.gmt_create, d.created),
-    );
-    let items: Vec<Value> = devices.into_iter().map(|d| info(ctx.state, d)).collect();
-    ctx.page(items)
+    let total = ctx.state.product_device_count(&pk);
+    let state = &*ctx.state;
+    ctx.page_of(total, |start, len| {
+        state
+            .product_devices_from(&pk, start)
+            .take(len)
+            .map(|d| info(state, d))
+            .collect()
+    })
 }
 
 fn delete(ctx: &mut Ctx) -> Outcome {
@@ -404,7 +404,7 @@ fn create_all(ctx: &mut Ctx, apply_id: i64) -> Result<(), Failure> {
         if valid_name(name) && !name_taken(ctx.state, &app.product_key, name) {
             let d = new_device(ctx.state, &app.product_key, Some(name.clone()), None);
             created.push(d.iot_id.clone());
-            ctx.state.devices.insert(d.iot_id.clone(), d);
+            ctx.state.insert_device(d);
         }
     }
     let status = if created.len() == app.device_names.len() {
@@ -692,7 +692,7 @@ fn gateway_of(ctx: &mut Ctx) -> Outcome {
     let gw = ctx.state.devices.get(&id).and_then(|d| d.gateway.clone());
     let mut out = ctx.template();
     match gw.and_then(|g| ctx.state.devices.get(&g)) {
-        Some(g) => super::put(&mut out, "Data", info(ctx.state, g)),
+        Some(g) => ctx.put(&mut out, "Data", info(ctx.state, g)),
         None => {
             out.remove("Data");
         }

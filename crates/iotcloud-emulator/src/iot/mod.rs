@@ -91,7 +91,6 @@ impl Ctx<'_> {
         match self.get(name) {
             None => Ok(None),
             Some(v) => v
-                .trim()
                 .parse()
                 .map(Some)
                 .map_err(|_| Failure::invalid(name, "expected an integer")),
@@ -179,51 +178,61 @@ impl Ctx<'_> {
             .ok_or_else(|| Failure::business("iot.prod.NotExistedProduct"))
     }
 
-    /// The example response of the operation, to be filled.
+    /// The start of an answer: the example's envelope (`Success`) and nothing else. Every
+    /// other field is put from the state ([`Ctx::put`]), so an example value never stands in for
+    /// a value the state does not hold.
     pub fn template(&self) -> Map<String, Value> {
-        crate::rpc::example(self.op)
+        envelope(&crate::rpc::example(self.op))
     }
 
-    /// The response: the example with `value` put at `path` (see [`shape`]).
+    /// Put `value` at `path` of `out`, shaped like the example there (see [`put`]).
+    pub fn put(&self, out: &mut Map<String, Value>, path: &str, value: Value) {
+        put(out, &crate::rpc::example(self.op), path, value);
+    }
+
+    /// The response: the envelope with `value` put at `path`.
     pub fn respond(&self, path: &str, value: Value) -> Map<String, Value> {
         let mut out = self.template();
-        put(&mut out, path, value);
+        self.put(&mut out, path, value);
         out
     }
 
-    /// The response with a freshly created object at `path`: shaped by the example (formats,
-    /// wrappers) but holding only the fields of `value`, since the example's other values belong
-    /// to a different object.
+    /// The response with a freshly created object at `path` (the same as [`Ctx::respond`]:
+    /// only the object's own fields are answered).
     pub fn created(&self, path: &str, value: Value) -> Map<String, Value> {
-        let mut out = self.template();
-        let keys: Vec<String> = value
-            .as_object()
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
-        put(&mut out, path, value);
-        let mut cur = Some(&mut out);
-        let parts: Vec<&str> = path.split('.').collect();
-        for (i, part) in parts.iter().enumerate() {
-            let Some(map) = cur.take() else { break };
-            if i + 1 == parts.len() {
-                if let Some(Value::Object(obj)) = map.get_mut(*part) {
-                    obj.retain(|k, _| keys.contains(k));
-                }
-            } else if let Some(Value::Object(next)) = map.get_mut(*part) {
-                cur = Some(next);
-            }
-        }
-        out
+        self.respond(path, value)
     }
 
     /// A paged list answer following the operation's `pagination` (page number, size, total,
     /// page count at the documented paths; items at the documented item path).
     pub fn page(&self, items: Vec<Value>) -> Outcome {
+        if self
+            .op
+            .pagination
+            .as_ref()
+            .is_none_or(|p| p.style == PageStyle::TimeCursor)
+        {
+            let path = self
+                .op
+                .pagination
+                .as_ref()
+                .map_or("Data", |p| p.items.as_str());
+            return Ok(self.respond(path, Value::Array(items)));
+        }
+        let total = items.len();
+        self.page_of(total, |start, len| {
+            items.into_iter().skip(start).take(len).collect()
+        })
+    }
+
+    /// A page of `total` items, of which `fetch(start, len)` builds only the ones on the page
+    /// (a product with 100,000 devices does not render them all for every page).
+    pub fn page_of(&self, total: usize, fetch: impl FnOnce(usize, usize) -> Vec<Value>) -> Outcome {
         let Some(p) = &self.op.pagination else {
-            return Ok(self.respond("Data", Value::Array(items)));
+            return Ok(self.respond("Data", Value::Array(fetch(0, total))));
         };
         if p.style == PageStyle::TimeCursor {
-            return Ok(self.respond(&p.items, Value::Array(items)));
+            return Ok(self.respond(&p.items, Value::Array(fetch(0, total))));
         }
         let default_size = self
             .op
@@ -236,28 +245,28 @@ impl Ctx<'_> {
         if size < 1 || page < 1 || p.max_size.is_some_and(|m| size > m as i64) {
             return Err(Failure::business("iot.common.InvalidPageParams"));
         }
-        let total = items.len() as i64;
-        let start = ((page - 1) * size).min(total) as usize;
-        let end = (start + size as usize).min(items.len());
-        let slice = items[start..end].to_vec();
+        let total = total as i64;
+        let start = page.saturating_sub(1).saturating_mul(size).min(total);
+        let len = size.min(total - start);
+        let slice = fetch(start as usize, len as usize);
         let mut out = self.template();
-        put(&mut out, &p.items, Value::Array(slice));
+        self.put(&mut out, &p.items, Value::Array(slice));
         if let Some(path) = &p.response_page {
-            put(&mut out, path, Value::from(page));
+            self.put(&mut out, path, Value::from(page));
         }
         if let Some(path) = &p.response_total {
-            put(&mut out, path, Value::from(total));
+            self.put(&mut out, path, Value::from(total));
         }
         if let Some(path) = &p.response_page_count {
-            put(&mut out, path, Value::from((total + size - 1) / size));
+            self.put(&mut out, path, Value::from((total + size - 1) / size));
         }
         if let Some(path) = p
             .response_page
             .as_deref()
             .and_then(|r| sibling(r, "PageSize"))
         {
-            if get_path(&out, &path).is_some() {
-                put(&mut out, &path, Value::from(size));
+            if get_path(&crate::rpc::example(self.op), &path).is_some() {
+                self.put(&mut out, &path, Value::from(size));
             }
         }
         Ok(out)
@@ -280,11 +289,22 @@ fn get_path<'a>(map: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
     Some(cur)
 }
 
-/// Put `value` at the dot-separated `path` of `map`, shaped by what the example holds there:
-/// an object template is filled with the value's fields (template fields the value lacks are
-/// kept), a list template gives every item the shape of its first element, and an object with a
-/// single list member (the `{"DeviceInfo": [...]}` wrapper) receives a list inside the wrapper.
-pub fn put(map: &mut Map<String, Value>, path: &str, value: Value) {
+/// The envelope of an example answer: `Success` when the example has it.
+fn envelope(example: &Map<String, Value>) -> Map<String, Value> {
+    example
+        .iter()
+        .filter(|(k, _)| k.as_str() == "Success")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Put `value` at the dot-separated `path` of `map`, shaped by what `example` holds at that
+/// path: an object gives its members' formats (only the value's own fields are answered), a
+/// list gives every item the shape of its first element, and an object with a single list
+/// member (the `{"DeviceInfo": [...]}` wrapper) receives a list inside the wrapper.
+pub fn put(map: &mut Map<String, Value>, example: &Map<String, Value>, path: &str, value: Value) {
+    let template = get_path(example, path).unwrap_or(&Value::Null);
+    let shaped = shape(template, value);
     let mut parts: Vec<&str> = path.split('.').filter(|p| !p.is_empty()).collect();
     let Some(last) = parts.pop() else { return };
     let mut cur = map;
@@ -298,7 +318,6 @@ pub fn put(map: &mut Map<String, Value>, path: &str, value: Value) {
         let Value::Object(next) = entry else { return };
         cur = next;
     }
-    let shaped = shape(cur.get(last).unwrap_or(&Value::Null), value);
     cur.insert(last.to_string(), shaped);
 }
 
@@ -310,14 +329,14 @@ pub fn shape(template: &Value, value: Value) -> Value {
         return render_time(template, ms);
     }
     match (template, value) {
-        (Value::Object(t), Value::Object(v)) => {
-            let mut out = t.clone();
-            for (k, val) in v {
-                let shaped = shape(t.get(&k).unwrap_or(&Value::Null), val);
-                out.insert(k, shaped);
-            }
-            Value::Object(out)
-        }
+        (Value::Object(t), Value::Object(v)) => Value::Object(
+            v.into_iter()
+                .map(|(k, val)| {
+                    let shaped = shape(t.get(&k).unwrap_or(&Value::Null), val);
+                    (k, shaped)
+                })
+                .collect(),
+        ),
         (Value::Object(t), Value::Array(items))
             if t.len() == 1 && t.values().all(Value::is_array) =>
         {
@@ -419,20 +438,22 @@ mod tests {
 
     #[test]
     fn shape_follows_the_example() {
-        let template =
-            json!({"List": {"ProductInfo": [{"ProductKey": "x", "Extra": 1}]}, "Total": 9});
-        let Value::Object(mut m) = template else {
+        let template = json!({"List": {"ProductInfo": [{"ProductKey": "x", "Extra": 1}]}, "Total": 9, "Other": "x"});
+        let Value::Object(example) = template else {
             return;
         };
+        let mut m = Map::new();
         put(
             &mut m,
+            &example,
             "List",
             json!([{"ProductKey": "a"}, {"ProductKey": "b"}]),
         );
-        put(&mut m, "Total", json!(2));
+        put(&mut m, &example, "Total", json!(2));
+        // The wrapper comes from the example; its values ("Extra", "Other") never do.
         assert_eq!(
             Value::Object(m),
-            json!({"List": {"ProductInfo": [{"ProductKey": "a", "Extra": 1}, {"ProductKey": "b", "Extra": 1}]}, "Total": 2})
+            json!({"List": {"ProductInfo": [{"ProductKey": "a"}, {"ProductKey": "b"}]}, "Total": 2})
         );
     }
 
@@ -451,7 +472,7 @@ mod tests {
     #[test]
     fn put_creates_missing_paths() {
         let mut m = Map::new();
-        put(&mut m, "Data.Total", json!(3));
+        put(&mut m, &Map::new(), "Data.Total", json!(3));
         assert_eq!(Value::Object(m), json!({"Data": {"Total": 3}}));
     }
 }

@@ -72,12 +72,7 @@ pub const HANDLERS: &[Handler] = &[
 
 /// The product as the query operations print it.
 pub fn info(ctx: &Ctx, p: &Product) -> Value {
-    let devices = ctx
-        .state
-        .devices
-        .values()
-        .filter(|d| d.product_key == p.product_key)
-        .count();
+    let devices = ctx.state.product_device_count(&p.product_key);
     obj([
         ("ProductKey", json!(p.product_key)),
         ("ProductName", json!(p.product_name)),
@@ -221,9 +216,7 @@ fn delete(ctx: &mut Ctx) -> Outcome {
     // Devices go with their product (the emulator does not keep orphans).
     let gone: Vec<String> = ctx
         .state
-        .devices
-        .values()
-        .filter(|d| d.product_key == key)
+        .product_devices(&key)
         .map(|d| d.iot_id.clone())
         .collect();
     for id in &gone {
@@ -258,7 +251,7 @@ fn update_tags(ctx: &mut Ctx) -> Outcome {
     }
     let mut out = ctx.template();
     if !invalid.is_empty() {
-        super::put(&mut out, "InvalidProductTags", Value::Array(invalid));
+        ctx.put(&mut out, "InvalidProductTags", Value::Array(invalid));
     }
     Ok(out)
 }

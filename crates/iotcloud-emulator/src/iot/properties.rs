@@ -306,9 +306,9 @@ fn cursor_answer(
         _ => (items, has_next, next),
     };
     let mut out = ctx.template();
-    super::put(&mut out, items, list);
-    super::put(&mut out, has_next, Value::Bool(more));
-    super::put(&mut out, next, Value::from(next_time));
+    ctx.put(&mut out, items, list);
+    ctx.put(&mut out, has_next, Value::Bool(more));
+    ctx.put(&mut out, next, Value::from(next_time));
     Ok(out)
 }
 

@@ -40,6 +40,8 @@ pub mod signer;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod transport;
+#[doc(hidden)]
+pub mod wire;
 
 pub use client::{Handle, ServiceError};
 pub use clock::{Clock, FixedClock, NonceSource};

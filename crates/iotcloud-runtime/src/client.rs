@@ -15,8 +15,7 @@ use crate::endpoint;
 use crate::error::{Error, ErrorKind, Inner, RawCode, TimeoutKind};
 use crate::meta::{AuthScheme, OperationMeta, Protocol};
 use crate::oceanconnect::{AccessToken, TokenManager};
-use crate::operation::{OpError, Operation, Paginated, Service};
-use crate::paginate::Paginator;
+use crate::operation::{OpError, Operation, Service};
 use crate::rate_limit::RateLimiter;
 use crate::request::{PreparedRequest, RequestParts};
 use crate::response::{self, Failure, RetryClass};
@@ -227,11 +226,6 @@ impl Handle {
             .await
             .map(|a| a.request)
             .map_err(Error::from_inner)
-    }
-
-    /// Iterates over the pages of a paginated operation.
-    pub fn paginate<O: Paginated + 'static>(&self, first: O) -> Paginator<O> {
-        Paginator::new(self.clone(), first)
     }
 
     fn base_url(&self, meta: &OperationMeta) -> Result<Arc<str>, Box<Inner>> {

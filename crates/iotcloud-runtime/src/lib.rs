@@ -29,6 +29,7 @@ pub mod meta;
 pub mod oceanconnect;
 pub mod operation;
 pub mod paginate;
+mod percent;
 pub mod rate_limit;
 pub mod redact;
 pub mod request;

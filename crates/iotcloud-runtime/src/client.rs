@@ -15,8 +15,7 @@ use crate::endpoint;
 use crate::error::{Error, ErrorKind, Inner, RawCode, TimeoutKind};
 use crate::meta::{AuthScheme, OperationMeta, Protocol};
 use crate::oceanconnect::{AccessToken, TokenManager};
-use crate::operation::{OpError, Operation, Paginated, Service};
-use crate::paginate::Paginator;
+use crate::operation::{OpError, Operation, Service};
 use crate::rate_limit::RateLimiter;
 use crate::request::{PreparedRequest, RequestParts};
 use crate::response::{self, Failure, RetryClass};
@@ -144,10 +143,41 @@ impl Handle {
     /// The whole-operation timeout is a deadline every wait is bounded by (rate-limit slot,
     /// credentials, token, each attempt), not a timer of its own: one timer per attempt.
     pub async fn call<O: Operation>(&self, op: &O) -> Result<O::Output, OpError<O>> {
-        let meta = O::META;
         if let Err(v) = op.validate() {
-            return Err(Error::validation(meta.name, v));
+            return Err(Error::validation(O::META.name, v));
         }
+        let mut parts = RequestParts::default();
+        op.write_request(&mut parts);
+        if let Err(v) = self.service_parameters::<O>(&mut parts) {
+            return Err(Error::validation(O::META.name, v));
+        }
+        // The typed edges stay here; everything between them is compiled once.
+        let mut output = None;
+        let mut decode = |body: &[u8]| {
+            output = Some(serde_json::from_slice::<O::Output>(body)?);
+            Ok(())
+        };
+        // Boxed: the loop's future is the same for every operation, and a call future past
+        // 1 KiB leaves the allocator's fast path (see `a_call_future_stays_small`).
+        Box::pin(self.execute(O::META, &parts, &mut decode))
+            .await
+            .map_err(Error::from_inner)?;
+        output.ok_or_else(|| {
+            Error::from_inner(Inner::boxed(
+                ErrorKind::Decode,
+                "the request loop ended without decoding an answer",
+            ))
+        })
+    }
+
+    /// The request loop of [`Handle::call`], shared by every operation: it receives the
+    /// operation's parameters and a decoder of the successful answer's body.
+    async fn execute(
+        &self,
+        meta: &'static OperationMeta,
+        parts: &RequestParts,
+        decode: &mut Decoder<'_>,
+    ) -> Result<(), Box<Inner>> {
         let span = tracing::debug_span!(
             "iotcloud.call",
             service = meta.service.name,
@@ -160,14 +190,14 @@ impl Handle {
         let started = Instant::now();
         let deadline = self.inner.config.timeouts.operation.map(|d| started + d);
         let result = self
-            .run::<O>(op, meta, deadline, &span)
+            .run(parts, meta, deadline, &span, decode)
             .instrument(span.clone())
             .await;
         if !span.is_disabled() {
             let latency_ms = started.elapsed().as_millis() as u64;
             span.record("latency_ms", latency_ms);
             span.in_scope(|| match &result {
-                Ok(_) => tracing::debug!(latency_ms, "call succeeded"),
+                Ok(()) => tracing::debug!(latency_ms, "call succeeded"),
                 Err(e) => tracing::debug!(
                     latency_ms,
                     kind = %e.kind,
@@ -177,7 +207,7 @@ impl Handle {
                 ),
             });
         }
-        result.map_err(Error::from_inner)
+        result
     }
 
     /// The exact request `call` would send for one attempt (signed, with the configured clock
@@ -214,11 +244,6 @@ impl Handle {
             &self.inner.config.service_parameters,
             parts,
         )
-    }
-
-    /// Iterates over the pages of a paginated operation.
-    pub fn paginate<O: Paginated + 'static>(&self, first: O) -> Paginator<O> {
-        Paginator::new(self.clone(), first)
     }
 
     fn base_url(&self, meta: &OperationMeta) -> Result<Arc<str>, Box<Inner>> {
@@ -465,17 +490,14 @@ impl Handle {
         }
     }
 
-    async fn run<O: Operation>(
+    async fn run(
         &self,
-        op: &O,
+        parts: &RequestParts,
         meta: &'static OperationMeta,
         deadline: Option<Instant>,
         span: &tracing::Span,
-    ) -> Result<O::Output, Box<Inner>> {
-        let mut parts = RequestParts::default();
-        op.write_request(&mut parts);
-        self.service_parameters::<O>(&mut parts)
-            .map_err(|v| OpError::<O>::validation(meta.name, v).into_inner())?;
+        decode: &mut Decoder<'_>,
+    ) -> Result<(), Box<Inner>> {
         let retry = &self.inner.config.retry;
         let traced = !span.is_disabled();
         let mut attempt: u32 = 0;
@@ -500,7 +522,7 @@ impl Handle {
                 rpc,
                 token,
             } = self
-                .build_attempt(meta, &parts, deadline)
+                .build_attempt(meta, parts, deadline)
                 .await
                 .map_err(|mut i| {
                     i.attempts = attempt - 1;
@@ -515,7 +537,7 @@ impl Handle {
                     let checked = match (&rpc, meta.service.protocol) {
                         (Some(inputs), Protocol::Rpc) => response::check_rpc(
                             &resp,
-                            || self.string_to_sign(meta, &parts, inputs),
+                            || self.string_to_sign(meta, parts, inputs),
                             &secrets,
                         ),
                         _ => response::check_rest(&resp, &secrets),
@@ -536,7 +558,7 @@ impl Handle {
                         }
                     }
                     self.inner.budget.deposit();
-                    return decode::<O>(&resp, meta, attempt);
+                    return decode_answer(&resp, meta, attempt, decode);
                 }
                 Err(f) => f,
             };
@@ -591,17 +613,21 @@ impl Handle {
     }
 }
 
-fn decode<O: Operation>(
+/// Decodes a successful answer's body into the caller's typed output (see [`Handle::call`]).
+type Decoder<'a> = dyn FnMut(&[u8]) -> Result<(), serde_json::Error> + Send + 'a;
+
+fn decode_answer(
     resp: &HttpResponse,
     meta: &'static OperationMeta,
     attempt: u32,
-) -> Result<O::Output, Box<Inner>> {
+    decode: &mut Decoder<'_>,
+) -> Result<(), Box<Inner>> {
     let body: &[u8] = if resp.body.is_empty() {
         b"{}"
     } else {
         &resp.body
     };
-    serde_json::from_slice::<O::Output>(body).map_err(|e| {
+    decode(body).map_err(|e| {
         let mut i = Inner::boxed(
             ErrorKind::Decode,
             format!(

@@ -30,6 +30,7 @@ pub mod meta;
 pub mod oceanconnect;
 pub mod operation;
 pub mod paginate;
+mod percent;
 pub mod rate_limit;
 pub mod redact;
 pub mod request;
@@ -43,6 +44,8 @@ pub mod signer_v3;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod transport;
+#[doc(hidden)]
+pub mod wire;
 
 pub use client::{Handle, ServiceError};
 pub use clock::{Clock, FixedClock, NonceSource};

@@ -12,9 +12,9 @@ use crate::clock::Clock;
 use crate::config::OceanConnectConfig;
 use crate::de;
 use crate::error::{Error, ErrorKind, Inner, RawCode};
+use crate::percent::percent_encode_into;
 use crate::redact::Secret;
 use crate::request::PreparedRequest;
-use crate::signer::percent_encode_into;
 use crate::transport::Transport;
 
 /// Path of the login operation.

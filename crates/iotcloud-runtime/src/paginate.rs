@@ -15,8 +15,15 @@ pub struct Paginator<O: Paginated> {
     pages: BoxStream<'static, Result<O::Output, OpError<O>>>,
 }
 
+impl Handle {
+    /// Iterates over the pages of a paginated operation.
+    pub fn paginate<O: Paginated + 'static>(&self, first: O) -> Paginator<O> {
+        Paginator::new(self.clone(), first)
+    }
+}
+
 impl<O: Paginated + 'static> Paginator<O> {
-    pub(crate) fn new(handle: Handle, first: O) -> Self {
+    fn new(handle: Handle, first: O) -> Self {
         let state = (handle, Some(first), HashSet::<String>::new());
         let pages = stream::unfold(state, |(handle, next, mut seen)| async move {
             let req = next?;

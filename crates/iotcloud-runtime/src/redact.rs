@@ -154,8 +154,8 @@ pub fn scrub(text: &str, secrets: &[&str]) -> String {
         if s.len() < 4 {
             continue;
         }
-        let once = crate::signer::percent_encode(s);
-        let twice = crate::signer::percent_encode(&once);
+        let once = crate::percent::percent_encode(s);
+        let twice = crate::percent::percent_encode(&once);
         for form in [s.to_string(), once, twice] {
             if out.contains(&form) {
                 out = out.replace(&form, MASK);

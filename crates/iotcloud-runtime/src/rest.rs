@@ -1,8 +1,8 @@
 //! Building a REST (OceanConnect) request for one attempt.
 
 use crate::meta::OperationMeta;
+use crate::percent::percent_encode_into;
 use crate::request::{PreparedRequest, RequestParts};
-use crate::signer::percent_encode_into;
 
 /// Lays out a REST request: path template filled in (values percent-encoded), query, headers,
 /// JSON (or form) body, and the OceanConnect authentication headers when given.

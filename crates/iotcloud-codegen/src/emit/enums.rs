@@ -66,7 +66,7 @@ pub fn emit_enum(e: &EnumModel<'_>) -> TokenStream {
             }
         }
 
-        impl super::__support::WireEnum for #name {
+        impl super::wire::WireEnum for #name {
             const NUMERIC: bool = #numeric;
             fn from_wire(value: &str) -> Self {
                 match value {
@@ -81,7 +81,7 @@ pub fn emit_enum(e: &EnumModel<'_>) -> TokenStream {
 
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                <Self as super::__support::WireEnum>::from_wire(value)
+                <Self as super::wire::WireEnum>::from_wire(value)
             }
         }
 
@@ -91,21 +91,21 @@ pub fn emit_enum(e: &EnumModel<'_>) -> TokenStream {
             }
         }
 
-        impl super::__support::ToParam for #name {
-            fn put(&self, name: ::std::borrow::Cow<'static, str>, out: &mut super::__support::Pairs) {
-                super::__support::put_enum(self, name, out);
+        impl super::wire::ToParam for #name {
+            fn put(&self, name: ::std::borrow::Cow<'static, str>, out: &mut super::wire::Pairs) {
+                super::wire::put_enum(self, name, out);
             }
         }
 
         impl ::iotcloud_runtime::export::serde::Serialize for #name {
             fn serialize<S: ::iotcloud_runtime::export::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                super::__support::ser_enum(self, s)
+                super::wire::ser_enum(self, s)
             }
         }
 
         impl<'de> ::iotcloud_runtime::export::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                super::__support::de_enum(d)
+                super::wire::de_enum(d)
             }
         }
     }

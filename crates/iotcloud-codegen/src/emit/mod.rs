@@ -3,14 +3,16 @@
 //! ```text
 //! Service (marker, ServiceMeta) · ErrorCode · Error · Client (one method per operation)
 //! types::{Op}Request / {Op}RequestBuilder / {Op}Fluent / {Op}Response / {Op}{Struct} / {Op}{Field} enums
-//! OPERATIONS · DispatchError · dispatch() · __support (private helpers)
+//! OPERATIONS · DispatchError · dispatch() · prepare() · decode_output()
 //! ```
+//!
+//! Code that is the same for every service is `iotcloud_runtime::wire`; only what differs is
+//! emitted here.
 
 mod enums;
 mod meta;
 mod paginate;
 mod request;
-mod support;
 mod types;
 
 use iotcloud_spec::{AuthScheme, Protocol};
@@ -167,26 +169,28 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
     let arms = model.ops.iter().map(|op| {
         let req = &op.request;
         let wire = &op.spec.name;
-        quote!(#wire => __support::run::<types::#req>(client.as_client().handle(), params, dry_run).await,)
+        quote!(#wire => wire::run::<types::#req>(client.as_client().handle(), params, dry_run).await,)
     });
     let prepare_arms = model.ops.iter().map(|op| {
         let req = &op.request;
         let wire = &op.spec.name;
-        quote!(#wire => __support::prepare::<types::#req>(client.as_client().handle(), params).await,)
+        quote!(#wire => wire::prepare::<types::#req>(client.as_client().handle(), params).await,)
     });
     let decode_arms = model.ops.iter().map(|op| {
         let req = &op.request;
         let wire = &op.spec.name;
-        quote!(#wire => __support::decode_body::<types::#req>(body),)
+        quote!(#wire => wire::decode_body::<types::#req>(body),)
     });
     let (service_params, settings) = service_parameters(model);
-    let support = support::support_module();
     let count = model.ops.len();
     let ops_doc =
         format!(" Metadata of the {count} operations, in document order (for the CLI and docs).");
     let english = meta::english_table(&model.spec.operations);
     quote! {
         #include
+
+        // What every service shares; `types` reaches it as `super::wire`.
+        use ::iotcloud_runtime::wire;
 
         #[doc = #service_doc]
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -265,57 +269,8 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
         #[doc = #ops_doc]
         pub static OPERATIONS: &[&::iotcloud_runtime::meta::OperationMeta] = &[#(#metas)*];
 
-        /// Why [`dispatch`] failed.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum DispatchError {
-            /// No operation has this wire name.
-            UnknownOperation(String),
-            /// The JSON parameters do not fit the operation's request.
-            Params {
-                /// Operation wire name.
-                operation: &'static str,
-                /// What is wrong, from the decoder.
-                message: String,
-            },
-            /// The call failed (validation, transport, or the service's answer).
-            Call(Error),
-            /// A response body does not decode into the operation's response type.
-            Decode {
-                /// Operation wire name.
-                operation: &'static str,
-                /// The decoder's message.
-                message: String,
-            },
-            /// The response could not be turned back into JSON.
-            Encode {
-                /// Operation wire name.
-                operation: &'static str,
-                /// The encoder's message.
-                message: String,
-            },
-        }
-
-        impl ::std::fmt::Display for DispatchError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    DispatchError::UnknownOperation(name) => write!(f, "unknown operation `{name}` of {}", #name),
-                    DispatchError::Params { operation, message } => write!(f, "{operation}: invalid parameters: {message}"),
-                    DispatchError::Call(e) => ::std::fmt::Display::fmt(e, f),
-                    DispatchError::Decode { operation, message } => write!(f, "{operation}: cannot decode the response: {message}"),
-                    DispatchError::Encode { operation, message } => write!(f, "{operation}: cannot encode the response: {message}"),
-                }
-            }
-        }
-
-        impl ::std::error::Error for DispatchError {
-            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    DispatchError::Call(e) => Some(e),
-                    _ => None,
-                }
-            }
-        }
+        /// Why [`dispatch`], [`prepare`] or [`decode_output`] failed.
+        pub type DispatchError = ::iotcloud_runtime::wire::DispatchError<Service>;
 
         /// Calls an operation by wire name with JSON parameters keyed by wire names
         /// (`{"ProductKey": "a1…", "DeviceName": ["d1", "d2"]}`) and returns the response as JSON.
@@ -345,16 +300,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
             }
         }
 
-        /// A response body decoded by [`decode_output`].
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub struct DecodedOutput {
-            /// The typed value in the SDK's JSON form (wire names, list wrappers removed,
-            /// numbers and booleans normalised), as `dispatch` returns it.
-            pub value: ::iotcloud_runtime::export::serde_json::Value,
-            /// The typed value's pretty `Debug` text (secrets redacted).
-            pub debug: String,
-        }
+        pub use ::iotcloud_runtime::wire::DecodedOutput;
 
         /// Decodes a response body of `operation` into its typed response exactly as a call
         /// would (lenient scalars, list wrappers), without calling anything; for tools and tests.
@@ -365,7 +311,5 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
                 other => Err(DispatchError::UnknownOperation(other.to_string())),
             }
         }
-
-        #support
     }
 }

@@ -122,7 +122,7 @@ pub fn emit_paginated(op: &OpModel<'_>, p: &PageModel) -> TokenStream {
                     let current = #current.unwrap_or(1);
                     let size = #requested #default;
                     let items = #count;
-                    if !super::__support::more_pages(current, size, items, #total, #page_count) {
+                    if !super::wire::more_pages(current, size, items, #total, #page_count) {
                         return None;
                     }
                     let mut next = self.clone();

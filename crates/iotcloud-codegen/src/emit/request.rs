@@ -217,7 +217,7 @@ fn emit_operation(op: &OpModel<'_>, protocol: Protocol) -> TokenStream {
 
             fn validate(&self) -> Result<(), ::iotcloud_runtime::ValidationError> {
                 #[allow(unused_mut)]
-                let mut c = super::__support::Checker::new(#name);
+                let mut c = super::wire::Checker::new(#name);
                 #checks
                 c.finish()
             }
@@ -275,8 +275,8 @@ fn field_checks(f: &FieldModel<'_>, nested: bool) -> TokenStream {
     if c.min_length.is_some() || c.max_length.is_some() {
         let (min, max) = (opt_u64(c.min_length), opt_u64(c.max_length));
         let unit = match c.length_unit {
-            Some(LengthUnit::CjkDouble) => quote!(super::__support::Unit::CjkDouble),
-            _ => quote!(super::__support::Unit::Chars),
+            Some(LengthUnit::CjkDouble) => quote!(super::wire::Unit::CjkDouble),
+            _ => quote!(super::wire::Unit::Chars),
         };
         if f.ty.is_list() {
             out.extend(quote!(c.each_length(#name, &self.#ident, #min, #max, #unit);));
@@ -307,9 +307,9 @@ fn field_checks(f: &FieldModel<'_>, nested: bool) -> TokenStream {
     if let Ty::Struct(_) = f.ty.element() {
         let checker = if nested { quote!(c) } else { quote!(&mut c) };
         if f.ty.is_list() {
-            out.extend(quote!(super::__support::check_each(#checker, #name, &self.#ident);));
+            out.extend(quote!(super::wire::check_each(#checker, #name, &self.#ident);));
         } else {
-            out.extend(quote!(super::__support::check_one(#checker, #name, &self.#ident);));
+            out.extend(quote!(super::wire::check_one(#checker, #name, &self.#ident);));
         }
     }
     out
@@ -386,41 +386,38 @@ fn emit_write(op: &OpModel<'_>, protocol: Protocol) -> TokenStream {
                 quote!(out.query)
             };
             if f.ty.is_list() {
-                out.extend(
-                    quote!(super::__support::put_json_list(&mut #target, #wire, &self.#ident);),
-                );
+                out.extend(quote!(super::wire::put_json_list(&mut #target, #wire, &self.#ident);));
             } else {
-                out.extend(quote!(super::__support::put_json(&mut #target, #wire, &self.#ident);));
+                out.extend(quote!(super::wire::put_json(&mut #target, #wire, &self.#ident);));
             }
             continue;
         }
         match (protocol, f.location) {
             (Protocol::Rpc, Location::Body) => {
-                out.extend(quote!(super::__support::put(&mut out.form, #wire, &self.#ident);))
+                out.extend(quote!(super::wire::put(&mut out.form, #wire, &self.#ident);))
             }
             (_, Location::Query) => {
-                out.extend(quote!(super::__support::put(&mut out.query, #wire, &self.#ident);))
+                out.extend(quote!(super::wire::put(&mut out.query, #wire, &self.#ident);))
             }
             (Protocol::Rest, Location::Body) if form_body => {
-                out.extend(quote!(super::__support::put(&mut out.form, #wire, &self.#ident);))
+                out.extend(quote!(super::wire::put(&mut out.form, #wire, &self.#ident);))
             }
             (Protocol::Rest, Location::Body) => {
                 if f.ty.is_list() {
                     json_members
-                        .push(quote!(super::__support::json_list(&mut body, #wire, &self.#ident);));
+                        .push(quote!(super::wire::json_list(&mut body, #wire, &self.#ident);));
                 } else {
-                    json_members
-                        .push(quote!(super::__support::json(&mut body, #wire, &self.#ident);));
+                    json_members.push(quote!(super::wire::json(&mut body, #wire, &self.#ident);));
                 }
             }
             (_, Location::Path) => out.extend(quote! {
                 if let Some(v) = &self.#ident {
-                    out.path.push((#wire, super::__support::text(v)));
+                    out.path.push((#wire, super::wire::text(v)));
                 }
             }),
             (_, Location::Header) => out.extend(quote! {
                 if let Some(v) = &self.#ident {
-                    out.headers.push((#wire, super::__support::text(v)));
+                    out.headers.push((#wire, super::wire::text(v)));
                 }
             }),
         }
@@ -444,7 +441,7 @@ pub fn emit_request_struct_impls(s: &StructModel<'_>) -> TokenStream {
     let puts = s.fields.iter().map(|f| {
         let ident = &f.ident;
         let wire = &f.spec.name;
-        quote!(super::__support::member(out, &name, #wire, &self.#ident);)
+        quote!(super::wire::member(out, &name, #wire, &self.#ident);)
     });
     let checks = s.fields.iter().map(|f| field_checks(f, true));
     let cross = cross_checks(&s.fields, &s.spec.one_of, |w| {
@@ -453,15 +450,15 @@ pub fn emit_request_struct_impls(s: &StructModel<'_>) -> TokenStream {
     let setters = s.fields.iter().map(|f| setter_pair(f, quote!(self)));
     let new_doc = format!(" An empty `{name}`; set members with the chained setters.");
     quote! {
-        impl super::__support::ToParam for #name {
-            fn put(&self, name: ::std::borrow::Cow<'static, str>, out: &mut super::__support::Pairs) {
+        impl super::wire::ToParam for #name {
+            fn put(&self, name: ::std::borrow::Cow<'static, str>, out: &mut super::wire::Pairs) {
                 #(#puts)*
             }
         }
 
-        impl super::__support::Check for #name {
+        impl super::wire::Check for #name {
             #[allow(unused_variables)]
-            fn check(&self, c: &mut super::__support::Checker, prefix: &str) {
+            fn check(&self, c: &mut super::wire::Checker, prefix: &str) {
                 #(#checks)*
                 #cross
             }

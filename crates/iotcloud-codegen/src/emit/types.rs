@@ -38,32 +38,32 @@ pub fn field_type(f: &FieldModel<'_>) -> TokenStream {
 }
 
 /// The decoding seed of one field (lenient scalars, list wrappers, JSON documents); see
-/// the support module.
+/// `iotcloud_runtime::wire`.
 fn seed(f: &FieldModel<'_>) -> TokenStream {
     // A typed JSON document travels as text (an object is accepted too).
     let json_doc = f.spec.json && !matches!(f.ty, Ty::String);
     match &f.ty {
-        _ if json_doc && f.ty.is_list() => quote!(super::__support::JsonTextList::new()),
-        _ if json_doc && f.boxed => quote!(super::__support::JsonTextBox::new()),
-        _ if json_doc => quote!(super::__support::JsonText::new()),
-        Ty::String if f.spec.json => quote!(super::__support::JsonString),
-        Ty::String => quote!(super::__support::Str),
-        Ty::I32 => quote!(super::__support::I32),
-        Ty::I64 => quote!(super::__support::I64),
-        Ty::Bool => quote!(super::__support::Bool),
-        Ty::F64 => quote!(super::__support::F64),
+        _ if json_doc && f.ty.is_list() => quote!(super::wire::JsonTextList::new()),
+        _ if json_doc && f.boxed => quote!(super::wire::JsonTextBox::new()),
+        _ if json_doc => quote!(super::wire::JsonText::new()),
+        Ty::String if f.spec.json => quote!(super::wire::JsonString),
+        Ty::String => quote!(super::wire::Str),
+        Ty::I32 => quote!(super::wire::I32),
+        Ty::I64 => quote!(super::wire::I64),
+        Ty::Bool => quote!(super::wire::Bool),
+        Ty::F64 => quote!(super::wire::F64),
         Ty::List(inner) => match **inner {
             Ty::String | Ty::I32 | Ty::I64 | Ty::Bool | Ty::F64 => {
-                quote!(super::__support::ScalarList::new())
+                quote!(super::wire::ScalarList::new())
             }
-            _ => quote!(super::__support::List::new()),
+            _ => quote!(super::wire::List::new()),
         },
-        Ty::Json | Ty::Enum { .. } | Ty::Struct(_) => quote!(super::__support::Data::new()),
+        Ty::Json | Ty::Enum { .. } | Ty::Struct(_) => quote!(super::wire::Data::new()),
     }
 }
 
 /// Compact serde impls: one match arm per field when decoding, one line per field when
-/// encoding; the loops live once in the support module (far less code than the derives).
+/// encoding; the loops live once in `iotcloud_runtime::wire` (far less code than the derives).
 fn serde_impls(name: &Ident, fields: &[FieldModel<'_>], kind: Kind) -> TokenStream {
     let label = name.to_string();
     let wires = fields.iter().map(|f| f.spec.name.as_str());
@@ -86,7 +86,7 @@ fn serde_impls(name: &Ident, fields: &[FieldModel<'_>], kind: Kind) -> TokenStre
         }
     };
     let de = quote! {
-        impl super::__support::Fields for #name {
+        impl super::wire::Fields for #name {
             const NAME: &'static str = #label;
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
             const DENY_UNKNOWN: bool = #deny;
@@ -97,7 +97,7 @@ fn serde_impls(name: &Ident, fields: &[FieldModel<'_>], kind: Kind) -> TokenStre
 
         impl<'de> ::iotcloud_runtime::export::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::iotcloud_runtime::export::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                super::__support::deserialize_fields(d)
+                super::wire::deserialize_fields(d)
             }
         }
     };
@@ -107,7 +107,7 @@ fn serde_impls(name: &Ident, fields: &[FieldModel<'_>], kind: Kind) -> TokenStre
     let entries = fields.iter().map(|f| {
         let ident = &f.ident;
         let wire = &f.spec.name;
-        quote!(super::__support::entry(&mut m, #wire, &self.#ident)?;)
+        quote!(super::wire::entry(&mut m, #wire, &self.#ident)?;)
     });
     quote! {
         #de
@@ -182,7 +182,7 @@ fn redacting_debug(name: &Ident, fields: &[FieldModel<'_>]) -> TokenStream {
         let ident = &f.ident;
         let key = f.ident.to_string().trim_start_matches("r#").to_string();
         if f.spec.sensitive {
-            quote!(.field(#key, &super::__support::Redacted(&self.#ident)))
+            quote!(.field(#key, &super::wire::Redacted(&self.#ident)))
         } else {
             quote!(.field(#key, &self.#ident))
         }

@@ -464,7 +464,7 @@ mod property {
 }
 
 fn reset_thing() -> Operation {
-    let file = crate::extract::services::RESET_THING;
+    let file = "aliyun-iot-reset-thing.txt";
     let path = format!("{}/../api-spec/sources/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     match crate::extract::web::read(&text, file) {

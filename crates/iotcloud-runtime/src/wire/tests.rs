@@ -1,0 +1,205 @@
+//! The shared helpers on their own, against the wire rules of DESIGN.md (flattening with
+//! 1-based indexes, lenient scalars, list wrappers) and the documented constraint wording.
+
+use std::borrow::Cow;
+
+use serde::de::DeserializeSeed;
+use serde_json::json;
+
+use super::*;
+
+struct Tag {
+    key: Option<String>,
+    value: Option<String>,
+}
+
+impl ToParam for Tag {
+    fn put(&self, name: Cow<'static, str>, out: &mut Pairs) {
+        member(out, &name, "TagKey", &self.key);
+        member(out, &name, "TagValue", &self.value);
+    }
+}
+
+fn pairs(out: &Pairs) -> Vec<(&str, &str)> {
+    out.iter().map(|(k, v)| (k.as_ref(), v.as_str())).collect()
+}
+
+#[test]
+fn lists_flatten_with_one_based_indexes_and_struct_members() {
+    let mut out = Pairs::new();
+    put(
+        &mut out,
+        "DeviceName",
+        &vec!["a".to_string(), "b".to_string()],
+    );
+    let tags = vec![Tag {
+        key: Some("k".into()),
+        value: None,
+    }];
+    put(&mut out, "Tag", &tags);
+    put(&mut out, "Unset", &None::<i32>);
+    put(&mut out, "Flag", &Some(false));
+    put(&mut out, "Items", &json!({"a": 1}));
+    put(&mut out, "Text", &json!("plain"));
+    assert_eq!(
+        pairs(&out),
+        [
+            ("DeviceName.1", "a"),
+            ("DeviceName.2", "b"),
+            ("Tag.1.TagKey", "k"),
+            ("Flag", "false"),
+            ("Items", "{\"a\":1}"),
+            ("Text", "plain"),
+        ]
+    );
+}
+
+#[test]
+fn text_joins_a_list_for_a_path_segment() {
+    assert_eq!(text(&vec![1i64, 2, 3]), "1,2,3");
+    assert_eq!(text(&Some("x".to_string())), "x");
+}
+
+#[test]
+fn checker_reports_every_violation_with_parameter_and_rule() {
+    let mut c = Checker::new("QueryDevice");
+    c.required("ProductKey", false);
+    c.range("PageSize", Some(80), Some(1), Some(50));
+    c.length(
+        "Nickname",
+        Some("设备ab"),
+        Some(4),
+        Some(4),
+        Unit::CjkDouble,
+    );
+    c.length("Name", Some("abcde"), None, Some(4), Unit::Chars);
+    c.items("DeviceName", 3, None, Some(2));
+    c.items("Empty", 0, Some(1), None);
+    c.one_of(
+        &[
+            &[("IotId", false)],
+            &[("ProductKey", true), ("DeviceName", false)],
+        ],
+        true,
+    );
+    let err = c.finish().unwrap_err();
+    let got: Vec<(String, String)> = err
+        .violations
+        .iter()
+        .map(|v| (v.parameter.clone(), v.rule.clone()))
+        .collect();
+    let want = [
+        ("ProductKey", "is required"),
+        ("PageSize", "must be at most 50 (got 80)"),
+        (
+            "Nickname",
+            "must be at most 4 characters, a CJK character counting as two long (got 6)",
+        ),
+        ("Name", "must be at most 4 characters long (got 5)"),
+        ("DeviceName", "must have at most 2 items (got 3)"),
+        ("DeviceName", "is required with ProductKey+DeviceName"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(p, r)| (p.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(got, want);
+    assert!(err.violations.iter().all(|v| v.operation == "QueryDevice"));
+}
+
+#[test]
+fn checker_passes_a_valid_request() {
+    let mut c = Checker::new("QueryDevice");
+    c.required("ProductKey", true);
+    c.range("PageSize", Some(50), Some(1), Some(50));
+    c.one_of(&[&[("IotId", true)], &[("ProductKey", true)]], true);
+    assert!(c.finish().is_ok());
+}
+
+#[test]
+fn scalar_lists_accept_wrappers_and_mixed_types() {
+    let wrapped = json!({"DeviceName": ["a", 7, null, true]});
+    let got: Vec<String> = ScalarList::new().deserialize(wrapped).unwrap();
+    assert_eq!(got, ["a", "7", "true"]);
+    let numbers: Vec<i64> = ScalarList::new()
+        .deserialize(json!(["889455942124347329", 2]))
+        .unwrap();
+    assert_eq!(numbers, [889455942124347329, 2]);
+}
+
+#[test]
+fn lists_decode_bare_wrapped_single_and_empty() {
+    let seed = || List::<serde_json::Value>::new();
+    assert_eq!(
+        seed().deserialize(json!([1, 2])).unwrap(),
+        [json!(1), json!(2)]
+    );
+    assert_eq!(
+        seed()
+            .deserialize(json!({"DeviceInfo": [{"a": 1}]}))
+            .unwrap(),
+        [json!({"a": 1})]
+    );
+    assert_eq!(
+        seed().deserialize(json!({"DeviceInfo": {"a": 1}})).unwrap(),
+        [json!({"a": 1})]
+    );
+    assert_eq!(
+        seed().deserialize(json!({"a": 1, "b": 2})).unwrap(),
+        [json!({"a": 1, "b": 2})]
+    );
+    assert!(seed().deserialize(json!(null)).unwrap().is_empty());
+    assert!(seed().deserialize(json!({})).unwrap().is_empty());
+}
+
+#[test]
+fn json_documents_arrive_as_text_or_as_json() {
+    let from_text: Option<serde_json::Value> =
+        JsonText::new().deserialize(json!("{\"a\":1}")).unwrap();
+    assert_eq!(from_text, Some(json!({"a": 1})));
+    let from_json: Option<serde_json::Value> =
+        JsonText::new().deserialize(json!({"a": 1})).unwrap();
+    assert_eq!(from_json, Some(json!({"a": 1})));
+    let blank: Option<serde_json::Value> = JsonText::new().deserialize(json!("  ")).unwrap();
+    assert_eq!(blank, None);
+    assert!(JsonText::<serde_json::Value>::new()
+        .deserialize(json!("{not json"))
+        .is_err());
+    assert_eq!(
+        JsonString.deserialize(json!({"a": 1})).unwrap().as_deref(),
+        Some("{\"a\":1}")
+    );
+}
+
+#[test]
+fn lenient_scalars_keep_precision() {
+    assert_eq!(
+        Str.deserialize(json!(889455942124347329u64))
+            .unwrap()
+            .as_deref(),
+        Some("889455942124347329")
+    );
+    assert_eq!(I64.deserialize(json!("42")).unwrap(), Some(42));
+    assert_eq!(Bool.deserialize(json!("true")).unwrap(), Some(true));
+    assert!(I32.deserialize(json!("forty")).is_err());
+}
+
+#[test]
+fn more_pages_prefers_page_count_then_total_then_fullness() {
+    assert!(more_pages(1, Some(10), 10, Some(100), Some(2)));
+    assert!(!more_pages(2, Some(10), 10, Some(100), Some(2)));
+    assert!(more_pages(9, Some(10), 10, Some(100), None));
+    assert!(!more_pages(10, Some(10), 10, Some(100), None));
+    assert!(more_pages(1, Some(10), 10, None, None));
+    assert!(!more_pages(1, Some(10), 9, None, None));
+    assert!(!more_pages(1, Some(10), 0, Some(100), Some(5)));
+}
+
+#[test]
+fn redacted_shows_presence_never_the_value() {
+    let secret = Some("s3cr3t".to_string());
+    assert_eq!(format!("{:?}", Redacted(&secret)), "Some(\"<redacted>\")");
+    assert_eq!(format!("{:?}", Redacted(&None::<String>)), "None");
+    let list = vec!["a".to_string(), "b".to_string()];
+    assert_eq!(format!("{:?}", Redacted(&list)), "[<redacted>; 2]");
+}

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod expand;
 pub mod extract;
+pub mod msrv;
 pub mod overrides;
 
 use std::path::PathBuf;

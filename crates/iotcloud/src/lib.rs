@@ -31,9 +31,9 @@
 //! fluent builder), `types` (requests, builders, responses, enums), `Error` and `ErrorCode`,
 //! `OPERATIONS` (metadata) and `dispatch` (call by name with JSON, used by the CLI).
 //!
-//! Publishing note: the specs are read from `../../api-spec/` at compile time, which a
-//! crates.io package cannot reach; a release would copy `api-spec/*.yaml` into this crate
-//! (and point the `generate!` calls at the copy) as part of packaging.
+//! The specs are read at compile time from `api-spec/` of this crate, a symbolic link to the
+//! repository's `api-spec/` that `cargo package` follows, so the package carries the YAML (and
+//! `.ci/package-check` proves the packaged copy is the repository's).
 
 #![warn(missing_docs)]
 

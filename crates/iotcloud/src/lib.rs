@@ -15,12 +15,11 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), iotcloud::aliyun::iot::Error> {
-//! use futures::TryStreamExt;
 //! let client = iotcloud::aliyun::iot::Client::from_env().await?;
 //! let product = client.query_product().product_key("a1FlqIQ****").send().await?;
 //! let mut devices = client.query_device().product_key("a1FlqIQ****").into_paginator().items();
-//! while let Some(device) = devices.try_next().await? {
-//!     println!("{:?}", device.device_name);
+//! while let Some(device) = devices.next().await {
+//!     println!("{:?}", device?.device_name);
 //! }
 //! # let _ = product;
 //! # Ok(())
@@ -41,10 +40,20 @@ mod builder;
 
 pub use builder::ClientBuilder;
 pub use iotcloud_runtime::{
-    credentials, Config, ConfigBuilder, Credentials, ErrorKind, OceanConnectConfig, Paginator,
-    PreparedRequest, ProvideCredentials, RateLimitConfig, RetryConfig, Timeouts, ValidationError,
-    Violation,
+    credentials, Config, ConfigBuilder, Credentials, ErrorKind, OceanConnectConfig, PageItems,
+    Paginator, PreparedRequest, ProvideCredentials, RateLimitConfig, RetryConfig, Timeouts,
+    ValidationError, Violation,
 };
+
+// Every Rust block of the README is a doctest (the emulator one runs).
+#[cfg(all(
+    doctest,
+    feature = "aliyun-iot",
+    feature = "aliyun-mqtt",
+    feature = "huawei-oceanconnect"
+))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 /// The runtime crate, for everything not re-exported here.
 pub use iotcloud_runtime as runtime;

@@ -4,6 +4,7 @@ pub mod check;
 pub mod expand;
 pub mod extract;
 pub mod i18n;
+pub mod msrv;
 pub mod overrides;
 
 use std::path::PathBuf;

@@ -40,6 +40,8 @@ enum Command {
         #[arg(long)]
         stdout: bool,
     },
+    /// Fail unless every published crate's rust-version covers the locked dependencies'.
+    Msrv,
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,36 @@ fn main() -> ExitCode {
             operation,
             stdout,
         } => expand(service, operation, stdout),
+        Command::Msrv => msrv(),
+    }
+}
+
+fn msrv() -> ExitCode {
+    let report = match xtask::msrv::report() {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some((version, crates)) = &report.required {
+        println!(
+            "locked dependencies need rust {version} ({})",
+            crates.join(", ")
+        );
+    }
+    let problems = xtask::msrv::problems(&report);
+    for problem in &problems {
+        eprintln!("error: {problem}");
+    }
+    if problems.is_empty() {
+        println!(
+            "{} published crates state a rust-version that covers them",
+            report.members.len()
+        );
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

@@ -64,6 +64,7 @@ pub async fn run(args: Vec<OsString>) -> u8 {
             };
         }
     };
+    settings::install_logging(settings::verbosity(&matches));
     let result = match matches.subcommand() {
         Some(("sign", m)) => sign::run(m),
         Some(("emulator", m)) => emulator::run(m).await,

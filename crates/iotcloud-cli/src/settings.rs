@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use clap::{Arg, ArgAction, ArgMatches};
 use iotcloud_runtime::credentials::{DefaultChain, Env};
 use iotcloud_runtime::meta::Lang;
-use iotcloud_runtime::{Config, OceanConnectConfig, SignatureVersion};
+use iotcloud_runtime::{Config, Credentials, OceanConnectConfig, SignatureVersion};
 
 use crate::catalog::ServiceParamMeta;
 use crate::exit::Failure;
@@ -48,6 +48,20 @@ pub fn args() -> Vec<Arg> {
                 .long("access-key-id")
                 .value_name("ID")
                 .help("AccessKeyId; its secret is read from ALIBABA_CLOUD_ACCESS_KEY_SECRET (default: the credentials chain)"),
+        ),
+        global(
+            Arg::new("security-token")
+                .long("security-token")
+                .value_name("TOKEN")
+                .requires("access-key-id")
+                .help("STS SecurityToken of --access-key-id (temporary credentials)"),
+        ),
+        global(
+            Arg::new("verbose")
+                .long("verbose")
+                .short('v')
+                .action(ArgAction::Count)
+                .help("Log to stderr: -v info and where credentials came from, -vv debug, -vvv trace (RUST_LOG, e.g. iotcloud_runtime=debug, wins); secrets stay redacted"),
         ),
         global(
             Arg::new("oc-app-id")
@@ -153,6 +167,7 @@ pub struct Settings {
     endpoint: Option<String>,
     profile: Option<String>,
     access_key_id: Option<String>,
+    security_token: Option<String>,
     oc_app_id: Option<String>,
     oc_base_url: Option<String>,
     oc_ca_file: Option<String>,
@@ -177,6 +192,7 @@ impl Settings {
             endpoint: s("endpoint"),
             profile: s("profile"),
             access_key_id: s("access-key-id"),
+            security_token: s("security-token"),
             oc_app_id: s("oc-app-id"),
             oc_base_url: s("oc-base-url"),
             oc_ca_file: s("oc-ca-file"),
@@ -232,11 +248,24 @@ impl Settings {
                     "--access-key-id needs its secret in ALIBABA_CLOUD_ACCESS_KEY_SECRET".into(),
                 )
             })?;
-            b = b.access_key(id, secret);
+            let token = self.security_token.clone();
+            if token.is_none() && env_var("ALIBABA_CLOUD_SECURITY_TOKEN").is_some() {
+                // Explicit credentials never pick up part of the environment's.
+                eprintln!("warning: ALIBABA_CLOUD_SECURITY_TOKEN is ignored with --access-key-id; pass --security-token to use it");
+            }
+            tracing::info!(
+                target: "iotcloud_cli",
+                "credentials: --access-key-id {id}, its secret from ALIBABA_CLOUD_ACCESS_KEY_SECRET{}",
+                if token.is_some() { ", SecurityToken from --security-token" } else { ", no SecurityToken" }
+            );
+            b = b.credentials(Credentials::new(id, secret, token));
         } else if let Some(profile) = &self.profile {
+            tracing::info!(target: "iotcloud_cli", "credentials: profile {profile} (the provider that answered follows)");
             let mut vars: Vec<(String, String)> = std::env::vars().collect();
             vars.push(("ALIBABA_CLOUD_PROFILE".into(), profile.clone()));
             b = b.credentials_provider(DefaultChain::builder().env(Env::from_vars(vars)).build());
+        } else {
+            tracing::info!(target: "iotcloud_cli", "credentials: the default chain (the provider that answered follows)");
         }
         if let Some(app_id) = &self.oc_app_id {
             let base = self
@@ -297,6 +326,49 @@ impl Settings {
             .filter(|r| !r.is_empty())
             .map(str::to_string)
     }
+}
+
+/// The `-v` count of the deepest subcommand (global flags can be given at any level).
+pub fn verbosity(m: &ArgMatches) -> u8 {
+    let here = m
+        .try_get_one::<u8>("verbose")
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(0);
+    let below = m.subcommand().map(|(_, sub)| verbosity(sub)).unwrap_or(0);
+    here.max(below)
+}
+
+/// Logs to stderr when `RUST_LOG` is set (its `target=level` list) or `-v` is given: `-v` the
+/// CLI's steps and the credentials provider that answered, `-vv` debug, `-vvv` trace.
+pub fn install_logging(verbose: u8) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+    let from_env = env_var("RUST_LOG").and_then(|spec| match spec.parse::<Targets>() {
+        Ok(targets) => Some(targets),
+        Err(e) => {
+            eprintln!("warning: RUST_LOG={spec} not understood ({e}); it is ignored");
+            None
+        }
+    });
+    let targets = match (from_env, verbose) {
+        (Some(targets), _) => targets,
+        (None, 0) => return,
+        (None, 1) => Targets::new()
+            .with_default(LevelFilter::INFO)
+            .with_target("iotcloud_runtime::credentials", LevelFilter::DEBUG),
+        (None, 2) => Targets::new().with_default(LevelFilter::DEBUG),
+        (None, _) => Targets::new().with_default(LevelFilter::TRACE),
+    };
+    let stderr_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(stderr_is_terminal);
+    // A second install (never in practice) keeps the first.
+    let _ = tracing_subscriber::registry()
+        .with(layer.with_filter(targets))
+        .try_init();
 }
 
 fn env_var(name: &str) -> Option<String> {

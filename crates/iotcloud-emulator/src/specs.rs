@@ -6,9 +6,9 @@ use iotcloud_spec::{Operation, Protocol, ServiceSpec};
 use std::path::Path;
 use std::sync::Arc;
 
-const IOT: &str = include_str!("../../../api-spec/aliyun-iot.yaml");
-const MQTT: &str = include_str!("../../../api-spec/aliyun-mqtt.yaml");
-const OCEANCONNECT: &str = include_str!("../../../api-spec/huawei-oceanconnect.yaml");
+const IOT: &str = include_str!("../api-spec/aliyun-iot.yaml");
+const MQTT: &str = include_str!("../api-spec/aliyun-mqtt.yaml");
+const OCEANCONNECT: &str = include_str!("../api-spec/huawei-oceanconnect.yaml");
 
 /// A matched REST operation: its service, the operation and the path variables.
 pub type RestMatch = (Arc<ServiceSpec>, Operation, Vec<(String, String)>);

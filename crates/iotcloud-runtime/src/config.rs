@@ -201,6 +201,32 @@ impl ConfigBuilder {
         self
     }
 
+    /// Reads the endpoint override of `service` (`aliyun-iot`) from the environment when none is
+    /// set yet. Precedence: an endpoint set on the builder, then `IOTCLOUD_ENDPOINT_ALIYUN_IOT`
+    /// (the service name upper-cased, `-` as `_`), then `IOTCLOUD_ENDPOINT`, then the region's
+    /// endpoint. Empty values count as unset.
+    pub fn endpoint_from_env(self, service: &str) -> Self {
+        self.endpoint_from_vars(service, |name| std::env::var(name).ok())
+    }
+
+    /// [`endpoint_from_env`](Self::endpoint_from_env) with the variables read by `lookup`.
+    pub fn endpoint_from_vars(
+        mut self,
+        service: &str,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Self {
+        if self.endpoint.is_none() {
+            let specific = format!(
+                "IOTCLOUD_ENDPOINT_{}",
+                service.to_ascii_uppercase().replace('-', "_")
+            );
+            self.endpoint = [specific.as_str(), "IOTCLOUD_ENDPOINT"]
+                .into_iter()
+                .find_map(|name| lookup(name).filter(|v| !v.is_empty()));
+        }
+        self
+    }
+
     /// An endpoint override, scheme included (`http://127.0.0.1:8080` for the emulator).
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());

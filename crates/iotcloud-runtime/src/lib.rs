@@ -57,7 +57,7 @@ pub use meta::{
     ParamMeta, Protocol, ServiceMeta, ServiceParamMeta,
 };
 pub use operation::{OpError, Operation, Paginated, Service};
-pub use paginate::Paginator;
+pub use paginate::{PageItems, Paginator};
 pub use rate_limit::RateLimitConfig;
 pub use request::{PreparedRequest, RequestParts};
 pub use retry::{RetryBudgetConfig, RetryConfig};

@@ -124,6 +124,56 @@ async fn items_flow_across_pages() {
     assert_eq!(pages, ["1", "2", "3"]);
 }
 
+/// The inherent `next` / `try_collect` (no `futures` import needed by users) page the same way.
+#[tokio::test]
+async fn inherent_next_and_try_collect_without_stream_traits() {
+    let pages = || vec![page(1, 2, &["a", "b"]), page(2, 2, &["c"])];
+    let (base, _st) = start_server(pages(), None).await;
+    let all = handle_for(&base)
+        .paginate(QueryDevice { page: 1 })
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2, "two pages");
+
+    let (base, _st) = start_server(pages(), None).await;
+    let mut pages_seen = handle_for(&base).paginate(QueryDevice { page: 1 });
+    let mut count = 0;
+    while let Some(p) = iotcloud_runtime::Paginator::next(&mut pages_seen).await {
+        p.unwrap();
+        count += 1;
+    }
+    assert_eq!(count, 2);
+
+    let (base, _st) = start_server(pages(), None).await;
+    let items = iotcloud_runtime::PageItems::try_collect(
+        handle_for(&base).paginate(QueryDevice { page: 1 }).items(),
+    )
+    .await
+    .unwrap();
+    let names: Vec<_> = items.into_iter().filter_map(|d| d.name).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+
+    // The first error ends the collection with that error.
+    let (base, _st) = start_server(
+        vec![
+            page(1, 2, &["a"]),
+            Answer::json(
+                400,
+                r#"{"Code":"iot.device.NotExistedDevice","Message":"gone"}"#,
+            ),
+        ],
+        None,
+    )
+    .await;
+    let failed = handle_for(&base)
+        .paginate(QueryDevice { page: 1 })
+        .items()
+        .try_collect()
+        .await;
+    assert!(failed.is_err());
+}
+
 #[tokio::test]
 async fn an_error_ends_the_stream_and_a_repeated_cursor_stops_it() {
     let (base, _st) = start_server(

@@ -5,18 +5,12 @@
 //! and `ALIBABA_CLOUD_REGION_ID`. Against the emulator, also set `IOTCLOUD_ENDPOINT`
 //! (`http://127.0.0.1:8080`) and use the demo key it prints.
 
-use futures::TryStreamExt;
 use iotcloud::aliyun::iot::{self, Client};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = match std::env::var("IOTCLOUD_ENDPOINT") {
-        Ok(endpoint) => Client::builder()
-            .region_from_env()
-            .endpoint(endpoint)
-            .build()?,
-        Err(_) => Client::from_env().await?,
-    };
+    // Honours IOTCLOUD_ENDPOINT (the emulator) as well as the region and credentials variables.
+    let client = Client::from_env().await?;
 
     let product_key = match std::env::var("IOTCLOUD_PRODUCT_KEY") {
         Ok(key) => key,
@@ -65,7 +59,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .into_paginator()
         .items();
     let mut count = 0;
-    while let Some(device) = devices.try_next().await? {
+    while let Some(device) = devices.next().await {
+        let device = device?;
         count += 1;
         println!(
             "device {count}: {:?} ({:?})",

@@ -8,13 +8,8 @@ use iotcloud::aliyun::mqtt::Client;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = match std::env::var("IOTCLOUD_ENDPOINT") {
-        Ok(endpoint) => Client::builder()
-            .region_from_env()
-            .endpoint(endpoint)
-            .build()?,
-        Err(_) => Client::from_env().await?,
-    };
+    // Honours IOTCLOUD_ENDPOINT (the emulator) as well as the region and credentials variables.
+    let client = Client::from_env().await?;
     let client_id =
         std::env::var("MQTT_CLIENT_ID").unwrap_or_else(|_| "GID_test@@@test".to_string());
     let instance_id =

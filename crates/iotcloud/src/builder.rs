@@ -13,6 +13,8 @@ use iotcloud_runtime::{
 pub trait FromHandle: Sized {
     /// The service's error-code enum.
     type Code: ErrorCode;
+    /// The service's name in `api-spec/` (`aliyun-iot`), which names its environment variables.
+    const SERVICE_NAME: &'static str;
     /// Wraps the handle.
     fn from_handle(handle: Handle) -> Self;
 }
@@ -104,6 +106,13 @@ impl<C: FromHandle> ClientBuilder<C> {
         signature_version(version: iotcloud_runtime::SignatureVersion);
     }
 
+    /// Takes the endpoint from the environment unless one is set: `IOTCLOUD_ENDPOINT_<SERVICE>`
+    /// (`IOTCLOUD_ENDPOINT_ALIYUN_IOT`, `IOTCLOUD_ENDPOINT_ALIYUN_MQTT`), then `IOTCLOUD_ENDPOINT`.
+    pub fn endpoint_from_env(mut self) -> Self {
+        self.config = self.config.endpoint_from_env(C::SERVICE_NAME);
+        self
+    }
+
     /// Any other runtime setting.
     pub fn config(mut self, f: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Self {
         self.config = f(self.config);
@@ -125,8 +134,9 @@ macro_rules! client_constructors {
         $crate::builder::client_constructors!();
 
         impl Client {
-            /// A client from the environment: region from `ALIBABA_CLOUD_REGION_ID`, the service's
-            /// parameters from their variables (`ALIBABA_CLOUD_IOT_INSTANCE_ID` for IoT) and
+            /// A client from the environment: region from `ALIBABA_CLOUD_REGION_ID`, endpoint from
+            /// `IOTCLOUD_ENDPOINT_<SERVICE>` then `IOTCLOUD_ENDPOINT` (else the region's), the
+            /// service's parameters from their variables (`ALIBABA_CLOUD_IOT_INSTANCE_ID` for IoT) and
             /// credentials from the default chain (environment, CLI profile, credentials file, ECS
             /// RAM role), resolved now so that missing credentials fail here rather than on the
             /// first call.
@@ -138,6 +148,7 @@ macro_rules! client_constructors {
                             <Service as ::iotcloud_runtime::Service>::PARAMETERS,
                         )
                     })
+                    .endpoint_from_env()
                     .build()?;
                 client
                     .handle()
@@ -151,6 +162,7 @@ macro_rules! client_constructors {
     () => {
         impl $crate::builder::FromHandle for Client {
             type Code = ErrorCode;
+            const SERVICE_NAME: &'static str = <Service as ::iotcloud_runtime::Service>::META.name;
             fn from_handle(handle: ::iotcloud_runtime::Handle) -> Self {
                 Client::from_handle(handle)
             }

@@ -15,12 +15,11 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), iotcloud::aliyun::iot::Error> {
-//! use futures::TryStreamExt;
 //! let client = iotcloud::aliyun::iot::Client::from_env().await?;
 //! let product = client.query_product().product_key("a1FlqIQ****").send().await?;
 //! let mut devices = client.query_device().product_key("a1FlqIQ****").into_paginator().items();
-//! while let Some(device) = devices.try_next().await? {
-//!     println!("{:?}", device.device_name);
+//! while let Some(device) = devices.next().await {
+//!     println!("{:?}", device?.device_name);
 //! }
 //! # let _ = product;
 //! # Ok(())
@@ -31,9 +30,9 @@
 //! fluent builder), `types` (requests, builders, responses, enums), `Error` and `ErrorCode`,
 //! `OPERATIONS` (metadata) and `dispatch` (call by name with JSON, used by the CLI).
 //!
-//! Publishing note: the specs are read from `../../api-spec/` at compile time, which a
-//! crates.io package cannot reach; a release would copy `api-spec/*.yaml` into this crate
-//! (and point the `generate!` calls at the copy) as part of packaging.
+//! The specs are read at compile time from `api-spec/` of this crate, a symbolic link to the
+//! repository's `api-spec/` that `cargo package` follows, so the package carries the YAML (and
+//! `.ci/package-check` proves the packaged copy is the repository's).
 
 #![warn(missing_docs)]
 
@@ -41,10 +40,20 @@ mod builder;
 
 pub use builder::ClientBuilder;
 pub use iotcloud_runtime::{
-    credentials, Config, ConfigBuilder, Credentials, ErrorKind, OceanConnectConfig, Paginator,
-    PreparedRequest, ProvideCredentials, RateLimitConfig, RetryConfig, SignatureVersion, Timeouts,
-    ValidationError, Violation,
+    credentials, Config, ConfigBuilder, Credentials, ErrorKind, OceanConnectConfig, PageItems,
+    Paginator, PreparedRequest, ProvideCredentials, RateLimitConfig, RetryConfig, SignatureVersion,
+    Timeouts, ValidationError, Violation,
 };
+
+// Every Rust block of the README is a doctest (the emulator one runs).
+#[cfg(all(
+    doctest,
+    feature = "aliyun-iot",
+    feature = "aliyun-mqtt",
+    feature = "huawei-oceanconnect"
+))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 /// The runtime crate, for everything not re-exported here.
 pub use iotcloud_runtime as runtime;

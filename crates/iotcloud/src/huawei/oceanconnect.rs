@@ -5,7 +5,7 @@
 //! callers) from the [`OceanConnectConfig`](iotcloud_runtime::OceanConnectConfig) given to
 //! the client. The `login` and `refresh_token` operations are also callable directly.
 
-iotcloud_macros::generate!("../../api-spec/huawei-oceanconnect.yaml");
+iotcloud_macros::generate!("api-spec/huawei-oceanconnect.yaml");
 
 crate::builder::client_constructors!();
 

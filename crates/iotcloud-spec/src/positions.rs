@@ -29,6 +29,12 @@ fn walk(spec: &mut ServiceSpec, visit: &mut dyn FnMut(String, &mut SourceRef)) {
             }
         };
     fields("common_parameters", &mut spec.common_parameters, visit);
+    for p in &mut spec.service_parameters {
+        visit(
+            format!("service_parameters/{}", p.field.name),
+            &mut p.field.source,
+        );
+    }
     for e in &mut spec.errors {
         visit(format!("errors/{}", e.code), &mut e.source);
     }

@@ -256,18 +256,23 @@ pub fn with_ids(params: Value, ids: &Map<String, Value>) -> Value {
     }
 }
 
-/// Every value of `key` anywhere in `v`.
-pub fn values_of<'a>(v: &'a Value, key: &str, out: &mut Vec<&'a Value>) {
+/// Every value of `key` anywhere in `v`, also inside strings that carry a JSON document.
+pub fn values_of(v: &Value, key: &str, out: &mut Vec<Value>) {
     match v {
         Value::Object(m) => {
             for (k, inner) in m {
                 if k == key {
-                    out.push(inner);
+                    out.push(inner.clone());
                 }
                 values_of(inner, key, out);
             }
         }
         Value::Array(items) => items.iter().for_each(|i| values_of(i, key, out)),
+        Value::String(text) if text.starts_with(['{', '[']) => {
+            if let Ok(doc) = serde_json::from_str::<Value>(text) {
+                values_of(&doc, key, out);
+            }
+        }
         _ => {}
     }
 }
@@ -358,6 +363,138 @@ const FITS: &[(&str, Fit)] = &[
         );
     }),
 ];
+
+/// What a read-back expects to find in the reading operation's answer.
+#[derive(Clone, Copy)]
+enum Expect {
+    /// The value the write sent under this name (found at any depth of its parameters).
+    Sent(&'static str),
+    /// The identifier the run holds under this name.
+    Id(&'static str),
+    /// A documented state value.
+    Literal(&'static str),
+}
+
+/// Writes whose answer carries nothing but a request id are checked by reading back: after
+/// `write` succeeds, `read` (with the run's identifiers) must answer `field` = the expectation.
+const READ_BACKS: &[(&str, &str, &str, Expect)] = &[
+    (
+        "UpdateProduct",
+        "QueryProduct",
+        "ProductName",
+        Expect::Sent("ProductName"),
+    ),
+    (
+        "DisableThing",
+        "QueryDeviceDetail",
+        "Status",
+        Expect::Literal("DISABLE"),
+    ),
+    (
+        "EnableThing",
+        "QueryDeviceDetail",
+        "Status",
+        Expect::Literal("UNACTIVE"),
+    ),
+    (
+        "BatchUpdateDeviceNickname",
+        "QueryDeviceDetail",
+        "Nickname",
+        Expect::Sent("Nickname"),
+    ),
+    (
+        "UpdateDeviceGroup",
+        "QueryDeviceGroupInfo",
+        "GroupDesc",
+        Expect::Sent("GroupDesc"),
+    ),
+    (
+        "BatchAddDeviceGroupRelations",
+        "QueryDeviceGroupByDevice",
+        "GroupId",
+        Expect::Id("GroupId"),
+    ),
+    (
+        "SetDeviceGroupTags",
+        "QueryDeviceGroupTagList",
+        "TagValue",
+        Expect::Sent("tagValue"),
+    ),
+    (
+        "CreateProductTags",
+        "ListProductTags",
+        "TagKey",
+        Expect::Sent("TagKey"),
+    ),
+    (
+        "UpdateProductTags",
+        "ListProductTags",
+        "TagValue",
+        Expect::Sent("TagValue"),
+    ),
+    (
+        "NotifyAddThingTopo",
+        "GetThingTopo",
+        "IotId",
+        Expect::Id("Sub.IotId"),
+    ),
+    (
+        "UpdateProductTopic",
+        "QueryProductTopic",
+        "Desc",
+        Expect::Sent("Desc"),
+    ),
+    ("UpdateRule", "GetRule", "Name", Expect::Sent("Name")),
+    ("StartRule", "GetRule", "Status", Expect::Literal("RUNNING")),
+    ("StopRule", "GetRule", "Status", Expect::Literal("STOP")),
+    (
+        "UpdateDeviceShadow",
+        "GetDeviceShadow",
+        "color",
+        Expect::Literal("green"),
+    ),
+];
+
+/// Runs the read-backs of `write` (see [`READ_BACKS`]); `Ok(true)` when one ran.
+async fn read_back(
+    client: &iot::Client,
+    s: &ServiceSpec,
+    write: &str,
+    sent: &Value,
+    ids: &Map<String, Value>,
+) -> Result<bool, String> {
+    let text = |v: &Value| v.to_string().trim_matches('"').to_string();
+    let mut ran = false;
+    for (_, read, field, expect) in READ_BACKS.iter().filter(|r| r.0 == write) {
+        let op = s
+            .operations
+            .iter()
+            .find(|o| o.name == *read)
+            .ok_or(format!("no operation {read}"))?;
+        let mut found = Vec::new();
+        let wanted = match expect {
+            Expect::Sent(name) => {
+                values_of(sent, name, &mut found);
+                found.first().map(&text)
+            }
+            Expect::Id(name) => ids.get(*name).map(text),
+            Expect::Literal(v) => Some(v.to_string()),
+        }
+        .ok_or(format!("{write} read-back: nothing to expect for {field}"))?;
+        let answer = iot::dispatch(client, read, with_ids(params(op), ids), false)
+            .await
+            .map_err(|e| format!("{write} read-back {read}: {e}"))?;
+        let mut got = Vec::new();
+        values_of(&answer, field, &mut got);
+        if !got.iter().any(|g| text(g) == wanted) {
+            return Err(format!(
+                "{write} read-back {read}: {field} should be {wanted}, answer holds {got:?}"
+            ));
+        }
+        ran = true;
+    }
+    Ok(ran)
+}
 
 /// The order of the run: what creates an identifier comes first, what deletes comes last
 /// (an action before its rule, devices before their product).
@@ -451,7 +588,7 @@ pub async fn call_every_iot_operation(client: &iot::Client) -> EveryOperation {
                 let mut found = Vec::new();
                 values_of(&answer, key, &mut found);
                 if let Some(id) = found.first().filter(|_| !ids.contains_key(key)) {
-                    ids.insert(key.into(), (*id).clone());
+                    ids.insert(key.into(), id.clone());
                 }
             }
         }
@@ -459,9 +596,15 @@ pub async fn call_every_iot_operation(client: &iot::Client) -> EveryOperation {
             out.example_only.push(op.name.clone());
             continue;
         }
-        match check_echo(&p, &answer) {
-            Ok(keys) if !keys.is_empty() => out.checked.push(op.name.clone()),
-            Ok(_) => {}
+        let checked = match check_echo(&p, &answer) {
+            Ok(keys) => read_back(client, &s, &op.name, &p, &ids)
+                .await
+                .map(|read| read || !keys.is_empty()),
+            Err(e) => Err(e),
+        };
+        match checked {
+            Ok(true) => out.checked.push(op.name.clone()),
+            Ok(false) => {}
             Err(e) => out.problems.push(format!("{}: {e}", op.name)),
         }
     }
@@ -538,4 +681,36 @@ pub fn example_header(op: &iotcloud_spec::Operation, example: &iotcloud_spec::So
         example.line.saturating_sub(op.source.line) + 1,
         op.name
     )
+}
+
+#[cfg(test)]
+mod checks {
+    use super::*;
+
+    #[test]
+    fn an_echo_that_differs_is_reported() {
+        let sent = json!({"ProductKey": "pk1", "PageSize": 10});
+        let right = json!({"Data": {"List": [{"ProductKey": "other"}, {"ProductKey": "pk1"}]}});
+        assert_eq!(
+            check_echo(&sent, &right),
+            Ok(vec!["ProductKey".to_string()])
+        );
+        let wrong = json!({"Data": {"ProductKey": "pk2"}, "PageSize": "10"});
+        let err = check_echo(&sent, &wrong).expect_err("pk2 is not pk1");
+        assert!(err.contains("ProductKey"), "{err}");
+    }
+
+    #[test]
+    fn identifiers_are_replaced_at_any_depth() {
+        let mut ids = Map::new();
+        ids.insert("IotId".into(), json!("real"));
+        let p = json!({"GwIotId": "x", "IotIds": ["a", "b"], "List": [{"IotId": "y"}]});
+        assert_eq!(
+            with_ids(p, &ids),
+            json!({"GwIotId": "real", "IotIds": ["real"], "List": [{"IotId": "real"}]})
+        );
+        let mut found = Vec::new();
+        values_of(&json!({"S": "{\"color\":\"green\"}"}), "color", &mut found);
+        assert_eq!(found, vec![json!("green")]);
+    }
 }

@@ -380,6 +380,13 @@ enum Expect {
 /// When `read` is `write` itself, its own answer is checked (reads whose answer names an
 /// identifier differently from the request, or holds a state the run produced).
 const READ_BACKS: &[(&str, &str, &str, Expect)] = &[
+    // The documented example's own property name.
+    (
+        "SaveDeviceProp",
+        "QueryDeviceProp",
+        "color",
+        Expect::Sent("color"),
+    ),
     ("CreateRule", "GetRule", "Name", Expect::Sent("Name")),
     (
         "CreateRuleAction",

@@ -231,45 +231,74 @@ pub fn params(op: &Operation) -> Value {
     Value::Object(out)
 }
 
-/// What went wrong with one operation, if anything.
-pub fn judge<E: std::fmt::Display>(
-    op: &str,
-    stateful: bool,
-    documented: impl Fn(&str) -> bool,
-    result: Result<Value, E>,
-    code: Option<String>,
-) -> Option<String> {
-    match (result, code) {
-        (Ok(_), _) => None,
-        (Err(_), Some(code)) if stateful && documented(&code) => None,
-        (Err(e), _) => Some(format!("{op}: {e}")),
+/// Replaces, at any depth (lists of structs, JSON documents), every identifier the run holds
+/// in `ids`; gateway fields name the same device, plural fields become a list of one.
+pub fn with_ids(params: Value, ids: &Map<String, Value>) -> Value {
+    match params {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let own = k.strip_prefix("Gw").unwrap_or(&k);
+                    let singular = own.strip_suffix('s').unwrap_or(own);
+                    let replaced = match (ids.get(own), ids.get(singular), &v) {
+                        (Some(id), _, Value::Array(_)) | (None, Some(id), Value::Array(_)) => {
+                            json!([id])
+                        }
+                        (Some(id), _, _) => id.clone(),
+                        _ => with_ids(v, ids),
+                    };
+                    (k, replaced)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| with_ids(v, ids)).collect()),
+        other => other,
     }
 }
 
-/// Replace the example's identifiers with ones that exist, so that operations with state reach
-/// their success path: every ProductKey/DeviceName/IotId-like member names `device`.
-pub fn with_real_ids(params: Value, pk: &str, name: &str, iot_id: &str) -> Value {
-    let Value::Object(mut m) = params else {
-        return params;
-    };
-    for (k, v) in m.iter_mut() {
-        let replacement = match k.as_str() {
-            "ProductKey" | "GwProductKey" => Some(json!(pk)),
-            "DeviceName" | "GwDeviceName" => Some(if v.is_array() {
-                json!([name])
-            } else {
-                json!(name)
-            }),
-            "DeviceNames" => Some(json!([name])),
-            "IotId" | "GwIotId" => Some(json!(iot_id)),
-            "IotIds" => Some(json!([iot_id])),
-            _ => None,
-        };
-        if let Some(r) = replacement {
-            *v = r;
+/// Every value of `key` anywhere in `v`, also inside strings that carry a JSON document.
+pub fn values_of(v: &Value, key: &str, out: &mut Vec<Value>) {
+    match v {
+        Value::Object(m) => {
+            for (k, inner) in m {
+                if k == key {
+                    out.push(inner.clone());
+                }
+                values_of(inner, key, out);
+            }
         }
+        Value::Array(items) => items.iter().for_each(|i| values_of(i, key, out)),
+        Value::String(text) if text.starts_with(['{', '[']) => {
+            if let Ok(doc) = serde_json::from_str::<Value>(text) {
+                values_of(&doc, key, out);
+            }
+        }
+        _ => {}
     }
-    Value::Object(m)
+}
+
+/// Checks a decoded answer against the request: each scalar parameter the request set (its
+/// identifiers and the values the run chose) that the answer carries under the same name must
+/// come back with the value that was sent (somewhere, for lists). Returns the names checked,
+/// or what differed.
+pub fn check_echo(request: &Value, answer: &Value) -> Result<Vec<String>, String> {
+    let text = |v: &Value| v.to_string().trim_matches('"').to_string();
+    let mut checked = Vec::new();
+    let Some(sent) = request.as_object() else {
+        return Ok(checked);
+    };
+    for (key, sent) in sent.iter().filter(|(_, v)| !v.is_array() && !v.is_object()) {
+        let mut got = Vec::new();
+        values_of(answer, key, &mut got);
+        if got.is_empty() {
+            continue;
+        }
+        if !got.iter().any(|g| text(g) == text(sent)) {
+            return Err(format!("{key}: sent {sent}, answer holds {got:?}"));
+        }
+        checked.push(key.clone());
+    }
+    Ok(checked)
 }
 
 /// What calling every operation of a service gave.
@@ -279,15 +308,256 @@ pub struct EveryOperation {
     pub total: usize,
     /// How many succeeded outright.
     pub succeeded: usize,
-    /// `Operation: error` for each failure that is not a documented business answer of an
-    /// operation with state.
+    /// Operations whose answer is the documented example (no state behind them): not counted
+    /// as covered.
+    pub example_only: Vec<String>,
+    /// Stateful operations that succeeded with an identifier of the answer checked against
+    /// what the run set.
+    pub checked: Vec<String>,
+    /// `Operation: error` for each failure: any error, business ones included.
     pub problems: Vec<String>,
     /// Every error code any call received.
     pub codes: Vec<String>,
 }
 
-/// Calls every IoT operation through `client` (against the emulator): creates a product and
-/// a device first so that operations with state reach their success path, deleting ones last.
+/// What one operation needs beyond the shared identifiers (`ids`, which also hold the
+/// second device under `Sub.*`), and why: the generated example alone cannot succeed there.
+type Fit = fn(&mut Map<String, Value>, &Map<String, Value>);
+
+const FITS: &[(&str, Fit)] = &[
+    // A new device needs a name not taken yet.
+    ("RegisterDevice", |m, _| {
+        m.insert("DeviceName".into(), json!("every_op_device_2"));
+    }),
+    // An application is checked only when all its names are free.
+    ("BatchCheckDeviceNames", |m, _| {
+        for key in ["DeviceName", "DeviceNames"] {
+            if m.contains_key(key) {
+                m.insert(key.into(), json!(["every_op_batch_1", "every_op_batch_2"]));
+            }
+        }
+    }),
+    // A gateway cannot be its own sub-device: the list names the second device.
+    ("NotifyAddThingTopo", |m, ids| {
+        let sub: Map<String, Value> = ids
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("Sub.")?.to_string(), v.clone())))
+            .collect();
+        for (k, v) in m.iter_mut() {
+            if !k.starts_with("Gw") && (v.is_array() || v.is_object()) {
+                *v = with_ids(v.take(), &sub);
+            }
+        }
+    }),
+    // The first desired value of a property is written at version 0.
+    ("SetDeviceDesiredProperty", |m, _| {
+        if let Some(Value::Object(versions)) = m.get_mut("Versions") {
+            versions.values_mut().for_each(|v| *v = json!(0));
+        }
+    }),
+    // A shadow update carries a method, a desired state and a version above the current one.
+    ("UpdateDeviceShadow", |m, _| {
+        m.insert(
+            "ShadowMessage".into(),
+            json!({"method": "update", "state": {"desired": {"color": "green"}}, "version": "1"}),
+        );
+    }),
+];
+
+/// What a read-back expects to find in the reading operation's answer.
+#[derive(Clone, Copy)]
+enum Expect {
+    /// The value the write sent under this name (found at any depth of its parameters).
+    Sent(&'static str),
+    /// The identifier the run holds under this name.
+    Id(&'static str),
+    /// A documented state value.
+    Literal(&'static str),
+}
+
+/// Writes whose answer carries nothing but a request id are checked by reading back: after
+/// `write` succeeds, `read` (with the run's identifiers) must answer `field` = the expectation.
+/// When `read` is `write` itself, its own answer is checked (reads whose answer names an
+/// identifier differently from the request, or holds a state the run produced).
+const READ_BACKS: &[(&str, &str, &str, Expect)] = &[
+    // The documented example's own property name.
+    (
+        "SaveDeviceProp",
+        "QueryDeviceProp",
+        "color",
+        Expect::Sent("color"),
+    ),
+    ("CreateRule", "GetRule", "Name", Expect::Sent("Name")),
+    (
+        "CreateRuleAction",
+        "GetRuleAction",
+        "Type",
+        Expect::Sent("Type"),
+    ),
+    ("GetRule", "GetRule", "Id", Expect::Id("RuleId")),
+    (
+        "GetRuleAction",
+        "GetRuleAction",
+        "Id",
+        Expect::Id("ActionId"),
+    ),
+    (
+        "QueryDeviceGroupByDevice",
+        "QueryDeviceGroupByDevice",
+        "GroupId",
+        Expect::Id("GroupId"),
+    ),
+    (
+        "QueryDeviceListByDeviceGroup",
+        "QueryDeviceListByDeviceGroup",
+        "DeviceName",
+        Expect::Id("DeviceName"),
+    ),
+    (
+        "QueryBatchRegisterDeviceStatus",
+        "QueryBatchRegisterDeviceStatus",
+        "Status",
+        Expect::Literal("CREATE_SUCCESS"),
+    ),
+    (
+        "UpdateProduct",
+        "QueryProduct",
+        "ProductName",
+        Expect::Sent("ProductName"),
+    ),
+    (
+        "DisableThing",
+        "QueryDeviceDetail",
+        "Status",
+        Expect::Literal("DISABLE"),
+    ),
+    (
+        "EnableThing",
+        "QueryDeviceDetail",
+        "Status",
+        Expect::Literal("UNACTIVE"),
+    ),
+    (
+        "BatchUpdateDeviceNickname",
+        "QueryDeviceDetail",
+        "Nickname",
+        Expect::Sent("Nickname"),
+    ),
+    (
+        "UpdateDeviceGroup",
+        "QueryDeviceGroupInfo",
+        "GroupDesc",
+        Expect::Sent("GroupDesc"),
+    ),
+    (
+        "BatchAddDeviceGroupRelations",
+        "QueryDeviceGroupByDevice",
+        "GroupId",
+        Expect::Id("GroupId"),
+    ),
+    (
+        "SetDeviceGroupTags",
+        "QueryDeviceGroupTagList",
+        "TagValue",
+        Expect::Sent("tagValue"),
+    ),
+    (
+        "CreateProductTags",
+        "ListProductTags",
+        "TagKey",
+        Expect::Sent("TagKey"),
+    ),
+    (
+        "UpdateProductTags",
+        "ListProductTags",
+        "TagValue",
+        Expect::Sent("TagValue"),
+    ),
+    (
+        "NotifyAddThingTopo",
+        "GetThingTopo",
+        "IotId",
+        Expect::Id("Sub.IotId"),
+    ),
+    (
+        "UpdateProductTopic",
+        "QueryProductTopic",
+        "Desc",
+        Expect::Sent("Desc"),
+    ),
+    ("UpdateRule", "GetRule", "Name", Expect::Sent("Name")),
+    ("StartRule", "GetRule", "Status", Expect::Literal("RUNNING")),
+    ("StopRule", "GetRule", "Status", Expect::Literal("STOP")),
+    (
+        "UpdateDeviceShadow",
+        "GetDeviceShadow",
+        "color",
+        Expect::Literal("green"),
+    ),
+];
+
+/// Runs the read-backs of `write` (see [`READ_BACKS`]); `Ok(true)` when one ran.
+async fn read_back(
+    client: &iot::Client,
+    s: &ServiceSpec,
+    (write, sent, own): (&str, &Value, &Value),
+    ids: &Map<String, Value>,
+) -> Result<bool, String> {
+    let text = |v: &Value| v.to_string().trim_matches('"').to_string();
+    let mut ran = false;
+    for (_, read, field, expect) in READ_BACKS.iter().filter(|r| r.0 == write) {
+        let op = s
+            .operations
+            .iter()
+            .find(|o| o.name == *read)
+            .ok_or(format!("no operation {read}"))?;
+        let mut found = Vec::new();
+        let wanted = match expect {
+            Expect::Sent(name) => {
+                values_of(sent, name, &mut found);
+                found.first().map(&text)
+            }
+            Expect::Id(name) => ids.get(*name).map(text),
+            Expect::Literal(v) => Some(v.to_string()),
+        }
+        .ok_or(format!("{write} read-back: nothing to expect for {field}"))?;
+        let answer = if *read == write {
+            own.clone()
+        } else {
+            iot::dispatch(client, read, with_ids(params(op), ids), false)
+                .await
+                .map_err(|e| format!("{write} read-back {read}: {e}"))?
+        };
+        let mut got = Vec::new();
+        values_of(&answer, field, &mut got);
+        if !got.iter().any(|g| text(g) == wanted) {
+            return Err(format!(
+                "{write} read-back {read}: {field} should be {wanted}, answer holds {got:?}"
+            ));
+        }
+        ran = true;
+    }
+    Ok(ran)
+}
+
+/// The order of the run: what creates an identifier comes first, what deletes comes last
+/// (an action before its rule, devices before their product).
+fn run_order(name: &str) -> i32 {
+    match name {
+        "CreateDeviceGroup" | "CreateRule" | "CreateProductTopic" | "BatchCheckDeviceNames" => -3,
+        "CreateRuleAction" | "BatchRegisterDeviceWithApplyId" => -2,
+        "DeleteProduct" => 4,
+        "DeleteDevice" => 3,
+        "ResetThing" | "DeleteRule" | "DeleteDeviceGroup" => 2,
+        "BatchDeleteDeviceGroupRelations" => 1,
+        name if name.starts_with("Delete") => 1,
+        _ => 0,
+    }
+}
+
+/// Calls every IoT operation through `client` (against the emulator). The run creates a
+/// product and a device, then takes the group, rule, rule action, topic and apply ids from the
+/// operations that create them, and hands them to every later operation: any error fails.
 pub async fn call_every_iot_operation(client: &iot::Client) -> EveryOperation {
     let s = spec("aliyun-iot.yaml");
     let pk = client
@@ -308,27 +578,36 @@ pub async fn call_every_iot_operation(client: &iot::Client) -> EveryOperation {
         .await
         .expect("RegisterDevice");
     let iot_id = device.data.and_then(|d| d.iot_id).expect("IotId");
+    let sub = client
+        .register_device()
+        .product_key(pk.as_str())
+        .device_name("every_op_sub_device")
+        .send()
+        .await
+        .expect("RegisterDevice (sub-device)");
+    let sub_id = sub.data.and_then(|d| d.iot_id).expect("IotId");
+    let mut ids = Map::new();
+    ids.insert("Sub.ProductKey".into(), json!(pk));
+    ids.insert("Sub.DeviceName".into(), json!("every_op_sub_device"));
+    ids.insert("Sub.IotId".into(), json!(sub_id));
+    ids.insert("ProductKey".into(), json!(pk));
+    ids.insert("DeviceName".into(), json!("every_op_device"));
+    ids.insert("IotId".into(), json!(iot_id));
     let stateful: Vec<&str> = iotcloud_emulator::iot::handlers()
         .filter(|h| h.product == "Iot")
         .map(|h| h.name)
         .collect();
-    let mut problems = Vec::new();
-    let mut codes = Vec::new();
-    let mut succeeded = 0;
-    // Deleting operations go last so the others still find the product and device.
+    let mut out = EveryOperation {
+        total: s.operations.len(),
+        ..Default::default()
+    };
     let mut ops: Vec<&Operation> = s.operations.iter().collect();
-    ops.sort_by_key(|op| match op.name.as_str() {
-        "DeleteProduct" => 4,
-        "DeleteDevice" => 3,
-        "ResetThing" => 2,
-        name if name.starts_with("Delete") => 1,
-        _ => 0,
-    });
+    ops.sort_by_key(|op| run_order(&op.name));
     for op in ops {
-        let mut p = with_real_ids(params(op), &pk, "every_op_device", &iot_id);
+        let mut p = with_ids(params(op), &ids);
         if let Value::Object(m) = &mut p {
-            if op.name == "RegisterDevice" {
-                m.insert("DeviceName".into(), json!("every_op_device_2"));
+            if let Some((_, fit)) = FITS.iter().find(|(name, _)| *name == op.name) {
+                fit(m, &ids);
             }
             if m.contains_key("TopicFullName") {
                 m.insert(
@@ -337,32 +616,44 @@ pub async fn call_every_iot_operation(client: &iot::Client) -> EveryOperation {
                 );
             }
         }
-        let result = iot::dispatch(client, &op.name, p, false).await;
-        succeeded += usize::from(result.is_ok());
-        if let Err(err) = &result {
-            println!("{}: {err}", op.name);
-        }
-        let code = match &result {
-            Err(iot::DispatchError::Call(err)) => err.code_str().map(str::to_string),
-            _ => None,
+        let result = iot::dispatch(client, &op.name, p.clone(), false).await;
+        let answer = match result {
+            Ok(answer) => answer,
+            Err(err) => {
+                if let iot::DispatchError::Call(e) = &err {
+                    out.codes.extend(e.code_str().map(str::to_string));
+                }
+                out.problems.push(format!("{}: {err}", op.name));
+                continue;
+            }
         };
-        codes.extend(code.clone());
-        if let Some(p) = judge(
-            &op.name,
-            stateful.contains(&op.name.as_str()),
-            |c| s.error(c).is_some(),
-            result,
-            code,
-        ) {
-            problems.push(p);
+        out.succeeded += 1;
+        if op.name.starts_with("Create") || op.name == "BatchCheckDeviceNames" {
+            for key in ["GroupId", "RuleId", "ActionId", "TopicId", "ApplyId"] {
+                let mut found = Vec::new();
+                values_of(&answer, key, &mut found);
+                if let Some(id) = found.first().filter(|_| !ids.contains_key(key)) {
+                    ids.insert(key.into(), id.clone());
+                }
+            }
+        }
+        if !stateful.contains(&op.name.as_str()) {
+            out.example_only.push(op.name.clone());
+            continue;
+        }
+        let checked = match check_echo(&p, &answer) {
+            Ok(keys) => read_back(client, &s, (&op.name, &p, &answer), &ids)
+                .await
+                .map(|read| read || !keys.is_empty()),
+            Err(e) => Err(e),
+        };
+        match checked {
+            Ok(true) => out.checked.push(op.name.clone()),
+            Ok(false) => {}
+            Err(e) => out.problems.push(format!("{}: {e}", op.name)),
         }
     }
-    EveryOperation {
-        total: s.operations.len(),
-        succeeded,
-        problems,
-        codes,
-    }
+    out
 }
 
 /// Calls every MQTT operation through `client`.
@@ -435,4 +726,36 @@ pub fn example_header(op: &iotcloud_spec::Operation, example: &iotcloud_spec::So
         example.line.saturating_sub(op.source.line) + 1,
         op.name
     )
+}
+
+#[cfg(test)]
+mod checks {
+    use super::*;
+
+    #[test]
+    fn an_echo_that_differs_is_reported() {
+        let sent = json!({"ProductKey": "pk1", "PageSize": 10});
+        let right = json!({"Data": {"List": [{"ProductKey": "other"}, {"ProductKey": "pk1"}]}});
+        assert_eq!(
+            check_echo(&sent, &right),
+            Ok(vec!["ProductKey".to_string()])
+        );
+        let wrong = json!({"Data": {"ProductKey": "pk2"}, "PageSize": "10"});
+        let err = check_echo(&sent, &wrong).expect_err("pk2 is not pk1");
+        assert!(err.contains("ProductKey"), "{err}");
+    }
+
+    #[test]
+    fn identifiers_are_replaced_at_any_depth() {
+        let mut ids = Map::new();
+        ids.insert("IotId".into(), json!("real"));
+        let p = json!({"GwIotId": "x", "IotIds": ["a", "b"], "List": [{"IotId": "y"}]});
+        assert_eq!(
+            with_ids(p, &ids),
+            json!({"GwIotId": "real", "IotIds": ["real"], "List": [{"IotId": "real"}]})
+        );
+        let mut found = Vec::new();
+        values_of(&json!({"S": "{\"color\":\"green\"}"}), "color", &mut found);
+        assert_eq!(found, vec![json!("green")]);
+    }
 }

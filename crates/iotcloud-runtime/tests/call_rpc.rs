@@ -232,7 +232,7 @@ async fn server_errors_are_retried_only_for_retry_safe_operations() {
     assert_eq!(st.count(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn retry_after_is_honoured() {
     let (base, st) = start_server(
         vec![Answer::json(429, r#"{"Code":"Throttling","Message":"m"}"#)
@@ -240,12 +240,13 @@ async fn retry_after_is_honoured() {
         None,
     )
     .await;
-    let t = std::time::Instant::now();
+    let t = tokio::time::Instant::now();
     handle_for(&base).call(&qdd()).await.unwrap();
+    // Paused clock: the wait is the server's 300 ms, not more, whatever the machine's load.
+    let waited = t.elapsed();
     assert!(
-        t.elapsed() >= Duration::from_millis(290),
-        "waited {:?}",
-        t.elapsed()
+        waited >= Duration::from_millis(300) && waited < Duration::from_millis(400),
+        "waited {waited:?}"
     );
     assert_eq!(st.count(), 2);
 }
@@ -335,7 +336,7 @@ async fn operation_timeout_is_named() {
     assert!(err.to_string().contains("operation timeout"), "{err}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_wait_past_the_operation_deadline_returns_the_failure_at_once() {
     // The server asks for 30 s; the operation may take 2 s. Waiting would only end in a
     // timeout, so the caller gets the throttling error (with its code) straight away.
@@ -348,7 +349,7 @@ async fn a_wait_past_the_operation_deadline_returns_the_failure_at_once() {
     )
     .await;
     let h = handle_with(&base, |b| b.operation_timeout(Some(Duration::from_secs(2))));
-    let t = std::time::Instant::now();
+    let t = tokio::time::Instant::now();
     let err = h.call(&qdd()).await.unwrap_err();
     assert!(
         t.elapsed() < Duration::from_secs(1),
@@ -360,7 +361,7 @@ async fn a_wait_past_the_operation_deadline_returns_the_failure_at_once() {
     assert_eq!(st.count(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_operation_deadline_bounds_a_rate_limit_wait() {
     let (base, st) = start_server(vec![], None).await;
     let h = handle_with(&base, |b| {
@@ -369,7 +370,7 @@ async fn the_operation_deadline_bounds_a_rate_limit_wait() {
     });
     h.call(&qdd()).await.unwrap();
     // The next slot is 2 s away, beyond the 300 ms the operation may take.
-    let t = std::time::Instant::now();
+    let t = tokio::time::Instant::now();
     let err = h.call(&qdd()).await.unwrap_err();
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Operation), "{err}");
     assert!(
@@ -456,37 +457,37 @@ async fn prepare_is_deterministic_with_fixed_clock_and_nonce() {
     assert!(verify(&seen, "testsecret"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn rate_limit_spaces_a_burst() {
     let (base, st) = start_server(vec![], None).await;
     let h = handle_with(&base, |b| {
         b.rate_limit(RateLimitConfig::default().with_limit("QueryDeviceDetail", 20.0))
     });
-    let t = std::time::Instant::now();
+    let t = tokio::time::Instant::now();
     let calls = (0..6).map(|_| {
         let h = h.clone();
         async move { h.call(&qdd()).await }
     });
     let results = futures::future::join_all(calls).await;
     assert!(results.iter().all(|r| r.is_ok()));
-    // 6 calls at 20/s: the last starts 250 ms after the first.
+    // 6 calls at 20/s: the last starts 250 ms after the first (paused clock: exact).
+    let spread = t.elapsed();
     assert!(
-        t.elapsed() >= Duration::from_millis(240),
-        "{:?}",
-        t.elapsed()
+        spread >= Duration::from_millis(250) && spread < Duration::from_millis(300),
+        "{spread:?}"
     );
     assert_eq!(st.count(), 6);
 
     // Disabled: no waiting.
     let h = handle_with(&base, |b| b.rate_limit(RateLimitConfig::disabled()));
-    let t = std::time::Instant::now();
+    let t = tokio::time::Instant::now();
     for _ in 0..6 {
         h.call(&qdd()).await.unwrap();
     }
-    assert!(
-        t.elapsed() < Duration::from_millis(240),
-        "{:?}",
-        t.elapsed()
+    assert_eq!(
+        t.elapsed(),
+        Duration::ZERO,
+        "a disabled limiter never sleeps"
     );
 }
 

@@ -259,21 +259,10 @@ fn section<'a>(text: &'a str, title: &str) -> &'a str {
 #[test]
 fn golden_files() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/signer");
-    std::fs::create_dir_all(&dir).unwrap();
-    let update = std::env::var_os("IOTCLOUD_UPDATE_GOLDEN").is_some();
+    let mode = golden_mode_from_env();
     for c in cases() {
         let path = dir.join(format!("{}.txt", c.name));
-        let expected = golden_text(&c);
-        if update || !path.exists() {
-            std::fs::write(&path, &expected).unwrap();
-        }
-        let on_disk = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(
-            on_disk,
-            expected,
-            "{} is stale (IOTCLOUD_UPDATE_GOLDEN=1 rewrites it)",
-            path.display()
-        );
+        let on_disk = golden_file(&path, &golden_text(&c), &mode);
         let signed = signer::sign(c.method, &c.params, c.secret);
         assert_eq!(
             signed.canonical_query,
@@ -318,4 +307,30 @@ fn worst_case_expansion_fits() {
     let sts = plain_string_to_sign("POST", &owned);
     assert_eq!(signed.string_to_sign, sts);
     assert_eq!(signed.signature, plain_signature("k", &sts));
+}
+
+/// A missing golden file fails the check and is not created; CI cannot ask for an update.
+#[test]
+fn a_missing_golden_file_fails_and_is_never_written() {
+    let path = std::env::temp_dir().join(format!(
+        "iotcloud-missing-golden-{}/case.txt",
+        std::process::id()
+    ));
+    let checked = std::panic::catch_unwind(|| golden_file(&path, "text\n", &GoldenMode::Check));
+    let message = checked.expect_err("a missing file fails");
+    let message = message
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(message.contains("cannot be read"), "{message}");
+    assert!(!path.exists(), "the check wrote {}", path.display());
+
+    assert_eq!(golden_mode(None, Some("true")), Ok(GoldenMode::Check));
+    assert_eq!(golden_mode(None, None), Ok(GoldenMode::Check));
+    assert_eq!(golden_mode(Some("1"), None), Ok(GoldenMode::Update));
+    assert!(golden_mode(Some("1"), Some("true")).is_err());
+    assert_eq!(
+        golden_mode(Some("1"), Some("false")),
+        Ok(GoldenMode::Update)
+    );
 }

@@ -257,21 +257,10 @@ fn golden_text(c: &Case) -> String {
 #[test]
 fn golden_files() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/signer_v3");
-    std::fs::create_dir_all(&dir).unwrap();
-    let update = std::env::var_os("IOTCLOUD_UPDATE_GOLDEN").is_some();
+    let mode = golden_mode_from_env();
     for c in cases() {
         let path = dir.join(format!("{}.txt", c.name));
-        let expected = golden_text(&c);
-        if update || !path.exists() {
-            std::fs::write(&path, &expected).unwrap();
-        }
-        let on_disk = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(
-            on_disk,
-            expected,
-            "{} is stale (IOTCLOUD_UPDATE_GOLDEN=1 rewrites it)",
-            path.display()
-        );
+        let on_disk = golden_file(&path, &golden_text(&c), &mode);
         let signed = signer_v3::sign(
             "POST",
             &c.query,

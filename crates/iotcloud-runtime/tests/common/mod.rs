@@ -547,3 +547,57 @@ pub fn verify_v3(seen: &Seen, secret: &str) -> bool {
     let canonical = plain_v3_canonical_request(&seen.method, &query, &headers, &payload_hash);
     plain_v3_signature(secret, &canonical) == field("Signature")
 }
+
+// ---------------------------------------------------------------- golden files
+
+/// What a golden-file check should do when the file is missing or differs.
+#[derive(Debug, PartialEq)]
+pub enum GoldenMode {
+    /// Compare only: a missing or stale file fails.
+    Check,
+    /// `IOTCLOUD_UPDATE_GOLDEN` is set outside CI: (re)write the file first.
+    Update,
+}
+
+/// Reads the mode from `IOTCLOUD_UPDATE_GOLDEN` and `CI`. Asking for an update under CI is an
+/// error: CI must never produce the files it is meant to check.
+pub fn golden_mode(update: Option<&str>, ci: Option<&str>) -> Result<GoldenMode, String> {
+    let in_ci = ci.is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+    match (update.is_some(), in_ci) {
+        (true, true) => Err("IOTCLOUD_UPDATE_GOLDEN is refused under CI=true".into()),
+        (true, false) => Ok(GoldenMode::Update),
+        (false, _) => Ok(GoldenMode::Check),
+    }
+}
+
+/// The golden file at `path`, checked against `expected`: never written unless the mode says
+/// Update, so a missing file fails (with how to create it) instead of being created silently.
+pub fn golden_file(path: &std::path::Path, expected: &str, mode: &GoldenMode) -> String {
+    if *mode == GoldenMode::Update {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(path, expected).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "golden file {} cannot be read ({e}); run with IOTCLOUD_UPDATE_GOLDEN=1 outside CI \
+             to create it, then review and commit it",
+            path.display()
+        )
+    });
+    assert_eq!(
+        on_disk,
+        expected,
+        "{} is stale (IOTCLOUD_UPDATE_GOLDEN=1 rewrites it outside CI)",
+        path.display()
+    );
+    on_disk
+}
+
+/// The mode of this run, from the environment.
+pub fn golden_mode_from_env() -> GoldenMode {
+    let update = std::env::var("IOTCLOUD_UPDATE_GOLDEN").ok();
+    let ci = std::env::var("CI").ok();
+    golden_mode(update.as_deref(), ci.as_deref()).unwrap_or_else(|e| panic!("{e}"))
+}

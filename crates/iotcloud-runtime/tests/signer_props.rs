@@ -7,30 +7,6 @@ use common::*;
 use iotcloud_runtime::signer::{self, Placement, SigningKey};
 use proptest::prelude::*;
 
-fn piece() -> impl Strategy<Value = String> {
-    prop_oneof![
-        "[A-Za-z0-9]{1,8}",
-        Just(" ".to_string()),
-        Just("*".to_string()),
-        Just("~".to_string()),
-        Just("+".to_string()),
-        Just("/".to_string()),
-        Just("%".to_string()),
-        Just("%20".to_string()),
-        Just("=&?#".to_string()),
-        Just("-_.".to_string()),
-        Just("\"'<>[]{}|\\^`!$()@,;:".to_string()),
-        Just("中文字符".to_string()),
-        Just("😀🚀".to_string()),
-        Just("é".to_string()),
-        "\\PC{1,4}",
-    ]
-}
-
-fn text(max: usize) -> impl Strategy<Value = String> {
-    prop::collection::vec(piece(), 0..max).prop_map(|v| v.concat())
-}
-
 fn name() -> impl Strategy<Value = String> {
     prop_oneof![
         text(4).prop_filter("non-empty", |s| !s.is_empty() && s != "Signature"),

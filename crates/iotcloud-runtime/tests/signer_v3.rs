@@ -63,30 +63,6 @@ fn vendor_worked_example() {
     assert!(want.ends_with(&plain_v3_signature("YourAccessKeySecret", &canonical)));
 }
 
-fn piece() -> impl Strategy<Value = String> {
-    prop_oneof![
-        "[A-Za-z0-9]{1,8}",
-        Just(" ".to_string()),
-        Just("*".to_string()),
-        Just("~".to_string()),
-        Just("+".to_string()),
-        Just("/".to_string()),
-        Just("%".to_string()),
-        Just("%20".to_string()),
-        Just("=&?#".to_string()),
-        Just("-_.".to_string()),
-        Just("\"'<>[]{}|\\^`!$()@,;:".to_string()),
-        Just("中文字符".to_string()),
-        Just("😀🚀".to_string()),
-        Just("é".to_string()),
-        "\\PC{1,4}",
-    ]
-}
-
-fn text(max: usize) -> impl Strategy<Value = String> {
-    prop::collection::vec(piece(), 0..max).prop_map(|v| v.concat())
-}
-
 /// Query parameters, empty names and values included; names unique as in a real request.
 fn query() -> impl Strategy<Value = Vec<(String, String)>> {
     let name = prop_oneof![

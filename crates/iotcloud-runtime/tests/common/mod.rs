@@ -601,3 +601,31 @@ pub fn golden_mode_from_env() -> GoldenMode {
     let ci = std::env::var("CI").ok();
     golden_mode(update.as_deref(), ci.as_deref()).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// One piece of a random name or value for the signer proptests: unreserved runs, every
+/// character the encoders treat specially, and multi-byte text.
+pub fn piece() -> impl proptest::strategy::Strategy<Value = String> {
+    proptest::prop_oneof![
+        "[A-Za-z0-9]{1,8}",
+        proptest::strategy::Just(" ".to_string()),
+        proptest::strategy::Just("*".to_string()),
+        proptest::strategy::Just("~".to_string()),
+        proptest::strategy::Just("+".to_string()),
+        proptest::strategy::Just("/".to_string()),
+        proptest::strategy::Just("%".to_string()),
+        proptest::strategy::Just("%20".to_string()),
+        proptest::strategy::Just("=&?#".to_string()),
+        proptest::strategy::Just("-_.".to_string()),
+        proptest::strategy::Just("\"'<>[]{}|\\^`!$()@,;:".to_string()),
+        proptest::strategy::Just("中文字符".to_string()),
+        proptest::strategy::Just("😀🚀".to_string()),
+        proptest::strategy::Just("é".to_string()),
+        "\\PC{1,4}",
+    ]
+}
+
+/// Text of up to `max` pieces, empty included.
+pub fn text(max: usize) -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy;
+    proptest::collection::vec(piece(), 0..max).prop_map(|v| v.concat())
+}

@@ -54,6 +54,9 @@ pub(crate) fn build_client(config: &Config) -> Result<reqwest::Client, String> {
         .user_agent(config.user_agent.clone())
         .connect_timeout(config.timeouts.connect)
         .pool_idle_timeout(std::time::Duration::from_secs(60))
+        // A redirect is an answer, not an instruction: following it would re-send a signed
+        // (possibly non-retry-safe) request elsewhere, as a GET, up to ten times.
+        .redirect(reqwest::redirect::Policy::none())
         .tcp_nodelay(true);
     for pem in &config.tls.extra_root_ca_pem {
         let certs = reqwest::Certificate::from_pem_bundle(pem)

@@ -143,6 +143,27 @@ impl Handle {
     /// The whole-operation timeout is a deadline every wait is bounded by (rate-limit slot,
     /// credentials, token, each attempt), not a timer of its own: one timer per attempt.
     pub async fn call<O: Operation>(&self, op: &O) -> Result<O::Output, OpError<O>> {
+        self.call_decoding(op, |body| serde_json::from_slice::<O::Output>(body))
+            .await
+    }
+
+    /// Calls an operation like [`Handle::call`], but returns the answer's JSON as the service
+    /// sent it (list wrappers such as `Data.DeviceInfo[]` kept, members in the service's
+    /// order), once it has decoded into the operation's output exactly as `call` would.
+    pub async fn call_wire<O: Operation>(&self, op: &O) -> Result<serde_json::Value, OpError<O>> {
+        self.call_decoding(op, |body| {
+            serde_json::from_slice::<O::Output>(body)?;
+            serde_json::from_slice::<serde_json::Value>(body)
+        })
+        .await
+    }
+
+    /// [`Handle::call`] with the successful answer's body turned into `T` by `decode`.
+    async fn call_decoding<O: Operation, T: Send>(
+        &self,
+        op: &O,
+        decode: impl FnMut(&[u8]) -> Result<T, serde_json::Error> + Send,
+    ) -> Result<T, OpError<O>> {
         if let Err(v) = op.validate() {
             return Err(Error::validation(O::META.name, v));
         }
@@ -152,9 +173,10 @@ impl Handle {
             return Err(Error::validation(O::META.name, v));
         }
         // The typed edges stay here; everything between them is compiled once.
+        let mut decode = decode;
         let mut output = None;
         let mut decode = |body: &[u8]| {
-            output = Some(serde_json::from_slice::<O::Output>(body)?);
+            output = Some(decode(body)?);
             Ok(())
         };
         // Boxed: the loop's future is the same for every operation, and a call future past

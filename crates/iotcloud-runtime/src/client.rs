@@ -50,6 +50,15 @@ impl std::fmt::Debug for HandleInner {
     }
 }
 
+/// Where an OceanConnect request's access token comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Token {
+    /// The cache, else a login or refresh.
+    Fetch,
+    /// A placeholder: nothing is fetched (dry runs).
+    Placeholder,
+}
+
 /// One attempt's request plus what is needed to read its answer.
 struct Attempt {
     request: PreparedRequest,
@@ -233,8 +242,28 @@ impl Handle {
     }
 
     /// The exact request `call` would send for one attempt (signed, with the configured clock
-    /// and nonce). Used by `--dry-run` and signed-request snapshots.
+    /// and nonce), logging in to OceanConnect first if no token is cached. Used by
+    /// signed-request snapshots.
     pub async fn prepare<O: Operation>(&self, op: &O) -> Result<PreparedRequest, OpError<O>> {
+        self.prepare_with(op, Token::Fetch).await
+    }
+
+    /// The request `call` would send, built without contacting the OceanConnect server: no
+    /// login, and the `Authorization` header carries a placeholder (`Bearer ***`) instead of a
+    /// token. Used by `--dry-run`, which must send nothing. Alibaba requests are signed as in
+    /// [`Handle::prepare`].
+    pub async fn prepare_dry_run<O: Operation>(
+        &self,
+        op: &O,
+    ) -> Result<PreparedRequest, OpError<O>> {
+        self.prepare_with(op, Token::Placeholder).await
+    }
+
+    async fn prepare_with<O: Operation>(
+        &self,
+        op: &O,
+        token: Token,
+    ) -> Result<PreparedRequest, OpError<O>> {
         let meta = O::META;
         if let Err(v) = op.validate() {
             return Err(Error::validation(meta.name, v));
@@ -249,7 +278,7 @@ impl Handle {
             .timeouts
             .operation
             .map(|d| Instant::now() + d);
-        self.build_attempt(meta, &parts, deadline)
+        self.build_attempt(meta, &parts, deadline, token)
             .await
             .map(|a| a.request)
             .map_err(Error::from_inner)
@@ -318,6 +347,7 @@ impl Handle {
         meta: &OperationMeta,
         parts: &RequestParts,
         deadline: Option<Instant>,
+        token_use: Token,
     ) -> Result<Attempt, Box<Inner>> {
         let base = self.base_url(meta)?;
         let cfg = &self.inner.config;
@@ -356,9 +386,10 @@ impl Handle {
                         i.operation = Some(meta.name);
                         i
                     })?;
-                    let token = match tm.cached_fresh() {
-                        Some(t) => t,
-                        None => within(deadline, Box::pin(tm.access_token()))
+                    let token = match (tm.cached_fresh(), token_use) {
+                        (_, Token::Placeholder) => AccessToken::placeholder(),
+                        (Some(t), Token::Fetch) => t,
+                        (None, Token::Fetch) => within(deadline, Box::pin(tm.access_token()))
                             .await
                             .map_err(|()| self.operation_timeout(meta))?
                             .map_err(|e| {
@@ -544,7 +575,7 @@ impl Handle {
                 rpc,
                 token,
             } = self
-                .build_attempt(meta, parts, deadline)
+                .build_attempt(meta, parts, deadline, Token::Fetch)
                 .await
                 .map_err(|mut i| {
                     i.attempts = attempt - 1;

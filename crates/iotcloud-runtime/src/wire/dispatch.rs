@@ -196,7 +196,10 @@ where
         return handle.call_wire(&op).await.map_err(DispatchError::Call);
     }
     if mode == DispatchMode::DryRun {
-        let prepared = handle.prepare(&op).await.map_err(DispatchError::Call)?;
+        let prepared = handle
+            .prepare_dry_run(&op)
+            .await
+            .map_err(DispatchError::Call)?;
         let headers: serde_json::Map<String, serde_json::Value> = prepared
             .redacted_headers()
             .into_iter()

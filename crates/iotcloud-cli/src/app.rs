@@ -3,11 +3,12 @@
 use std::ffi::OsString;
 
 use clap::{ArgMatches, Command};
+use iotcloud_runtime::wire::DispatchMode;
 use serde_json::Value;
 
 use crate::catalog::{self, Lang, OperationMeta, Service, Session};
 use crate::exit::{self, Failure};
-use crate::output::{self, Style};
+use crate::output::{self, Format};
 use crate::pages::{self, PageSource};
 use crate::settings::{self, Settings};
 use crate::{demo, emulator, operation, sign};
@@ -23,6 +24,8 @@ pub fn root(services: &[Service], lang: Lang) -> Command {
              Examples:\n  \
              iotcloud aliyun-iot query-device --product-key pk --page-size 50\n  \
              iotcloud aliyun-iot query-device --product-key pk --all-pages\n  \
+             iotcloud aliyun-iot query-device --product-key pk --all-pages --output jsonl\n  \
+             iotcloud aliyun-iot query-device --product-key pk --output wire | jq '.Data.DeviceInfo[]'\n  \
              iotcloud aliyun-iot query-device --help\n  \
              iotcloud demo",
         )
@@ -99,11 +102,13 @@ async fn run_operation(service: &Service, m: &ArgMatches) -> Result<(), Failure>
         .ok_or_else(|| Failure::Usage(format!("unknown operation {name}")))?;
     let settings = Settings::from_matches(m);
     let request = operation::request(op, m)?;
-    let style = Style::choose(settings.output.as_deref());
+    let format = Format::choose(settings.output.as_deref());
     let session = Session::new(&settings, service.name, op)?;
     if settings.dry_run {
-        let prepared = session.dispatch(op.name, request, true).await?;
-        return output::print(&prepared, style);
+        let prepared = session
+            .dispatch(op.name, request, DispatchMode::DryRun)
+            .await?;
+        return output::print(&prepared, format.style);
     }
     if settings.all_pages {
         let paging = op.pagination.ok_or_else(|| {
@@ -119,21 +124,25 @@ async fn run_operation(service: &Service, m: &ArgMatches) -> Result<(), Failure>
         let source = Caller {
             session: &session,
             operation: op.name,
+            mode: format.answers(),
         };
-        pages::run(&source, paging, request, style).await?;
+        pages::run(&source, paging, request, format).await?;
         return Ok(());
     }
-    let answer = session.dispatch(op.name, request, false).await?;
-    output::print(&answer, style)
+    let answer = session.dispatch(op.name, request, format.answers()).await?;
+    output::print(&answer, format.style)
 }
 
 struct Caller<'a> {
     session: &'a Session,
     operation: &'static str,
+    mode: DispatchMode,
 }
 
 impl PageSource for Caller<'_> {
     async fn call(&self, request: Value) -> Result<Value, Failure> {
-        self.session.dispatch(self.operation, request, false).await
+        self.session
+            .dispatch(self.operation, request, self.mode)
+            .await
     }
 }

@@ -4,6 +4,7 @@
 pub use iotcloud_runtime::meta::{
     English, Lang, Location, OperationMeta, ParamMeta, ServiceMeta, ServiceParamMeta,
 };
+use iotcloud_runtime::wire::DispatchMode;
 use iotcloud_runtime::{Error, ErrorCode, ErrorKind, Handle};
 use serde_json::Value;
 
@@ -68,10 +69,10 @@ fn meta<S: iotcloud_runtime::Service>() -> &'static ServiceMeta {
 
 /// Calls `dispatch` of one SDK module and maps its error.
 macro_rules! call {
-    ($module:path, $handle:expr, $operation:expr, $params:expr, $dry_run:expr) => {{
+    ($module:path, $handle:expr, $operation:expr, $params:expr, $mode:expr) => {{
         use $module as svc;
         let client = svc::Client::from_handle($handle);
-        match svc::dispatch(&client, $operation, $params, $dry_run).await {
+        match svc::dispatch(&client, $operation, $params, $mode).await {
             Ok(v) => Ok(v),
             Err(svc::DispatchError::Call(e)) => Err(failure($operation, e)),
             Err(svc::DispatchError::Params { operation, message }) => {
@@ -114,25 +115,25 @@ impl Session {
         Ok(Session { handle, service })
     }
 
-    /// Runs `operation` with a JSON request keyed by wire names; with `dry_run`, returns the
-    /// signed request instead of sending it.
+    /// Runs `operation` with a JSON request keyed by wire names; `mode` says whether the answer
+    /// comes decoded or as the service sent it, or (dry run) the signed request instead.
     pub async fn dispatch(
         &self,
         operation: &str,
         params: Value,
-        dry_run: bool,
+        mode: DispatchMode,
     ) -> Result<Value, Failure> {
         let handle = self.handle.clone();
         match self.service {
-            "aliyun-iot" => call!(iotcloud::aliyun::iot, handle, operation, params, dry_run),
-            "aliyun-mqtt" => call!(iotcloud::aliyun::mqtt, handle, operation, params, dry_run),
+            "aliyun-iot" => call!(iotcloud::aliyun::iot, handle, operation, params, mode),
+            "aliyun-mqtt" => call!(iotcloud::aliyun::mqtt, handle, operation, params, mode),
             "huawei-oceanconnect" => {
                 call!(
                     iotcloud::huawei::oceanconnect,
                     handle,
                     operation,
                     params,
-                    dry_run
+                    mode
                 )
             }
             other => Err(Failure::Usage(format!("unknown service {other}"))),

@@ -118,7 +118,9 @@ fn long_about(op: &OperationMeta, t: Texts) -> String {
             PageStyle::PageNumber => format!("by {} and {}", p.request_page, p.request_size),
             PageStyle::TimeCursor => format!("by a time cursor in {}", p.request_page),
         };
-        text.push_str(&format!("\nPaginated {how}: --all-pages prints every page"));
+        text.push_str(&format!(
+            "\nPaginated {how}: --all-pages prints the items of every page"
+        ));
         if let Some(max) = p.max_size {
             text.push_str(&format!(
                 " ({} defaults to the documented maximum, {max})",

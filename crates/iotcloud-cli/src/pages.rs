@@ -1,5 +1,6 @@
-//! `--all-pages`: calls a paginated operation page after page, printing each page as it arrives,
-//! driven by the operation's pagination metadata (request fields, response paths).
+//! `--all-pages`: calls a paginated operation page after page, driven by the operation's
+//! pagination metadata (request fields, response paths), and prints the pages' items: one JSON
+//! array at the end, or (`--output jsonl`) one item per line as each page arrives.
 
 use std::collections::HashSet;
 use std::io::IsTerminal as _;
@@ -8,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::Value;
 
 use crate::exit::Failure;
-use crate::output::{self, Style};
+use crate::output::{self, Format};
 use iotcloud_runtime::meta::{PageStyle, PaginationMeta};
 
 /// What the loop needs to call one page.
@@ -17,12 +18,12 @@ pub trait PageSource {
     fn call(&self, request: Value) -> impl std::future::Future<Output = Result<Value, Failure>>;
 }
 
-/// Calls pages until the last, printing each; returns the number of pages printed.
+/// Calls pages until the last and prints their items; returns the number of pages called.
 pub async fn run(
     source: &impl PageSource,
     paging: &PaginationMeta,
     first: Value,
-    style: Style,
+    format: Format,
 ) -> Result<u64, Failure> {
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new_spinner();
@@ -32,6 +33,7 @@ pub async fn run(
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     });
+    let mut all = Vec::new();
     let mut request = first;
     let mut seen = HashSet::new();
     let mut pages = 0u64;
@@ -55,7 +57,8 @@ pub async fn run(
             }
         };
         pages += 1;
-        items += item_count(&answer, paging.items) as u64;
+        let page_items = items_of(&answer, paging.items);
+        items += page_items.len() as u64;
         if let Some(bar) = &progress {
             let of = lookup_i64(&answer, paging.response_total)
                 .map(|t| format!(" of {t}"))
@@ -63,10 +66,19 @@ pub async fn run(
             bar.set_message(format!("page {pages}, {items}{of} items"));
             bar.tick();
         }
-        // The spinner steps aside while the page is printed, so a shared terminal stays readable.
-        match &progress {
-            Some(bar) => bar.suspend(|| output::print(&answer, style))?,
-            None => output::print(&answer, style)?,
+        if format.lines {
+            // The spinner steps aside while items are printed, so a shared terminal stays readable.
+            let print = || {
+                page_items
+                    .iter()
+                    .try_for_each(|item| output::print(item, output::Style::Compact))
+            };
+            match &progress {
+                Some(bar) => bar.suspend(print)?,
+                None => print()?,
+            }
+        } else {
+            all.extend(page_items.iter().cloned());
         }
         match next_request(paging, &request, &answer) {
             Some(next) => request = next,
@@ -75,6 +87,9 @@ pub async fn run(
     }
     if let Some(bar) = progress {
         bar.finish_and_clear();
+    }
+    if !format.lines {
+        output::print(&Value::Array(all), format.style)?;
     }
     Ok(pages)
 }
@@ -85,7 +100,7 @@ pub fn next_request(paging: &PaginationMeta, request: &Value, answer: &Value) ->
     let obj = next.as_object_mut()?;
     match paging.style {
         PageStyle::PageNumber => {
-            let count = item_count(answer, paging.items);
+            let count = items_of(answer, paging.items).len();
             if count == 0 {
                 return None;
             }
@@ -170,12 +185,16 @@ fn truthy(v: &Value) -> bool {
     }
 }
 
-/// Items on a page: the array at the items path, or inside a single-member wrapper object there.
-fn item_count(answer: &Value, path: &str) -> usize {
+/// Items on a page: the array at the items path, or inside a single-member wrapper object
+/// there (the wire shape `Data.DeviceInfo[]`).
+fn items_of<'a>(answer: &'a Value, path: &str) -> &'a [Value] {
     match lookup(answer, path) {
-        Some(Value::Array(a)) => a.len(),
-        Some(Value::Object(m)) => m.values().find_map(Value::as_array).map_or(0, Vec::len),
-        _ => 0,
+        Some(Value::Array(a)) => a,
+        Some(Value::Object(m)) => m
+            .values()
+            .find_map(Value::as_array)
+            .map_or(&[], Vec::as_slice),
+        _ => &[],
     }
 }
 

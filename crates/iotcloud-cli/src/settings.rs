@@ -102,8 +102,9 @@ pub fn args() -> Vec<Arg> {
                 .long("output")
                 .short('o')
                 .value_name("FORMAT")
-                .value_parser(["json", "pretty"])
-                .help("json: compact, one document per line; pretty: indented (default: pretty on a terminal)"),
+                .value_parser(crate::output::FORMATS.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+                .help("json, pretty, jsonl or wire (default: pretty on a terminal, else json)")
+                .long_help(crate::output::help()),
         ),
         global(
             Arg::new("signature-version")
@@ -129,7 +130,7 @@ pub fn args() -> Vec<Arg> {
             Arg::new("all-pages")
                 .long("all-pages")
                 .action(ArgAction::SetTrue)
-                .help("Call a paginated operation page after page, printing each page"),
+                .help("Call a paginated operation page after page and print all their items as one JSON array (one per line with --output jsonl)"),
         ),
     ]
 }

@@ -27,19 +27,6 @@ fn create_product(lab: &Lab, name: &str) -> String {
     key.to_string()
 }
 
-/// Device names on one QueryDevice page, whether `Data` is a bare array or `{"DeviceInfo": [...]}`.
-fn device_names(page: &Value) -> Vec<String> {
-    let data = page.get("Data").unwrap_or(&Value::Null);
-    let list = data.get("DeviceInfo").unwrap_or(data);
-    list.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|d| d["DeviceName"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn aliyun_iot_create_then_query_product() {
     let lab = Lab::start().await;
@@ -108,10 +95,9 @@ async fn huawei_oceanconnect_refresh_device_key() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn all_pages_streams_every_page() {
-    let lab = Lab::start().await;
-    let key = create_product(&lab, "cli-pages");
+/// A product with seven devices, registered through the CLI; their names in order.
+fn product_with_seven_devices(lab: &Lab, product: &str) -> (String, Vec<String>) {
+    let key = create_product(lab, product);
     let registered: Vec<String> = (1..=7).map(|i| format!("cli-device-{i:02}")).collect();
     for name in &registered {
         lab.run(&[
@@ -124,7 +110,28 @@ async fn all_pages_streams_every_page() {
         ])
         .json();
     }
-    let run = lab.run(&[
+    (key, registered)
+}
+
+fn sorted_names(items: &[Value]) -> Vec<String> {
+    let mut names: Vec<String> = items
+        .iter()
+        .map(|d| {
+            d["DeviceName"]
+                .as_str()
+                .unwrap_or_else(|| panic!("an item is a device: {d}"))
+                .to_string()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_pages_prints_one_array_of_every_item() {
+    let lab = Lab::start().await;
+    let (key, registered) = product_with_seven_devices(&lab, "cli-pages");
+    let query = [
         "aliyun-iot",
         "query-device",
         "--product-key",
@@ -132,19 +139,65 @@ async fn all_pages_streams_every_page() {
         "--page-size",
         "3",
         "--all-pages",
-    ]);
-    let pages = run.json_lines();
-    assert_eq!(pages.len(), 3, "7 devices at 3 per page: {}", run.stdout);
-    let sizes: Vec<usize> = pages.iter().map(|p| device_names(p).len()).collect();
-    assert_eq!(sizes, [3, 3, 1]);
-    let mut seen: Vec<String> = pages.iter().flat_map(device_names).collect();
-    seen.sort();
-    assert_eq!(seen, registered);
-    assert!(
-        run.stderr.is_empty(),
-        "no progress indicator when stderr is not a terminal: {}",
-        run.stderr
+    ];
+    for format in ["json", "pretty", "wire"] {
+        let run = lab.run_output(format, &query);
+        // One document (pretty spans lines, so parse all of stdout at once).
+        let items = match run.json() {
+            Value::Array(items) => items,
+            other => panic!("--output {format}: one JSON array, got {other}"),
+        };
+        assert_eq!(items.len(), 7, "--output {format}: 7 devices on 3 pages");
+        assert_eq!(sorted_names(&items), registered, "--output {format}");
+        assert!(
+            run.stderr.is_empty(),
+            "no progress indicator when stderr is not a terminal: {}",
+            run.stderr
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_pages_with_jsonl_prints_one_item_per_line() {
+    let lab = Lab::start().await;
+    let (key, registered) = product_with_seven_devices(&lab, "cli-lines");
+    let run = lab.run_output(
+        "jsonl",
+        &[
+            "aliyun-iot",
+            "query-device",
+            "--product-key",
+            &key,
+            "--page-size",
+            "3",
+            "--all-pages",
+        ],
     );
+    let items = run.json_lines();
+    assert_eq!(items.len(), 7, "one line per device: {}", run.stdout);
+    assert!(items.iter().all(Value::is_object), "{}", run.stdout);
+    assert_eq!(sorted_names(&items), registered);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn output_wire_keeps_the_services_list_wrapper() {
+    let lab = Lab::start().await;
+    let (key, registered) = product_with_seven_devices(&lab, "cli-wire");
+    let query = ["aliyun-iot", "query-device", "--product-key", &key];
+    // The guide's QueryDevice example: `"Data": {"DeviceInfo": [...]}`; jq '.Data.DeviceInfo[]'.
+    let wire = lab.run_output("wire", &query).json();
+    let listed = wire
+        .pointer("/Data/DeviceInfo")
+        .and_then(Value::as_array)
+        .unwrap_or_else(|| panic!("Data.DeviceInfo[] as the service sent it: {wire}"));
+    assert_eq!(sorted_names(listed), registered);
+    assert_eq!(wire["Total"], 7, "{wire}");
+    // The default stays the SDK's shape: the wrapper removed.
+    let decoded = lab.run(&query).json();
+    let listed = decoded["Data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("Data[] by default: {decoded}"));
+    assert_eq!(sorted_names(listed), registered);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -404,17 +457,17 @@ async fn profile_selects_credentials_from_the_aliyun_cli_config() {
     assert!(String::from_utf8_lossy(&with_current.stderr).contains("SignatureDoesNotMatch"));
 }
 
-/// Values on one QueryDevicePropertyData page.
-fn property_values(page: &Value) -> Vec<String> {
-    let list = page.pointer("/Data/List").unwrap_or(&Value::Null);
-    let list = list.get("PropertyInfo").unwrap_or(list);
-    list.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|p| p["Value"].as_str().map(str::to_string))
-                .collect()
+/// The `Value` of each property record `--all-pages` printed.
+fn property_values(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|p| {
+            p["Value"]
+                .as_str()
+                .unwrap_or_else(|| panic!("a property record: {p}"))
+                .to_string()
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -465,16 +518,18 @@ async fn all_pages_follows_a_time_cursor_both_ways() {
             "2",
             "--all-pages",
         ])
-        .json_lines()
+        .json()
     };
-    let ascending = query("0", far_future, "1");
-    let values: Vec<String> = ascending.iter().flat_map(property_values).collect();
-    assert_eq!(ascending.len(), 3);
-    assert_eq!(values, ["20", "21", "22", "23", "24"]);
+    let items = |v: Value| match v {
+        Value::Array(items) => items,
+        other => panic!("one JSON array: {other}"),
+    };
+    // Five records at two per page: three pages, followed by the cursor.
+    let ascending = items(query("0", far_future, "1"));
+    assert_eq!(property_values(&ascending), ["20", "21", "22", "23", "24"]);
     // The guide: with Asc=0, StartTime is the later bound and NextTime the next StartTime.
-    let descending = query(far_future, "0", "0");
-    let values: Vec<String> = descending.iter().flat_map(property_values).collect();
-    assert_eq!(values, ["24", "23", "22", "21", "20"]);
+    let descending = items(query(far_future, "0", "0"));
+    assert_eq!(property_values(&descending), ["24", "23", "22", "21", "20"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

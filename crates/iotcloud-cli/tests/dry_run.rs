@@ -213,6 +213,98 @@ fn signature_version_v3_dry_run_moves_common_parameters_to_headers() {
     assert_eq!(headers["x-acs-action"], "QueryDevice", "{req}");
     assert_eq!(headers["x-acs-version"], "2018-01-20", "{req}");
     assert_eq!(headers["host"], "127.0.0.1:9", "{req}");
-    // The Authorization header is a credential: redacted like every secret.
-    assert_eq!(headers["Authorization"], "***", "{req}");
+    // The Authorization header is a credential: only its scheme is shown.
+    assert_eq!(headers["Authorization"], "ACS3-HMAC-SHA256 ***", "{req}");
+}
+
+/// A TCP server on 127.0.0.1 that counts the connections it is offered and answers none.
+struct CountingServer {
+    url: String,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CountingServer {
+    fn start() -> CountingServer {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let url = format!("http://{}", listener.local_addr().expect("bound"));
+        let connections = std::sync::Arc::new(AtomicUsize::new(0));
+        let counter = connections.clone();
+        std::thread::spawn(move || {
+            // Each connection is counted and dropped; the thread ends with the test process.
+            for stream in listener.incoming() {
+                counter.fetch_add(1, Ordering::SeqCst);
+                drop(stream);
+            }
+        });
+        CountingServer { url, connections }
+    }
+
+    fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn oceanconnect_dry_run_sends_nothing_not_even_the_login() {
+    let server = CountingServer::start();
+    let out = common::bare()
+        .env("OCEANCONNECT_SECRET", "app-secret-value")
+        .args([
+            "--oc-app-id",
+            "app-id-1",
+            "--oc-base-url",
+            &server.url,
+            "huawei-oceanconnect",
+            "refresh-device-key",
+            "--device-id",
+            "dev-1",
+            "--verify-code",
+            "node-1",
+            "--dry-run",
+            "--output",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        server.connections(),
+        0,
+        "a dry run contacts nobody (no login): {stdout}"
+    );
+    assert!(!stdout.contains("app-secret-value"), "{stdout}");
+    let req: Value = serde_json::from_str(&stdout).expect("dry-run prints JSON");
+    assert_eq!(req["method"], "PUT", "{req}");
+    let url = req["url"].as_str().unwrap_or_default();
+    assert!(
+        url.starts_with(&format!(
+            "{}/iocm/app/reg/v1.1.0/deviceCredentials/dev-1",
+            server.url
+        )),
+        "{req}"
+    );
+    assert_eq!(req["body"], r#"{"verifyCode":"node-1"}"#, "{req}");
+    assert_eq!(req["headers"]["Authorization"], "Bearer ***", "{req}");
+    assert_eq!(req["headers"]["app_key"], "app-id-1", "{req}");
+
+    // The same call for real does reach the server: the counter sees what a login would send.
+    let sent = common::bare()
+        .env("OCEANCONNECT_SECRET", "app-secret-value")
+        .args([
+            "--oc-app-id",
+            "app-id-1",
+            "--oc-base-url",
+            &server.url,
+            "huawei-oceanconnect",
+            "refresh-device-key",
+            "--device-id",
+            "dev-1",
+        ])
+        .output()
+        .expect("runs");
+    assert_ne!(sent.status.code(), Some(0), "the server answers nothing");
+    assert!(server.connections() > 0, "the real call connected");
 }

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -11,6 +12,7 @@ use tracing::Instrument;
 
 use crate::config::Config;
 use crate::credentials::{Cached, Credentials};
+use crate::customize::CallOverrides;
 use crate::endpoint;
 use crate::error::{Error, ErrorKind, Inner, RawCode, TimeoutKind};
 use crate::meta::{AuthScheme, OperationMeta, Protocol};
@@ -19,7 +21,7 @@ use crate::operation::{OpError, Operation, Service};
 use crate::rate_limit::RateLimiter;
 use crate::request::{PreparedRequest, RequestParts};
 use crate::response::{self, Failure, RetryClass};
-use crate::retry::RetryBudget;
+use crate::retry::{RetryBudget, RetryConfig};
 use crate::signer;
 use crate::transport::{HttpResponse, SendError, Transport};
 use crate::{rest, rpc};
@@ -48,6 +50,24 @@ impl std::fmt::Debug for HandleInner {
             .field("token_manager", &self.tokens)
             .finish_non_exhaustive()
     }
+}
+
+/// One call's effective limits: the client's, with the call's overrides applied.
+struct Limits<'a> {
+    retry: &'a RetryConfig,
+    attempt: Duration,
+    operation: Option<Duration>,
+    /// When the whole operation must be done.
+    deadline: Option<Instant>,
+}
+
+/// Where an OceanConnect request's access token comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Token {
+    /// The cache, else a login or refresh.
+    Fetch,
+    /// A placeholder: nothing is fetched (dry runs).
+    Placeholder,
 }
 
 /// One attempt's request plus what is needed to read its answer.
@@ -143,6 +163,40 @@ impl Handle {
     /// The whole-operation timeout is a deadline every wait is bounded by (rate-limit slot,
     /// credentials, token, each attempt), not a timer of its own: one timer per attempt.
     pub async fn call<O: Operation>(&self, op: &O) -> Result<O::Output, OpError<O>> {
+        self.call_with(op, &CallOverrides::default()).await
+    }
+
+    /// [`Handle::call`] with this call's own timeouts or retry settings (see
+    /// [`CallOverrides`]); the client's apply to everything not overridden.
+    pub async fn call_with<O: Operation>(
+        &self,
+        op: &O,
+        overrides: &CallOverrides,
+    ) -> Result<O::Output, OpError<O>> {
+        self.call_decoding(op, overrides, |body| {
+            serde_json::from_slice::<O::Output>(body)
+        })
+        .await
+    }
+
+    /// Calls an operation like [`Handle::call`], but returns the answer's JSON as the service
+    /// sent it (list wrappers such as `Data.DeviceInfo[]` kept, members in the service's
+    /// order), once it has decoded into the operation's output exactly as `call` would.
+    pub async fn call_wire<O: Operation>(&self, op: &O) -> Result<serde_json::Value, OpError<O>> {
+        self.call_decoding(op, &CallOverrides::default(), |body| {
+            serde_json::from_slice::<O::Output>(body)?;
+            serde_json::from_slice::<serde_json::Value>(body)
+        })
+        .await
+    }
+
+    /// [`Handle::call`] with the successful answer's body turned into `T` by `decode`.
+    async fn call_decoding<O: Operation, T: Send>(
+        &self,
+        op: &O,
+        overrides: &CallOverrides,
+        decode: impl FnMut(&[u8]) -> Result<T, serde_json::Error> + Send,
+    ) -> Result<T, OpError<O>> {
         if let Err(v) = op.validate() {
             return Err(Error::validation(O::META.name, v));
         }
@@ -152,14 +206,15 @@ impl Handle {
             return Err(Error::validation(O::META.name, v));
         }
         // The typed edges stay here; everything between them is compiled once.
+        let mut decode = decode;
         let mut output = None;
         let mut decode = |body: &[u8]| {
-            output = Some(serde_json::from_slice::<O::Output>(body)?);
+            output = Some(decode(body)?);
             Ok(())
         };
         // Boxed: the loop's future is the same for every operation, and a call future past
         // 1 KiB leaves the allocator's fast path (see `a_call_future_stays_small`).
-        Box::pin(self.execute(O::META, &parts, &mut decode))
+        Box::pin(self.execute(O::META, &parts, overrides, &mut decode))
             .await
             .map_err(Error::from_inner)?;
         output.ok_or_else(|| {
@@ -176,6 +231,7 @@ impl Handle {
         &self,
         meta: &'static OperationMeta,
         parts: &RequestParts,
+        overrides: &CallOverrides,
         decode: &mut Decoder<'_>,
     ) -> Result<(), Box<Inner>> {
         let span = tracing::debug_span!(
@@ -188,9 +244,9 @@ impl Handle {
             latency_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let deadline = self.inner.config.timeouts.operation.map(|d| started + d);
+        let limits = self.limits(overrides, started);
         let result = self
-            .run(parts, meta, deadline, &span, decode)
+            .run(parts, meta, &limits, &span, decode)
             .instrument(span.clone())
             .await;
         if !span.is_disabled() {
@@ -211,8 +267,28 @@ impl Handle {
     }
 
     /// The exact request `call` would send for one attempt (signed, with the configured clock
-    /// and nonce). Used by `--dry-run` and signed-request snapshots.
+    /// and nonce), logging in to OceanConnect first if no token is cached. Used by
+    /// signed-request snapshots.
     pub async fn prepare<O: Operation>(&self, op: &O) -> Result<PreparedRequest, OpError<O>> {
+        self.prepare_with(op, Token::Fetch).await
+    }
+
+    /// The request `call` would send, built without contacting the OceanConnect server: no
+    /// login, and the `Authorization` header carries a placeholder (`Bearer ***`) instead of a
+    /// token. Used by `--dry-run`, which must send nothing. Alibaba requests are signed as in
+    /// [`Handle::prepare`].
+    pub async fn prepare_dry_run<O: Operation>(
+        &self,
+        op: &O,
+    ) -> Result<PreparedRequest, OpError<O>> {
+        self.prepare_with(op, Token::Placeholder).await
+    }
+
+    async fn prepare_with<O: Operation>(
+        &self,
+        op: &O,
+        token: Token,
+    ) -> Result<PreparedRequest, OpError<O>> {
         let meta = O::META;
         if let Err(v) = op.validate() {
             return Err(Error::validation(meta.name, v));
@@ -221,13 +297,9 @@ impl Handle {
         op.write_request(&mut parts);
         self.service_parameters::<O>(&mut parts)
             .map_err(|v| Error::validation(meta.name, v))?;
-        let deadline = self
-            .inner
-            .config
-            .timeouts
-            .operation
-            .map(|d| Instant::now() + d);
-        self.build_attempt(meta, &parts, deadline)
+        let none = CallOverrides::default();
+        let limits = self.limits(&none, Instant::now());
+        self.build_attempt(meta, &parts, &limits, token)
             .await
             .map(|a| a.request)
             .map_err(Error::from_inner)
@@ -279,13 +351,27 @@ impl Handle {
         })
     }
 
-    /// The error of an operation that ran out of its whole-operation time.
-    fn operation_timeout(&self, meta: &OperationMeta) -> Box<Inner> {
+    /// The client's limits with one call's overrides applied, the deadline counted from `started`.
+    fn limits<'a>(&'a self, overrides: &'a CallOverrides, started: Instant) -> Limits<'a> {
+        let cfg = &self.inner.config;
+        let operation = overrides
+            .operation_timeout
+            .unwrap_or(cfg.timeouts.operation);
+        Limits {
+            retry: overrides.retry.as_ref().unwrap_or(&cfg.retry),
+            attempt: overrides.attempt_timeout.unwrap_or(cfg.timeouts.attempt),
+            operation,
+            deadline: operation.map(|d| started + d),
+        }
+    }
+
+    /// The error of an operation that ran out of its whole-operation time (`limit`).
+    fn operation_timeout(meta: &OperationMeta, limit: Option<Duration>) -> Box<Inner> {
         let mut i = Inner::boxed(
             ErrorKind::Timeout,
             "the operation did not finish in time (all attempts and backoff)",
         );
-        i.timeout = Some((TimeoutKind::Operation, self.inner.config.timeouts.operation));
+        i.timeout = Some((TimeoutKind::Operation, limit));
         i.operation = Some(meta.name);
         i.retryable = true;
         i
@@ -295,7 +381,8 @@ impl Handle {
         &self,
         meta: &OperationMeta,
         parts: &RequestParts,
-        deadline: Option<Instant>,
+        limits: &Limits<'_>,
+        token_use: Token,
     ) -> Result<Attempt, Box<Inner>> {
         let base = self.base_url(meta)?;
         let cfg = &self.inner.config;
@@ -303,9 +390,9 @@ impl Handle {
             (Protocol::Rpc, _) | (_, AuthScheme::AcsHmacSha1) => {
                 let creds = match self.inner.credentials.get_fresh() {
                     Some(c) => c,
-                    None => within(deadline, Box::pin(self.inner.credentials.get()))
+                    None => within(limits.deadline, Box::pin(self.inner.credentials.get()))
                         .await
-                        .map_err(|()| self.operation_timeout(meta))?
+                        .map_err(|()| Self::operation_timeout(meta, limits.operation))?
                         .map_err(|e| {
                             let mut i = Inner::boxed(ErrorKind::Credentials, e.to_string());
                             i.operation = Some(meta.name);
@@ -334,16 +421,19 @@ impl Handle {
                         i.operation = Some(meta.name);
                         i
                     })?;
-                    let token = match tm.cached_fresh() {
-                        Some(t) => t,
-                        None => within(deadline, Box::pin(tm.access_token()))
-                            .await
-                            .map_err(|()| self.operation_timeout(meta))?
-                            .map_err(|e| {
-                                let mut i = e.into_inner();
-                                i.operation = Some(meta.name);
-                                i
-                            })?,
+                    let token = match (tm.cached_fresh(), token_use) {
+                        (_, Token::Placeholder) => AccessToken::placeholder(),
+                        (Some(t), Token::Fetch) => t,
+                        (None, Token::Fetch) => {
+                            within(limits.deadline, Box::pin(tm.access_token()))
+                                .await
+                                .map_err(|()| Self::operation_timeout(meta, limits.operation))?
+                                .map_err(|e| {
+                                    let mut i = e.into_inner();
+                                    i.operation = Some(meta.name);
+                                    i
+                                })?
+                        }
                     };
                     Some(token)
                 } else {
@@ -413,11 +503,12 @@ impl Handle {
         &self,
         meta: &'static OperationMeta,
         request: PreparedRequest,
-        deadline: Option<Instant>,
+        limits: &Limits<'_>,
     ) -> impl Future<Output = Result<Result<HttpResponse, Failure>, Box<Inner>>> + Send + '_ {
-        let limit = self.inner.config.timeouts.attempt;
+        let limit = limits.attempt;
+        let operation = limits.operation;
         let attempt_deadline = Instant::now() + limit;
-        let (until, operation_first) = match deadline {
+        let (until, operation_first) = match limits.deadline {
             Some(d) if d <= attempt_deadline => (d, true),
             _ => (attempt_deadline, false),
         };
@@ -428,7 +519,7 @@ impl Handle {
         sending.map(move |outcome| match outcome {
             Ok(Ok(r)) => Ok(Ok(r)),
             Ok(Err(e)) => Ok(Err(self.send_failure(e))),
-            Err(_) if operation_first => Err(self.operation_timeout(meta)),
+            Err(_) if operation_first => Err(Self::operation_timeout(meta, operation)),
             Err(_) => {
                 let mut inner = Inner::boxed(ErrorKind::Timeout, "no complete answer in time");
                 inner.timeout = Some((TimeoutKind::Attempt, Some(limit)));
@@ -494,11 +585,11 @@ impl Handle {
         &self,
         parts: &RequestParts,
         meta: &'static OperationMeta,
-        deadline: Option<Instant>,
+        limits: &Limits<'_>,
         span: &tracing::Span,
         decode: &mut Decoder<'_>,
     ) -> Result<(), Box<Inner>> {
-        let retry = &self.inner.config.retry;
+        let retry = limits.retry;
         let traced = !span.is_disabled();
         let mut attempt: u32 = 0;
         let mut reauthed = false;
@@ -513,22 +604,22 @@ impl Handle {
                     wait_ms = wait.as_millis() as u64,
                     "rate limit: waiting for a slot"
                 );
-                within(deadline, tokio::time::sleep(wait))
+                within(limits.deadline, tokio::time::sleep(wait))
                     .await
-                    .map_err(|()| self.operation_timeout(meta))?;
+                    .map_err(|()| Self::operation_timeout(meta, limits.operation))?;
             }
             let Attempt {
                 request,
                 rpc,
                 token,
             } = self
-                .build_attempt(meta, parts, deadline)
+                .build_attempt(meta, parts, limits, Token::Fetch)
                 .await
                 .map_err(|mut i| {
                     i.attempts = attempt - 1;
                     i
                 })?;
-            let outcome = match self.send(meta, request, deadline).await {
+            let outcome = match self.send(meta, request, limits).await {
                 Ok(Ok(resp)) => {
                     let secrets = secrets(&rpc, &token);
                     if traced {
@@ -593,7 +684,7 @@ impl Handle {
                 Some(d) => d.min(crate::retry::MAX_SERVER_WAIT),
                 None => retry.backoff(attempt + 1),
             };
-            if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+            if limits.deadline.is_some_and(|d| Instant::now() + delay >= d) {
                 tracing::debug!(attempt, reason = %failure.reason, delay_ms = delay.as_millis() as u64, "not retrying: the wait would pass the operation deadline");
                 return Err(failure.inner);
             }

@@ -12,7 +12,10 @@ use crate::redact::Secret;
 use crate::retry::RetryConfig;
 
 /// Timeouts. Each one, when it fires, is named in the error ([`crate::TimeoutKind`]).
+/// Start from `Timeouts::default()` and change what you need with the `with_*` methods
+/// (the struct may gain fields, so it cannot be written as a literal outside this crate).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Establishing a connection (TCP + TLS).
     pub connect: Duration,
@@ -22,6 +25,26 @@ pub struct Timeouts {
     /// a timer: it bounds every wait (rate-limit slot, credentials, token, each attempt), and
     /// a retry whose backoff would pass it is not attempted (the last failure is returned).
     pub operation: Option<Duration>,
+}
+
+impl Timeouts {
+    /// Sets the connect timeout (TCP + TLS).
+    pub fn with_connect(mut self, connect: Duration) -> Self {
+        self.connect = connect;
+        self
+    }
+
+    /// Sets the timeout of one attempt.
+    pub fn with_attempt(mut self, attempt: Duration) -> Self {
+        self.attempt = attempt;
+        self
+    }
+
+    /// Sets (or with `None` removes) the whole-operation deadline.
+    pub fn with_operation(mut self, operation: Option<Duration>) -> Self {
+        self.operation = operation;
+        self
+    }
 }
 
 impl Default for Timeouts {
@@ -35,7 +58,9 @@ impl Default for Timeouts {
 }
 
 /// Client TLS settings (rustls): extra trusted roots and a client certificate for mutual TLS.
+/// Set them through [`ConfigBuilder::add_root_ca_pem`] and [`ConfigBuilder::client_identity_pem`].
 #[derive(Clone, Default)]
+#[non_exhaustive]
 pub struct TlsConfig {
     /// Extra root CA certificates, PEM (each may hold several certificates).
     pub extra_root_ca_pem: Vec<Vec<u8>>,
@@ -52,8 +77,9 @@ impl fmt::Debug for TlsConfig {
     }
 }
 
-/// Huawei OceanConnect settings.
+/// Huawei OceanConnect settings. Build them with [`OceanConnectConfig::new`].
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct OceanConnectConfig {
     /// Base URL, e.g. `https://server:8743` (scheme included).
     pub base_url: String,

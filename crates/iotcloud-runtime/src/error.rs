@@ -71,8 +71,9 @@ impl Display for ErrorKind {
     }
 }
 
-/// Which timeout fired.
+/// Which timeout fired. More kinds may come: match with a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TimeoutKind {
     /// Establishing the connection took too long.
     Connect,

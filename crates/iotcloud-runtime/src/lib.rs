@@ -23,6 +23,7 @@ mod client;
 pub mod clock;
 pub mod config;
 pub mod credentials;
+mod customize;
 pub mod de;
 pub mod endpoint;
 pub mod error;
@@ -51,6 +52,7 @@ pub use client::{Handle, ServiceError};
 pub use clock::{Clock, FixedClock, NonceSource};
 pub use config::{Config, ConfigBuilder, OceanConnectConfig, Timeouts, TlsConfig};
 pub use credentials::{Credentials, ProvideCredentials};
+pub use customize::{CallOverrides, Customize};
 pub use error::{Error, ErrorCode, ErrorKind, RawCode, TimeoutKind, ValidationError, Violation};
 pub use meta::{
     AuthScheme, EnumValueMeta, Location, MemberMeta, OperationMeta, PageStyle, PaginationMeta,

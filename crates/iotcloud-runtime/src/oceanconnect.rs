@@ -29,6 +29,11 @@ const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 pub struct AccessToken(Arc<Secret>);
 
 impl AccessToken {
+    /// A stand-in for requests that are never sent (dry runs): the mask itself.
+    pub(crate) fn placeholder() -> AccessToken {
+        AccessToken(Arc::new(Secret::new(crate::redact::MASK)))
+    }
+
     /// The token value, for the `Authorization: Bearer` header only.
     pub fn secret(&self) -> &str {
         self.0.expose()

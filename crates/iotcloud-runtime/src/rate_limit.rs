@@ -9,8 +9,11 @@ use tokio::time::Instant;
 
 use crate::meta::OperationMeta;
 
-/// Rate-limit settings. On by default, using each operation's documented limit.
+/// Rate-limit settings. On by default, using each operation's documented limit. Start from
+/// `RateLimitConfig::default()` (or [`RateLimitConfig::disabled`]) and change what you need with
+/// the `with_*` methods; the struct may gain fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RateLimitConfig {
     /// Master switch.
     pub enabled: bool,

@@ -53,6 +53,17 @@ pub fn is_sensitive_header(name: &str) -> bool {
     is_sensitive_name(name) || name.eq_ignore_ascii_case("x-acs-security-token")
 }
 
+/// An `Authorization` value with its credentials masked and its scheme kept, which tells how
+/// the request authenticates without telling anything secret: `Bearer ***`.
+pub fn authorization(value: &str) -> String {
+    match value.split_once(' ') {
+        Some((scheme, _)) if !scheme.is_empty() && !scheme.contains('=') => {
+            format!("{scheme} {MASK}")
+        }
+        _ => MASK.to_string(),
+    }
+}
+
 /// A secret string: never shown by `Debug`, has no `Display`.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);
@@ -168,6 +179,18 @@ pub fn scrub(text: &str, secrets: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authorization_keeps_the_scheme_only() {
+        assert_eq!(authorization("Bearer eyJ.secret-token"), "Bearer ***");
+        assert_eq!(
+            authorization("ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature=ab"),
+            "ACS3-HMAC-SHA256 ***"
+        );
+        // No scheme word: nothing of the value is kept.
+        assert_eq!(authorization("opaque-token"), "***");
+        assert_eq!(authorization("Credential=id Signature=x"), "***");
+    }
 
     #[test]
     fn names() {

@@ -77,7 +77,9 @@ impl PreparedRequest {
         self.headers
             .iter()
             .map(|(k, v)| {
-                if redact::is_sensitive_header(k) {
+                if k.eq_ignore_ascii_case("authorization") {
+                    (k.clone(), redact::authorization(v))
+                } else if redact::is_sensitive_header(k) {
                     (k.clone(), redact::MASK.to_string())
                 } else {
                     (k.clone(), v.clone())

@@ -8,7 +8,11 @@ use rand::Rng;
 use reqwest::header::HeaderMap;
 
 /// Retry settings. On by default: 3 attempts, 100 ms base, 20 s cap, a budget of 500 tokens.
+///
+/// Start from `RetryConfig::default()` (or [`RetryConfig::disabled`]) and change what you need
+/// with the `with_*` methods; the struct may gain fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Attempts in total, the first included (1 = no retries).
     pub max_attempts: u32,
@@ -78,7 +82,10 @@ impl RetryConfig {
 /// Retry budget: a token bucket shared by all calls of one client. A retry withdraws
 /// `retry_cost` tokens (`timeout_cost` after a timeout); a success deposits `success_deposit`.
 /// When the bucket cannot pay, the error is returned instead of retried.
+/// Start from `RetryBudgetConfig::default()` or [`RetryBudgetConfig::new`] and change what you
+/// need with the `with_*` methods; the struct may gain fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryBudgetConfig {
     /// Bucket size (and initial content).
     pub capacity: u32,
@@ -98,6 +105,29 @@ impl Default for RetryBudgetConfig {
             timeout_cost: 10,
             success_deposit: 1,
         }
+    }
+}
+
+impl RetryBudgetConfig {
+    /// A budget of `capacity` tokens with the default costs and deposit.
+    pub fn new(capacity: u32) -> Self {
+        RetryBudgetConfig {
+            capacity,
+            ..Self::default()
+        }
+    }
+
+    /// Sets what one retry costs, after an ordinary failure and after a timeout.
+    pub fn with_costs(mut self, retry_cost: u32, timeout_cost: u32) -> Self {
+        self.retry_cost = retry_cost;
+        self.timeout_cost = timeout_cost;
+        self
+    }
+
+    /// Sets what one successful call returns to the bucket.
+    pub fn with_success_deposit(mut self, tokens: u32) -> Self {
+        self.success_deposit = tokens;
+        self
     }
 }
 

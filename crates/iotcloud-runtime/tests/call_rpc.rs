@@ -258,12 +258,9 @@ async fn retry_budget_stops_retries() {
         Some(Answer::json(429, r#"{"Code":"Throttling","Message":"m"}"#)),
     )
     .await;
-    let budget = RetryBudgetConfig {
-        capacity: 10,
-        retry_cost: 5,
-        timeout_cost: 10,
-        success_deposit: 1,
-    };
+    let budget = RetryBudgetConfig::new(10)
+        .with_costs(5, 10)
+        .with_success_deposit(1);
     let h = handle_with(&base, |b| {
         b.retry(
             RetryConfig::default()

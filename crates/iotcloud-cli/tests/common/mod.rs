@@ -38,6 +38,11 @@ impl Lab {
 
     /// `iotcloud --endpoint URL --region cn-shanghai --output json ARGS...` with the demo credentials.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_output("json", args)
+    }
+
+    /// [`Lab::run`] with `--output FORMAT`.
+    pub fn run_output(&self, format: &str, args: &[&str]) -> Run {
         let mut cmd = bare();
         cmd.env("ALIBABA_CLOUD_ACCESS_KEY_ID", &self.key_id)
             .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", &self.key_secret)
@@ -48,7 +53,7 @@ impl Lab {
                 "--region",
                 "cn-shanghai",
                 "--output",
-                "json",
+                format,
             ])
             .args(args);
         Run::from(cmd.output().expect("iotcloud runs"))

@@ -169,7 +169,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
     let arms = model.ops.iter().map(|op| {
         let req = &op.request;
         let wire = &op.spec.name;
-        quote!(#wire => wire::run::<types::#req>(client.as_client().handle(), params, dry_run).await,)
+        quote!(#wire => wire::run::<types::#req>(client.as_client().handle(), params, mode).await,)
     });
     let prepare_arms = model.ops.iter().map(|op| {
         let req = &op.request;
@@ -274,13 +274,15 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
 
         /// Calls an operation by wire name with JSON parameters keyed by wire names
         /// (`{"ProductKey": "a1…", "DeviceName": ["d1", "d2"]}`) and returns the response as JSON.
-        /// With `dry_run`, nothing is sent: the result is the signed request, secrets redacted.
+        /// `mode` (or a `bool`, `true` for a dry run) says what comes back: the decoded response,
+        /// the response as the service sent it, or (nothing sent) the signed request, secrets redacted.
         pub async fn dispatch<C: AsClient + ?Sized>(
             client: &C,
             operation: &str,
             params: ::iotcloud_runtime::export::serde_json::Value,
-            dry_run: bool,
+            mode: impl Into<::iotcloud_runtime::wire::DispatchMode>,
         ) -> Result<::iotcloud_runtime::export::serde_json::Value, DispatchError> {
+            let mode = mode.into();
             match operation {
                 #(#arms)*
                 other => Err(DispatchError::UnknownOperation(other.to_string())),

@@ -158,6 +158,12 @@ fn emit_builder(op: &OpModel<'_>) -> TokenStream {
                 self.client.as_client().handle().call(&self.request).await
             }
 
+            /// This call with its own timeouts or retries (the client's stay as they are):
+            /// `.customize().timeout(..).max_attempts(1).send().await`.
+            pub fn customize(self) -> ::iotcloud_runtime::Customize<#req> {
+                ::iotcloud_runtime::Customize::new(self.client.as_client().handle().clone(), self.request)
+            }
+
             /// The exact signed request `send` would make (for dry runs); nothing is sent.
             pub async fn prepare(self) -> Result<::iotcloud_runtime::PreparedRequest, super::Error> {
                 self.client.as_client().handle().prepare(&self.request).await

@@ -153,12 +153,37 @@ where
     })
 }
 
+/// What a generated service's `dispatch` returns. A `bool` converts: `true` is
+/// [`DispatchMode::DryRun`], `false` [`DispatchMode::Decoded`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DispatchMode {
+    /// The typed response in the SDK's JSON form (list wrappers removed).
+    #[default]
+    Decoded,
+    /// The response as the service sent it (list wrappers kept), once it decoded as `Decoded`
+    /// would.
+    Wire,
+    /// Nothing is sent: the signed request, secrets redacted.
+    DryRun,
+}
+
+impl From<bool> for DispatchMode {
+    fn from(dry_run: bool) -> Self {
+        if dry_run {
+            DispatchMode::DryRun
+        } else {
+            DispatchMode::Decoded
+        }
+    }
+}
+
 /// Runs one operation for `dispatch`: JSON parameters in, JSON response (or the redacted
 /// prepared request) out.
 pub async fn run<O>(
     handle: &Handle,
     params: serde_json::Value,
-    dry_run: bool,
+    mode: impl Into<DispatchMode>,
 ) -> Result<serde_json::Value, DispatchError<O::Service>>
 where
     O: Operation + serde::de::DeserializeOwned,
@@ -166,8 +191,15 @@ where
 {
     let name = O::META.name;
     let op: O = decode(params)?;
-    if dry_run {
-        let prepared = handle.prepare(&op).await.map_err(DispatchError::Call)?;
+    let mode = mode.into();
+    if mode == DispatchMode::Wire {
+        return handle.call_wire(&op).await.map_err(DispatchError::Call);
+    }
+    if mode == DispatchMode::DryRun {
+        let prepared = handle
+            .prepare_dry_run(&op)
+            .await
+            .map_err(DispatchError::Call)?;
         let headers: serde_json::Map<String, serde_json::Value> = prepared
             .redacted_headers()
             .into_iter()

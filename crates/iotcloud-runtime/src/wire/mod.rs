@@ -18,7 +18,7 @@ pub use decode::{
     Bool, Data, Fields, JsonString, JsonText, JsonTextBox, JsonTextList, List, Scalar, ScalarList,
     Str, WireEnum, F64, I32, I64,
 };
-pub use dispatch::{decode_body, prepare, run, DecodedOutput, DispatchError};
+pub use dispatch::{decode_body, prepare, run, DecodedOutput, DispatchError, DispatchMode};
 pub use pages::more_pages;
 pub use params::{
     entry, json, json_list, member, put, put_enum, put_json, put_json_list, text, Pairs, Present,

@@ -109,7 +109,11 @@ async fn every_oceanconnect_operation_through_the_generated_client() {
 #[tokio::test]
 async fn product_device_property_flow_through_typed_builders() {
     use futures::TryStreamExt;
-    let e = Emulator::start().await.expect("emulator");
+    let e = Emulator::builder()
+        .clock(iotcloud_emulator::Clock::manual_from_now())
+        .start()
+        .await
+        .expect("emulator");
     let client = iot_client(&e);
 
     let created = client
@@ -170,9 +174,9 @@ async fn product_device_property_flow_through_typed_builders() {
     let http = device_reporter(&e).await;
     for v in [10, 11, 12] {
         http(json!({"IotId": ids[0], "Items": {"temp": v}})).await;
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        e.clock().advance(std::time::Duration::from_millis(5));
     }
-    let end = iotcloud_emulator::state::now_ms() + 1000;
+    let end = e.clock().now_ms() + 1000;
     let history = iot::dispatch(
         &client,
         "QueryDevicePropertyData",

@@ -50,11 +50,8 @@ impl App {
                 let p = Persister::new(dir)
                     .map_err(|e| format!("{}: cannot create data dir: {e}", dir.display()))?;
                 let state = p.load()?;
-                let now = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0);
-                let nonces = NonceCache::persisted(dir, config.max_nonces, now)?;
+                let nonces =
+                    NonceCache::persisted(dir, config.max_nonces, config.clock.now_secs())?;
                 (Some(p), state, nonces)
             }
             None => (None, State::default(), NonceCache::new(config.max_nonces)),

@@ -113,6 +113,8 @@ pub struct Config {
     pub max_nonces: usize,
     /// Enterprise IoT instances to create at start (`--instance iot-xxx`), beside the public one.
     pub instances: Vec<String>,
+    /// Where every time the emulator reads comes from (the system clock by default).
+    pub clock: crate::clock::Clock,
 }
 
 /// What one client may cost the server: deadlines, body size, concurrent connections.
@@ -164,6 +166,7 @@ impl Default for Config {
             limits: Limits::default(),
             max_nonces: crate::auth::nonce::DEFAULT_CAPACITY,
             instances: Vec::new(),
+            clock: crate::clock::Clock::system(),
         }
     }
 }

@@ -15,7 +15,7 @@
 
 use crate::app::{lock, App, Incoming};
 use crate::faults::FaultRule;
-use crate::state::{now_ms, OcDevice};
+use crate::state::OcDevice;
 use crate::wire;
 use axum::http::Method;
 use axum::response::Response;
@@ -134,7 +134,7 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
                 let id = device_of(&state, &v);
                 match id.and_then(|id| state.devices.get_mut(&id)) {
                     Some(d) => {
-                        let now = now_ms();
+                        let now = app.config.clock.now_ms();
                         if status == "ONLINE" {
                             d.gmt_online = Some(now);
                             d.gmt_active.get_or_insert(now);
@@ -161,7 +161,10 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
             let Some(items) = v.get("Items").and_then(Value::as_object).cloned() else {
                 return bad("Items must be a JSON object of identifier -> value");
             };
-            let time = v.get("Time").and_then(Value::as_i64).unwrap_or_else(now_ms);
+            let time = v
+                .get("Time")
+                .and_then(Value::as_i64)
+                .unwrap_or_else(|| app.config.clock.now_ms());
             let found = {
                 let mut state = lock(&app.state);
                 let id = device_of(&state, &v);
@@ -206,7 +209,10 @@ pub async fn handle(app: &App, req: Incoming) -> Response {
                     Some(other) => other.to_string(),
                     None => "{}".to_string(),
                 },
-                time: v.get("Time").and_then(Value::as_i64).unwrap_or_else(now_ms),
+                time: v
+                    .get("Time")
+                    .and_then(Value::as_i64)
+                    .unwrap_or_else(|| app.config.clock.now_ms()),
             };
             let found = {
                 let mut state = lock(&app.state);
@@ -296,7 +302,7 @@ fn sign(app: &App, req: &Incoming, mut params: Vec<(String, String)>) -> Respons
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1")
         .to_string();
-    let now = time::OffsetDateTime::now_utc();
+    let now = time::OffsetDateTime::from(app.config.clock.now());
     let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     let defaults = [
         ("Format", "JSON".to_string()),

@@ -19,6 +19,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod faults;
 pub mod inspect;
@@ -35,6 +36,7 @@ pub mod throttle;
 pub mod validate;
 pub mod wire;
 
+pub use clock::Clock;
 pub use config::{AccessKey, Config, Credentials, Limits, OceanConnectApp};
 pub use faults::{ErrorKind, FaultRule};
 
@@ -144,6 +146,14 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Read every time from `clock` instead of the system clock: with [`Clock::manual`], a
+    /// test moves time on with [`Clock::advance`] (token and key expiry, throttle refill,
+    /// creation and property times) instead of sleeping.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.config.clock = clock;
+        self
+    }
+
     /// The configuration as built so far.
     pub fn config(&self) -> &Config {
         &self.config
@@ -221,6 +231,11 @@ impl Emulator {
     /// The credentials the emulator accepts.
     pub fn credentials(&self) -> &Credentials {
         &self.app.config.credentials
+    }
+
+    /// The clock the emulator reads (a handle: advancing a manual one moves the emulator's time).
+    pub fn clock(&self) -> &Clock {
+        &self.app.config.clock
     }
 
     /// A copy of the current state (for tests).

@@ -155,20 +155,22 @@ async fn answer(
                     "Authorization must be `Bearer {accessToken}`.",
                 )
             })?;
-        lock(&app.tokens).check(key, token).map_err(|p| {
-            let why = match p {
-                TokenProblem::Expired => "The access token has expired.",
-                TokenProblem::OtherApp => "The access token belongs to another application.",
-                TokenProblem::Unknown => "The access token is unknown.",
-            };
-            err_detail(403, "1010005", why)
-        })?;
+        lock(&app.tokens)
+            .check(key, token, app.config.clock.now())
+            .map_err(|p| {
+                let why = match p {
+                    TokenProblem::Expired => "The access token has expired.",
+                    TokenProblem::OtherApp => "The access token belongs to another application.",
+                    TokenProblem::Unknown => "The access token is unknown.",
+                };
+                err_detail(403, "1010005", why)
+            })?;
         app_id = Some(key.to_string());
     }
     if app.config.throttling {
         if let Some(limit) = &op.rate_limit {
             let key = format!("{}/{}", service.service.product, op.name);
-            if !lock(&app.throttle).admit(&key, limit.per_second) {
+            if !lock(&app.throttle).admit(&key, limit.per_second, app.config.clock.now()) {
                 return Err(err(403, "1010009"));
             }
         }
@@ -351,7 +353,11 @@ fn session_body(s: &crate::auth::tokens::Session) -> Value {
 
 fn login(app: &App, values: &BTreeMap<String, Value>) -> Result<Value, OcError> {
     let app_id = check_app(app, values)?;
-    let s = lock(&app.tokens).issue(&app_id, app.config.token_ttl, app.config.refresh_token_ttl);
+    let s = lock(&app.tokens).issue(
+        &app_id,
+        (app.config.token_ttl, app.config.refresh_token_ttl),
+        app.config.clock.now(),
+    );
     Ok(session_body(&s))
 }
 
@@ -360,15 +366,21 @@ fn refresh(app: &App, values: &BTreeMap<String, Value>) -> Result<Value, OcError
     let refresh_token = text(values, "refreshToken")
         .ok_or_else(|| err_detail(400, "50400", "refreshToken is required."))?;
     let mut tokens = lock(&app.tokens);
-    tokens.take_refresh(&app_id, &refresh_token).map_err(|p| {
-        let why = match p {
-            TokenProblem::Expired => "The refresh token has expired.",
-            TokenProblem::OtherApp => "The refresh token belongs to another application.",
-            TokenProblem::Unknown => "The refresh token is unknown or was used already.",
-        };
-        err_detail(401, "100006", why)
-    })?;
-    let s = tokens.issue(&app_id, app.config.token_ttl, app.config.refresh_token_ttl);
+    tokens
+        .take_refresh(&app_id, &refresh_token, app.config.clock.now())
+        .map_err(|p| {
+            let why = match p {
+                TokenProblem::Expired => "The refresh token has expired.",
+                TokenProblem::OtherApp => "The refresh token belongs to another application.",
+                TokenProblem::Unknown => "The refresh token is unknown or was used already.",
+            };
+            err_detail(401, "100006", why)
+        })?;
+    let s = tokens.issue(
+        &app_id,
+        (app.config.token_ttl, app.config.refresh_token_ttl),
+        app.config.clock.now(),
+    );
     Ok(session_body(&s))
 }
 

@@ -12,7 +12,6 @@ use axum::response::Response;
 use iotcloud_spec::{Operation, ServiceSpec};
 use serde_json::{Map, Value};
 use std::sync::Arc;
-use std::time::SystemTime;
 
 /// Answer one RPC request.
 pub async fn handle(app: &App, req: Incoming, host: &str) -> Response {
@@ -219,7 +218,7 @@ async fn answer(app: &App, req: &Incoming, request_id: &str, host: &str) -> Answ
         let verifier = Verifier {
             access_keys: &app.config.credentials.access_keys,
             skew_tolerance: app.config.skew_tolerance,
-            now: SystemTime::now(),
+            now: app.config.clock.now(),
         };
         let mut nonces = lock(&app.nonces);
         if v3 {
@@ -243,7 +242,7 @@ async fn answer(app: &App, req: &Incoming, request_id: &str, host: &str) -> Answ
     if app.config.throttling {
         if let Some(limit) = &op.rate_limit {
             let key = format!("{}/{}", service.service.product, op.name);
-            if !lock(&app.throttle).admit(&key, limit.per_second) {
+            if !lock(&app.throttle).admit(&key, limit.per_second, app.config.clock.now()) {
                 return Answer::Fail(throttled(), Some(service));
             }
         }
@@ -305,10 +304,11 @@ async fn run(
     params: &Params,
 ) -> Result<(Map<String, Value>, bool), Failure> {
     validate::validate_rpc(op, params)?;
+    let now = app.config.clock.now_ms();
     let outcome = {
         let mut state = lock(&app.state);
         crate::instances::with_instance(&mut state, service, params, |instance| {
-            crate::iot::dispatch(instance, service, op, params)
+            crate::iot::dispatch(instance, service, op, params, now)
         })?
     };
     match outcome {

@@ -24,7 +24,7 @@ async fn create_product(c: &Client, name: &str) -> String {
 
 #[tokio::test]
 async fn product_device_property_history_delete() {
-    let (_e, c) = unthrottled().await;
+    let (e, c) = unthrottled_manual_clock().await;
     let pk = create_product(&c, "flow_product").await;
     let dup = c
         .call(
@@ -95,7 +95,7 @@ async fn product_device_property_history_delete() {
             &[("IotId", &ids[0]), ("Items", &format!("{{\"temp\":{v}}}"))],
         )
         .await;
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        e.clock().advance(std::time::Duration::from_millis(5));
     }
     let status = c
         .ok(
@@ -107,7 +107,7 @@ async fn product_device_property_history_delete() {
     assert_eq!(list[0]["Identifier"], "temp");
     assert_eq!(list[0]["Value"], "22");
 
-    let now = iotcloud_emulator::state::now_ms() + 1000;
+    let now = e.clock().now_ms() + 1000;
     let first = c
         .ok(
             "QueryDevicePropertyData",
@@ -355,7 +355,7 @@ async fn shadow_versions_and_desired_properties() {
 
 #[tokio::test]
 async fn service_and_event_history_with_the_time_cursor() {
-    let (e, c) = unthrottled().await;
+    let (e, c) = unthrottled_manual_clock().await;
     let pk = create_product(&c, "history_product").await;
     let id = c
         .ok(
@@ -376,9 +376,9 @@ async fn service_and_event_history_with_the_time_cursor() {
             ],
         )
         .await;
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        e.clock().advance(std::time::Duration::from_millis(5));
     }
-    let end = (iotcloud_emulator::state::now_ms() + 1000).to_string();
+    let end = (e.clock().now_ms() + 1000).to_string();
     let page = c
         .ok(
             "QueryDeviceServiceData",

@@ -56,6 +56,7 @@ const SECRET: &str = "emulator-demo-app-secret";
 async fn start(ttl: Duration) -> (Emulator, Oc) {
     let e = Emulator::builder()
         .token_ttl(ttl)
+        .clock(iotcloud_emulator::Clock::manual_from_now())
         .start()
         .await
         .expect("start");
@@ -172,7 +173,7 @@ async fn device_key_errors_from_the_seed_table() {
 
 #[tokio::test]
 async fn tokens_are_checked_on_every_call() {
-    let (_e, oc) = start(Duration::from_secs(1)).await;
+    let (e, oc) = start(Duration::from_secs(1)).await;
     let (status, body) = oc.login(APP, "wrong").await;
     assert_eq!(status, 401, "{body}");
     let (status, body) = oc
@@ -202,7 +203,13 @@ async fn tokens_are_checked_on_every_call() {
         .refresh_key(APP, &token, "emulator-demo-device", json!({}))
         .await;
     assert_eq!(status, 200);
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // One millisecond short of the lifetime the token still works; at the lifetime it has expired.
+    e.clock().advance(Duration::from_millis(999));
+    let (status, body) = oc
+        .refresh_key(APP, &token, "emulator-demo-device", json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    e.clock().advance(Duration::from_millis(1));
     let (status, body) = oc
         .refresh_key(APP, &token, "emulator-demo-device", json!({}))
         .await;

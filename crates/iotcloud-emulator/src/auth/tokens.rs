@@ -3,13 +3,13 @@
 
 use rand::Rng;
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 /// A token issued to an application.
 #[derive(Debug, Clone)]
 struct Issued {
     app_id: String,
-    expires: Instant,
+    expires: SystemTime,
 }
 
 /// Issued access and refresh tokens.
@@ -41,9 +41,13 @@ fn token() -> String {
 }
 
 impl TokenStore {
-    /// Issue a new access token and refresh token for `app_id`.
-    pub fn issue(&mut self, app_id: &str, ttl: Duration, refresh_ttl: Duration) -> Session {
-        let now = Instant::now();
+    /// Issue a new access token and refresh token for `app_id` at `now` (the emulator's clock).
+    pub fn issue(
+        &mut self,
+        app_id: &str,
+        (ttl, refresh_ttl): (Duration, Duration),
+        now: SystemTime,
+    ) -> Session {
         self.access.retain(|_, t| t.expires > now);
         self.refresh.retain(|_, t| t.expires > now);
         let session = Session {
@@ -69,7 +73,12 @@ impl TokenStore {
     }
 
     /// Use up `refresh_token` of `app_id` (a refresh token works once).
-    pub fn take_refresh(&mut self, app_id: &str, refresh_token: &str) -> Result<(), TokenProblem> {
+    pub fn take_refresh(
+        &mut self,
+        app_id: &str,
+        refresh_token: &str,
+        now: SystemTime,
+    ) -> Result<(), TokenProblem> {
         let issued = self
             .refresh
             .remove(refresh_token)
@@ -77,19 +86,24 @@ impl TokenStore {
         if issued.app_id != app_id {
             return Err(TokenProblem::OtherApp);
         }
-        if issued.expires <= Instant::now() {
+        if issued.expires <= now {
             return Err(TokenProblem::Expired);
         }
         Ok(())
     }
 
-    /// Check that `access_token` is live and belongs to `app_id`.
-    pub fn check(&self, app_id: &str, access_token: &str) -> Result<(), TokenProblem> {
+    /// Check that `access_token` is live at `now` and belongs to `app_id`.
+    pub fn check(
+        &self,
+        app_id: &str,
+        access_token: &str,
+        now: SystemTime,
+    ) -> Result<(), TokenProblem> {
         let issued = self.access.get(access_token).ok_or(TokenProblem::Unknown)?;
         if issued.app_id != app_id {
             return Err(TokenProblem::OtherApp);
         }
-        if issued.expires <= Instant::now() {
+        if issued.expires <= now {
             return Err(TokenProblem::Expired);
         }
         Ok(())
@@ -103,21 +117,29 @@ mod tests {
     #[test]
     fn tokens_expire_belong_to_their_app_and_refresh_once() {
         let mut store = TokenStore::default();
-        let s = store.issue("app", Duration::from_secs(60), Duration::from_secs(60));
-        assert_eq!(store.check("app", &s.access_token), Ok(()));
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        let minute = Duration::from_secs(60);
+        let s = store.issue("app", (minute, minute), t0);
+        assert_eq!(store.check("app", &s.access_token, t0), Ok(()));
         assert_eq!(
-            store.check("other", &s.access_token),
+            store.check("other", &s.access_token, t0),
             Err(TokenProblem::OtherApp)
         );
-        assert_eq!(store.check("app", "nope"), Err(TokenProblem::Unknown));
-        assert_eq!(store.take_refresh("app", &s.refresh_token), Ok(()));
+        assert_eq!(store.check("app", "nope", t0), Err(TokenProblem::Unknown));
+        let almost = t0 + minute - Duration::from_millis(1);
+        assert_eq!(store.check("app", &s.access_token, almost), Ok(()));
         assert_eq!(
-            store.take_refresh("app", &s.refresh_token),
+            store.check("app", &s.access_token, t0 + minute),
+            Err(TokenProblem::Expired)
+        );
+        assert_eq!(store.take_refresh("app", &s.refresh_token, t0), Ok(()));
+        assert_eq!(
+            store.take_refresh("app", &s.refresh_token, t0),
             Err(TokenProblem::Unknown)
         );
-        let short = store.issue("app", Duration::ZERO, Duration::from_secs(60));
+        let late = store.issue("app", (minute, minute), t0);
         assert_eq!(
-            store.check("app", &short.access_token),
+            store.take_refresh("app", &late.refresh_token, t0 + minute),
             Err(TokenProblem::Expired)
         );
     }

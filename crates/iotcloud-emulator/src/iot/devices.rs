@@ -2,7 +2,7 @@
 //! tags (device props), topology, statistics, reset.
 
 use super::{obj, time, Ctx, Handler, Outcome};
-use crate::state::{now_ms, Application, Device, State};
+use crate::state::{Application, Device, State};
 use crate::wire::Failure;
 use serde_json::{json, Value};
 
@@ -223,6 +223,7 @@ fn new_device(
     product_key: &str,
     name: Option<String>,
     nickname: Option<String>,
+    now: i64,
 ) -> Device {
     let name = name.unwrap_or_else(|| state.new_id("", 20));
     let iot_id = state.new_id("", 28);
@@ -235,7 +236,7 @@ fn new_device(
         device_secret: secret,
         nickname,
         status: "UNACTIVE".into(),
-        gmt_create: now_ms(),
+        gmt_create: now,
         created,
         ..Device::default()
     }
@@ -270,6 +271,7 @@ fn register(ctx: &mut Ctx) -> Outcome {
         &pk,
         name,
         ctx.get("Nickname").map(str::to_string),
+        ctx.now,
     );
     let data = obj([
         ("IotId", json!(device.iot_id)),
@@ -402,7 +404,13 @@ fn create_all(ctx: &mut Ctx, apply_id: i64) -> Result<(), Failure> {
     let mut created = Vec::new();
     for name in &app.device_names {
         if valid_name(name) && !name_taken(ctx.state, &app.product_key, name) {
-            let d = new_device(ctx.state, &app.product_key, Some(name.clone()), None);
+            let d = new_device(
+                ctx.state,
+                &app.product_key,
+                Some(name.clone()),
+                None,
+                ctx.now,
+            );
             created.push(d.iot_id.clone());
             ctx.state.insert_device(d);
         }

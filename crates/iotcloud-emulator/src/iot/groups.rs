@@ -2,7 +2,7 @@
 //! queries.
 
 use super::{obj, time, Ctx, Handler, Outcome};
-use crate::state::{newest_first, now_ms, Group};
+use crate::state::{newest_first, Group};
 use crate::wire::Failure;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -170,7 +170,7 @@ fn create(ctx: &mut Ctx) -> Outcome {
         group_name: name,
         group_desc: ctx.get("GroupDesc").map(str::to_string),
         super_group_id: parent,
-        gmt_create: now_ms(),
+        gmt_create: ctx.now,
         created,
         ..Group::default()
     };

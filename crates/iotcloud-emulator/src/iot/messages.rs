@@ -3,7 +3,7 @@
 //! echoes the request when the device is online.
 
 use super::{Ctx, Handler, Outcome};
-use crate::state::{now_ms, Message};
+use crate::state::Message;
 use crate::wire::Failure;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -84,7 +84,7 @@ pub(super) fn record(
         qos,
         response_topic: ctx.get("ResponseTopic").map(str::to_string),
         content_type: ctx.get("ContentType").map(str::to_string),
-        time: now_ms(),
+        time: ctx.now,
     });
     id
 }
@@ -214,7 +214,7 @@ fn log_call(ctx: &mut Ctx, iot_id: &str, identifier: &str, input: &str, message_
             input: input.to_string(),
             output: json!({"code": 200, "data": {}, "id": message_id.to_string(), "message": "success", "version": "1.0"})
                 .to_string(),
-            time: now_ms(),
+            time: ctx.now,
         });
     }
 }

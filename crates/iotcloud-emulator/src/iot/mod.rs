@@ -57,9 +57,15 @@ pub fn dispatch(
     service: &ServiceSpec,
     op: &Operation,
     params: &Params,
+    now: i64,
 ) -> Option<(Outcome, bool)> {
     let handler = handlers().find(|h| h.product == service.service.product && h.name == op.name)?;
-    let mut ctx = Ctx { state, params, op };
+    let mut ctx = Ctx {
+        state,
+        params,
+        op,
+        now,
+    };
     Some(((handler.run)(&mut ctx), handler.writes))
 }
 
@@ -68,6 +74,8 @@ pub struct Ctx<'a> {
     pub state: &'a mut State,
     pub params: &'a Params,
     pub op: &'a Operation,
+    /// The emulator clock's time of this request, milliseconds since the Unix epoch.
+    pub now: i64,
 }
 
 impl Ctx<'_> {

@@ -1,7 +1,7 @@
 //! Products: create, query, list, update, delete, and product tags.
 
 use super::{obj, Ctx, Handler, Outcome};
-use crate::state::{newest_first, now_ms, Product};
+use crate::state::{newest_first, Product};
 use crate::wire::Failure;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -126,7 +126,7 @@ fn create(ctx: &mut Ctx) -> Outcome {
         category_key: ctx.get("CategoryKey").map(str::to_string),
         join_permission_id: ctx.get("JoinPermissionId").map(str::to_string),
         product_secret: secret,
-        gmt_create: now_ms(),
+        gmt_create: ctx.now,
         created,
         tags: BTreeMap::new(),
     };

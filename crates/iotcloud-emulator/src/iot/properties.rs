@@ -2,7 +2,7 @@
 //! with versions, and the device shadow with its version check.
 
 use super::{Ctx, Handler, Outcome};
-use crate::state::{now_ms, Desired, Device, Event, Sample, ServiceCall};
+use crate::state::{Desired, Device, Event, Sample, ServiceCall};
 use crate::wire::Failure;
 use iotcloud_spec::PageStyle;
 use serde_json::{json, Map, Value};
@@ -115,7 +115,7 @@ fn set(ctx: &mut Ctx) -> Outcome {
     }
     let mid = message_id(ctx);
     if let Some(d) = ctx.state.devices.get_mut(&id) {
-        let now = now_ms();
+        let now = ctx.now;
         record(d, &items, now);
         // Setting properties invokes the device's `set` service.
         d.services.push(ServiceCall {
@@ -142,7 +142,7 @@ fn set_many(ctx: &mut Ctx) -> Outcome {
                 .ok_or_else(|| Failure::business("iot.device.NotExistedDevice"))?,
         );
     }
-    let now = now_ms();
+    let now = ctx.now;
     let content = Value::Object(items.clone()).to_string();
     for id in ids {
         let Some(d) = ctx.state.devices.get_mut(&id) else {
@@ -381,7 +381,7 @@ fn set_desired(ctx: &mut Ctx) -> Outcome {
             ));
         }
     }
-    let now = now_ms();
+    let now = ctx.now;
     let mut new_versions = Map::new();
     for (k, v) in items {
         let version = device.desired.get(&k).map_or(0, |d| d.version) + 1;
@@ -433,13 +433,13 @@ fn shadow_device(ctx: &Ctx) -> Result<String, Failure> {
         .ok_or_else(|| Failure::business("iot.device.NotExistedDevice"))
 }
 
-fn shadow_document(d: &Device) -> Value {
+fn shadow_document(d: &Device, now: i64) -> Value {
     let state = if d.shadow.is_object() {
         d.shadow.clone()
     } else {
         json!({})
     };
-    json!({"state": state, "timestamp": now_ms() / 1000, "version": d.shadow_version})
+    json!({"state": state, "timestamp": now / 1000, "version": d.shadow_version})
 }
 
 fn get_shadow(ctx: &mut Ctx) -> Outcome {
@@ -448,7 +448,7 @@ fn get_shadow(ctx: &mut Ctx) -> Outcome {
         .state
         .devices
         .get(&id)
-        .map(shadow_document)
+        .map(|d| shadow_document(d, ctx.now))
         .unwrap_or(Value::Null);
     let mut out = ctx.template();
     // The service sends the document as JSON text; the spec may declare it an object instead.

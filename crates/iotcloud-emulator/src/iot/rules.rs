@@ -1,7 +1,7 @@
 //! Rules of the rules engine and their actions.
 
 use super::{obj, time, Ctx, Handler, Outcome};
-use crate::state::{now_ms, Rule, RuleAction};
+use crate::state::{Rule, RuleAction};
 use crate::wire::Failure;
 use serde_json::{json, Value};
 
@@ -134,7 +134,7 @@ fn create(ctx: &mut Ctx) -> Outcome {
         ctx.product(pk)?;
     }
     let id = 100_000 + ctx.state.next_number() as i64;
-    let now = now_ms();
+    let now = ctx.now;
     let rule = Rule {
         id,
         name,
@@ -189,7 +189,7 @@ fn update(ctx: &mut Ctx) -> Outcome {
         if topic_type.is_some() {
             r.topic_type = topic_type;
         }
-        r.modified = now_ms();
+        r.modified = ctx.now;
     }
     Ok(ctx.template())
 }
@@ -243,7 +243,7 @@ fn set_status(ctx: &mut Ctx, running: bool) -> Outcome {
     }
     if let Some(r) = ctx.state.rules.get_mut(&id) {
         r.status = if running { "RUNNING" } else { "STOP" }.into();
-        r.modified = now_ms();
+        r.modified = ctx.now;
     }
     Ok(ctx.template())
 }

@@ -27,6 +27,18 @@ pub async fn unthrottled() -> (iotcloud_emulator::Emulator, Client) {
     (e, c)
 }
 
+/// Like [`unthrottled`], on a manual clock that moves only when the test advances it.
+pub async fn unthrottled_manual_clock() -> (iotcloud_emulator::Emulator, Client) {
+    let e = iotcloud_emulator::Emulator::builder()
+        .throttling(false)
+        .clock(iotcloud_emulator::Clock::manual_from_now())
+        .start()
+        .await
+        .expect("start");
+    let c = Client::new(e.base_url());
+    (e, c)
+}
+
 pub fn enc(s: &str) -> String {
     utf8_percent_encode(s, RFC3986).to_string()
 }

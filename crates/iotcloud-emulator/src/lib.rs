@@ -243,6 +243,12 @@ impl Emulator {
         app::lock(&self.app.state).clone()
     }
 
+    /// Change the state in place, as a device would (events, reported values), for tests. The
+    /// change is saved under `--data-dir` with the next write.
+    pub fn update_state<R>(&self, change: impl FnOnce(&mut state::State) -> R) -> R {
+        change(&mut app::lock(&self.app.state))
+    }
+
     /// Stop serving and wait for the server to finish.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -156,13 +156,9 @@ fn query(ctx: &mut Ctx) -> Outcome {
                 ("Id", json!(t.topic_id)),
                 ("Operation", json!(t.operation)),
                 ("ProductKey", json!(t.product_key)),
-                (
-                    "TopicShortName",
-                    json!(format!(
-                        "/{}/${{deviceName}}/user/{}",
-                        t.product_key, t.topic_short_name
-                    )),
-                ),
+                // What was created: the guide defines the field as the category without
+                // productKey and deviceName (its example shows a full topic instead).
+                ("TopicShortName", json!(t.topic_short_name)),
                 ("Desc", t.desc.clone().map_or(Value::Null, Value::from)),
                 ("EnableProxySubscribe", json!(t.enable_proxy_subscribe)),
                 ("Codec", t.codec.clone().map_or(Value::Null, Value::from)),

@@ -51,21 +51,8 @@ async fn every_iot_operation_through_the_generated_client() {
         .start()
         .await
         .expect("emulator");
-    let run = call_every_iot_operation(&iot_client(&e)).await;
-    assert_eq!(run.total, 89);
-    assert!(
-        run.problems.is_empty(),
-        "{} of 89 operations failed:\n{}",
-        run.problems.len(),
-        run.problems.join("\n")
-    );
-    // Every operation succeeds: a business error is a failure above. The six without state
-    // answer their documented example and are not counted as covered.
-    assert_eq!(run.succeeded, 89, "{} of 89 succeeded", run.succeeded);
-    assert_eq!(run.example_only.len(), 6, "{:?}", run.example_only);
-    // Stateful operations whose decoded answer (or a read-back) was compared with what the
-    // run set; fewer means a check was lost.
-    assert!(run.checked.len() >= 41, "{:?}", run.checked);
+    let run = call_every_iot_operation(&iot_client(&e), &e).await;
+    assert_every_iot_operation_checked(&run);
     println!(
         "{} of 89 IoT operations succeeded; example-only: {:?}; {} stateful ones had decoded \
          values checked against what was set: {:?}",

@@ -340,7 +340,13 @@ pub fn shape(template: &Value, value: Value) -> Value {
         (Value::Object(t), Value::Object(v)) => Value::Object(
             v.into_iter()
                 .map(|(k, val)| {
-                    let shaped = shape(t.get(&k).unwrap_or(&Value::Null), val);
+                    let shaped = match t.get(&k) {
+                        Some(t) => shape(t, val),
+                        // A `Utc*` time the example lacks is still ISO 8601, as every
+                        // documented `Utc*` field is.
+                        None if k.starts_with("Utc") => shape(&serde_json::json!("T.000Z"), val),
+                        None => shape(&Value::Null, val),
+                    };
                     (k, shaped)
                 })
                 .collect(),
@@ -358,11 +364,7 @@ pub fn shape(template: &Value, value: Value) -> Value {
             let first = t.first().unwrap_or(&Value::Null);
             Value::Array(items.into_iter().map(|i| shape(first, i)).collect())
         }
-        (_, Value::Object(v)) => Value::Object(
-            v.into_iter()
-                .map(|(k, val)| (k, shape(&Value::Null, val)))
-                .collect(),
-        ),
+        (_, Value::Object(v)) => shape(&Value::Object(Map::new()), Value::Object(v)),
         (_, Value::Array(items)) => {
             Value::Array(items.into_iter().map(|i| shape(&Value::Null, i)).collect())
         }

@@ -102,7 +102,6 @@ fn rule_info(r: &Rule) -> Value {
         ("DataType", opt(&r.data_type)),
         ("TopicType", r.topic_type.map_or(Value::Null, Value::from)),
         ("Status", json!(r.status)),
-        ("CreateUserId", json!(1_231_579_085_000_000i64)),
         ("Created", time(Some(r.created))),
         ("Modified", time(Some(r.modified))),
         ("UtcCreated", time(Some(r.created))),

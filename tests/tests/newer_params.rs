@@ -246,22 +246,18 @@ async fn topic_codec_and_proxy_subscription_round_trip_and_string_topic_ids() {
     let find = |short: &str| {
         topics
             .iter()
-            .find(|t| {
-                t.topic_short_name
-                    .as_deref()
-                    .is_some_and(|s| s.ends_with(short))
-            })
+            .find(|t| t.topic_short_name.as_deref().is_some_and(|s| s == short))
             .cloned()
             .expect("topic listed")
     };
-    let cmd = find("/cmd");
+    let cmd = find("cmd");
     assert_eq!(cmd.id.as_deref(), Some(id.to_string().as_str()));
     assert_eq!(cmd.enable_proxy_subscribe, Some(true));
     assert_eq!(
         cmd.codec,
         Some(iot::types::QueryProductTopicCodec::Compress)
     );
-    let plain = find("/plain");
+    let plain = find("plain");
     assert_eq!(plain.enable_proxy_subscribe, Some(false));
     assert_eq!(plain.codec, None);
 
@@ -282,10 +278,9 @@ async fn topic_codec_and_proxy_subscription_round_trip_and_string_topic_ids() {
         .expect("QueryProductTopic")
         .data;
     assert!(
-        renamed.iter().any(|t| t.id == cmd.id
-            && t.topic_short_name
-                .as_deref()
-                .is_some_and(|s| s.ends_with("/cmd2"))),
+        renamed
+            .iter()
+            .any(|t| t.id == cmd.id && t.topic_short_name.as_deref().is_some_and(|s| s == "cmd2")),
         "{renamed:?}"
     );
 }

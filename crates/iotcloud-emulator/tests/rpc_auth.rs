@@ -346,3 +346,40 @@ async fn xml_is_the_default_format_and_json_on_request() {
         "{text}"
     );
 }
+
+/// STS expiry and the `Timestamp` window are judged by the emulator's clock: moving a manual
+/// clock expires the key at its instant and makes requests signed with the real time stale.
+#[tokio::test]
+async fn sts_expiry_and_the_timestamp_window_follow_the_emulator_clock() {
+    use std::time::Duration;
+    let clock = iotcloud_emulator::Clock::manual_from_now();
+    let mut key = AccessKey::sts("STS.clock", "sts-secret", "sts-token");
+    key.expires_at = Some(clock.now() + Duration::from_secs(60));
+    let e = Emulator::builder()
+        .clock(clock.clone())
+        .access_key(key)
+        .start()
+        .await
+        .expect("start");
+    let mut c = Client::new(e.base_url());
+    c.id = "STS.clock".into();
+    c.secret = "sts-secret".into();
+    let list = [
+        ("CurrentPage", "1"),
+        ("PageSize", "10"),
+        ("SecurityToken", "sts-token"),
+    ];
+    clock.advance(Duration::from_millis(59_999));
+    let (status, body) = c.call("QueryProductList", &list).await;
+    assert_eq!(status, 200, "a millisecond before expiry: {body}");
+    clock.advance(Duration::from_millis(1));
+    let (status, body) = c.call("QueryProductList", &list).await;
+    assert_gateway(status, &body, 400, "InvalidSecurityToken.Expired");
+    // The demo key never expires, but 16 minutes on, the real time it signs with is stale.
+    let demo = Client::new(e.base_url());
+    let page = [("CurrentPage", "1"), ("PageSize", "10")];
+    assert_eq!(demo.call("QueryProductList", &page).await.0, 200);
+    clock.advance(Duration::from_secs(16 * 60));
+    let (status, body) = demo.call("QueryProductList", &page).await;
+    assert_gateway(status, &body, 400, "InvalidTimeStamp.Expired");
+}

@@ -325,9 +325,9 @@ pub struct EveryOperation {
 /// What the run holds when an operation is about to be called: the identifiers it created
 /// (`ids`, which also hold the second device under `Sub.*`) and what each operation sent
 /// (`sent`, by operation name).
-pub struct RunState {
-    pub ids: Map<String, Value>,
-    pub sent: Map<String, Value>,
+struct RunState {
+    ids: Map<String, Value>,
+    sent: Map<String, Value>,
 }
 
 impl RunState {

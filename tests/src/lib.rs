@@ -1116,8 +1116,8 @@ fn run_order(name: &str) -> i32 {
 /// product and two devices and reports an event from the first, then takes the group, rule,
 /// rule action, topic and apply ids from the operations that create them, and hands them to
 /// every later operation: any error fails. Each stateful operation's success is then checked
-/// against what the run set: its echo, a read-back ([`READ_BACKS`]) or the emulator's state
-/// ([`RECORDED`]).
+/// against what the run set: its echo, a read-back (`READ_BACKS`) or the emulator's state
+/// (`RECORDED`).
 pub async fn call_every_iot_operation(
     client: &iot::Client,
     emulator: &iotcloud_emulator::Emulator,

@@ -15,6 +15,42 @@ pub trait ErrorCode: Clone + Debug + PartialEq + Send + Sync + 'static {
     fn description_en(&self) -> Option<&'static str> {
         None
     }
+    /// What kind of failure the code reports, as the spec states it (`kind:` of the code);
+    /// `None` for codes of no such kind and for unknown codes.
+    fn category(&self) -> Option<ErrorCategory> {
+        None
+    }
+}
+
+/// The kinds of failure callers handle alike, whatever the service and the code: what
+/// [`Error::is_not_found`], [`Error::is_throttled`], [`Error::is_auth`],
+/// [`Error::is_invalid_input`] and [`Error::is_conflict`] answer. More may come: match with a
+/// wildcard arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCategory {
+    /// The named resource (product, device, group, rule, application, ...) does not exist.
+    NotFound,
+    /// Too many requests: waiting helps.
+    Throttled,
+    /// Signature, credentials, token or permission refused.
+    Auth,
+    /// A parameter is missing, malformed or out of its documented range.
+    InvalidInput,
+    /// The resource already exists (a name or identifier is taken).
+    Conflict,
+}
+
+impl Display for ErrorCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorCategory::NotFound => "not found",
+            ErrorCategory::Throttled => "throttled",
+            ErrorCategory::Auth => "auth",
+            ErrorCategory::InvalidInput => "invalid input",
+            ErrorCategory::Conflict => "conflict",
+        })
+    }
 }
 
 /// An error code with no catalogue: the wire code verbatim. Used where no service is known
@@ -242,6 +278,57 @@ impl<C: ErrorCode> Error<C> {
     /// The HTTP status of the answer, when there was one.
     pub fn http_status(&self) -> Option<u16> {
         self.inner.http_status
+    }
+
+    /// What kind of failure this is, for the `is_*` helpers: the documented kind of the
+    /// service's code first; else what the failure itself says (a validation error is invalid
+    /// input, missing credentials are auth, a throttled answer is throttled); else the HTTP
+    /// status (401 auth, 404 not found, 409 conflict, 429 throttled).
+    pub fn category(&self) -> Option<ErrorCategory> {
+        if let Some(c) = self.code.as_ref().and_then(ErrorCode::category) {
+            return Some(c);
+        }
+        match self.inner.kind {
+            ErrorKind::Validation => return Some(ErrorCategory::InvalidInput),
+            ErrorKind::Credentials => return Some(ErrorCategory::Auth),
+            ErrorKind::Throttled => return Some(ErrorCategory::Throttled),
+            _ => {}
+        }
+        match self.inner.http_status? {
+            401 => Some(ErrorCategory::Auth),
+            404 => Some(ErrorCategory::NotFound),
+            409 => Some(ErrorCategory::Conflict),
+            429 => Some(ErrorCategory::Throttled),
+            _ => None,
+        }
+    }
+
+    /// The named resource does not exist (`iot.device.NotExistedDevice`, OceanConnect's
+    /// `100403`, HTTP 404, ...).
+    pub fn is_not_found(&self) -> bool {
+        self.category() == Some(ErrorCategory::NotFound)
+    }
+
+    /// The request was throttled (`Throttling.User`, `1010009`, HTTP 429, ...): retry later.
+    pub fn is_throttled(&self) -> bool {
+        self.category() == Some(ErrorCategory::Throttled)
+    }
+
+    /// Signature, credentials, token or permission refused (`SignatureDoesNotMatch`,
+    /// `InvalidAccessKeyId.NotFound`, `Forbidden.RAM`, HTTP 401, ...).
+    pub fn is_auth(&self) -> bool {
+        self.category() == Some(ErrorCategory::Auth)
+    }
+
+    /// A parameter is missing or invalid, found before sending (a validation error) or by the
+    /// service (`MissingParameter`, `iot.device.InvalidFormattedDeviceName`, ...).
+    pub fn is_invalid_input(&self) -> bool {
+        self.category() == Some(ErrorCategory::InvalidInput)
+    }
+
+    /// The resource already exists (`iot.device.AlreadyExistedDeviceName`, HTTP 409, ...).
+    pub fn is_conflict(&self) -> bool {
+        self.category() == Some(ErrorCategory::Conflict)
     }
 
     /// Whether retrying the same call later may succeed.

@@ -478,3 +478,83 @@ impl<C: ErrorCode> From<ValidationError> for Error<C> {
         Error::validation(op, err)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two codes with a stated kind, one without.
+    #[derive(Debug, Clone, PartialEq)]
+    struct Code(String);
+
+    impl ErrorCode for Code {
+        fn from_code(code: &str) -> Self {
+            Code(code.to_string())
+        }
+        fn as_str(&self) -> &str {
+            &self.0
+        }
+        fn category(&self) -> Option<ErrorCategory> {
+            match self.0.as_str() {
+                "Gone" => Some(ErrorCategory::NotFound),
+                "Slow" => Some(ErrorCategory::Throttled),
+                _ => None,
+            }
+        }
+    }
+
+    fn service(kind: ErrorKind, code: Option<&str>, status: Option<u16>) -> Error<Code> {
+        let mut inner = Inner::boxed(kind, "m");
+        inner.code = code.map(str::to_string);
+        inner.http_status = status;
+        Error::from_inner(inner)
+    }
+
+    #[test]
+    fn the_code_kind_wins_over_the_status() {
+        // A throttling code answered with 403 (OceanConnect's 1010009) is throttling, not auth.
+        let e = service(ErrorKind::Service, Some("Slow"), Some(403));
+        assert_eq!(e.category(), Some(ErrorCategory::Throttled));
+        assert!(e.is_throttled() && !e.is_auth());
+        let e = service(ErrorKind::Service, Some("Gone"), Some(400));
+        assert!(e.is_not_found() && !e.is_invalid_input());
+    }
+
+    #[test]
+    fn the_status_decides_when_the_code_has_no_kind() {
+        for (status, category) in [
+            (401, Some(ErrorCategory::Auth)),
+            (404, Some(ErrorCategory::NotFound)),
+            (409, Some(ErrorCategory::Conflict)),
+            (429, Some(ErrorCategory::Throttled)),
+            (400, None),
+            (500, None),
+        ] {
+            let e = service(ErrorKind::Service, Some("Other"), Some(status));
+            assert_eq!(e.category(), category, "HTTP {status}");
+            let e = service(ErrorKind::Service, None, Some(status));
+            assert_eq!(e.category(), category, "HTTP {status}, no code");
+        }
+    }
+
+    #[test]
+    fn local_failures_have_their_kind() {
+        let mut v = ValidationError::new();
+        v.push("QueryDevice", "PageSize", "must be at most 50 (got 80)");
+        let e = Error::<Code>::validation("QueryDevice", v);
+        assert!(e.is_invalid_input() && !e.is_not_found());
+        assert!(Error::<Code>::credentials("none found").is_auth());
+        // Throttled without a code (a bare 503) is still throttling.
+        assert!(service(ErrorKind::Throttled, None, Some(503)).is_throttled());
+        // Transport failures are none of the kinds.
+        let e = service(ErrorKind::Transport, None, None);
+        assert_eq!(e.category(), None);
+        assert!(!(e.is_not_found() || e.is_throttled() || e.is_auth() || e.is_conflict()));
+    }
+
+    #[test]
+    fn categories_display_in_words() {
+        assert_eq!(ErrorCategory::InvalidInput.to_string(), "invalid input");
+        assert_eq!(ErrorCategory::NotFound.to_string(), "not found");
+    }
+}

@@ -102,7 +102,11 @@ fn every_documented_code_has_its_committed_english() {
                 e.code
             );
         }
-        spec.errors.len()
+        // The gateway's common codes (api-spec/common/) are not the documents' catalogue.
+        spec.errors
+            .iter()
+            .filter(|e| !e.source.file.starts_with("common/"))
+            .count()
     }
     let iot = check::<iot::ErrorCode>("aliyun-iot", Some(&translations("aliyun-iot")));
     let mqtt = check::<mqtt::ErrorCode>("aliyun-mqtt", Some(&translations("aliyun-mqtt")));

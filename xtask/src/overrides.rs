@@ -15,6 +15,9 @@
 //! wherever a field of that wire name lists that value, since the documents give only the
 //! (Chinese) meaning. Every name must match a value somewhere, so a stale entry is an error.
 //!
+//! Another is `{error: <code>, set: {kind | rust}, reason}`: corrects the catalogue entry of one
+//! error code (its `kind` where the wording misleads, its Rust name).
+//!
 //! Another is `{service_parameter: {name, from, env}, reason}`: the request parameter `name` of
 //! operation `from`, as documented there, becomes a parameter of the whole service (sent on every
 //! operation when set, read from `env` by `from_env`); it leaves `from`, so it is stated once.
@@ -22,7 +25,7 @@
 use std::collections::BTreeMap;
 
 use iotcloud_spec::naming::is_identifier;
-use iotcloud_spec::{Field, Operation, ServiceSpec};
+use iotcloud_spec::{ErrorCode, Field, Operation, ServiceSpec};
 use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 use std::fmt;
@@ -48,6 +51,9 @@ pub struct Override {
     /// Service-wide: lift an operation's documented parameter to the whole service.
     #[serde(default)]
     pub service_parameter: Option<LiftParameter>,
+    /// Service-wide: the error code whose catalogue entry `set` corrects (`kind`, `rust`).
+    #[serde(default)]
+    pub error: Option<String>,
     /// With `insert`: the member after which the new one goes.
     #[serde(default)]
     pub after: Option<String>,
@@ -132,6 +138,10 @@ pub fn apply(
     let mut applied = 0;
     for (index, o) in overrides.iter().enumerate() {
         let (result, what) = match (&o.enum_names, &o.service_parameter) {
+            _ if o.error.is_some() => (
+                apply_error(spec, o),
+                format!("error {}", o.error.as_deref().unwrap_or_default()),
+            ),
             (Some(names), _) => (apply_enum_names(spec, o, names), "enum_names".to_string()),
             (None, Some(lift)) => (
                 apply_service_parameter(spec, o, lift),
@@ -316,6 +326,35 @@ pub fn unnamed_enum_values(spec: &ServiceSpec) -> Vec<(String, String, String)> 
         }
     }
     out
+}
+
+/// `{error, set, reason}`: merges `set` into the catalogue entry of that code.
+fn apply_error(spec: &mut ServiceSpec, o: &Override) -> Result<(), String> {
+    let code = o.error.as_deref().unwrap_or_default();
+    if !o.operation.is_empty() || !o.target.is_empty() {
+        return Err("an `error` entry takes no `operation` or `target`".into());
+    }
+    let Action::Set(set) = action(o)? else {
+        return Err("an `error` entry takes `set` only".into());
+    };
+    let entry = spec
+        .errors
+        .iter_mut()
+        .find(|e| e.code == code)
+        .ok_or_else(|| format!("no error code {code} in the catalogue"))?;
+    let before = to_value(&*entry)?;
+    let mut value = before.clone();
+    merge(mapping(&mut value)?, set)?;
+    let edited: ErrorCode = serde_yaml::from_value(value)
+        .map_err(|e| format!("result is not a valid error code: {e}"))?;
+    if to_value(&edited)? == before {
+        return Err("changes nothing (the extracted value already says this)".into());
+    }
+    if edited.code != code {
+        return Err("changing the code itself is not supported".into());
+    }
+    *entry = edited;
+    Ok(())
 }
 
 fn apply_one(spec: &mut ServiceSpec, o: &Override) -> Result<(), String> {

@@ -4,11 +4,12 @@
 use std::fs;
 use std::path::Path;
 
-/// A scratch workspace root holding a copy of `api-spec/sources` and `api-spec/overrides`.
+/// A scratch workspace root holding a copy of `api-spec/sources`, `api-spec/overrides` and
+/// `api-spec/common`.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let from = xtask::spec_dir();
-    for sub in ["sources", "overrides"] {
+    for sub in ["sources", "overrides", "common"] {
         let to = dir.path().join("api-spec").join(sub);
         fs::create_dir_all(&to).unwrap_or_else(|e| panic!("{e}"));
         for entry in fs::read_dir(from.join(sub))

@@ -5,11 +5,12 @@
 use std::fs;
 use std::path::Path;
 
-/// A scratch workspace root: `api-spec/` sources, overrides and i18n copied, specs extracted.
+/// A scratch workspace root: `api-spec/` sources, overrides, common error files and i18n
+/// copied, specs extracted.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let from = xtask::spec_dir();
-    for sub in ["sources", "overrides", "i18n/en"] {
+    for sub in ["sources", "overrides", "common", "i18n/en"] {
         let to = dir.path().join("api-spec").join(sub);
         fs::create_dir_all(&to).unwrap_or_else(|e| panic!("{e}"));
         for entry in fs::read_dir(from.join(sub))

@@ -8,11 +8,12 @@ use xtask::extract::{extract_all, ServiceOutput};
 
 const GUIDE: &str = "aliyun-iot-cloud-development-guide.txt";
 
-/// A scratch copy of the repository's `api-spec/sources/` and `api-spec/overrides/`.
+/// A scratch copy of the repository's `api-spec/sources/`, `api-spec/overrides/` and
+/// `api-spec/common/`.
 fn scratch_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let spec = xtask::spec_dir();
-    for sub in ["sources", "overrides"] {
+    for sub in ["sources", "overrides", "common"] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap_or_else(|e| panic!("{e}"));
         let entries = std::fs::read_dir(spec.join(sub)).unwrap_or_else(|e| panic!("{e}"));
         for entry in entries.filter_map(Result::ok) {

@@ -64,11 +64,12 @@ JSON format
 
 const FIXTURE_FILE: &str = "aliyun-iot-query-widget-battery.txt";
 
-/// A scratch copy of the repository's `api-spec/sources/` and `api-spec/overrides/`.
+/// A scratch copy of the repository's `api-spec/sources/`, `api-spec/overrides/` and
+/// `api-spec/common/`.
 fn scratch_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let spec = xtask::spec_dir();
-    for sub in ["sources", "overrides"] {
+    for sub in ["sources", "overrides", "common"] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap_or_else(|e| panic!("{e}"));
         let entries = std::fs::read_dir(spec.join(sub)).unwrap_or_else(|e| panic!("{e}"));
         for entry in entries.filter_map(Result::ok) {
@@ -129,11 +130,20 @@ fn a_new_reference_page_is_a_file_and_a_manifest_line() {
     assert_eq!(new.errors, old.errors);
     assert_eq!(new.common_parameters, old.common_parameters);
     let mut old_service = old.service.clone();
-    old_service.sources.push(iotcloud_spec::Source {
-        file: FIXTURE_FILE.into(),
-        title: "Queries the battery level of a made-up widget attached to a device.".into(),
-        version: None,
-    });
+    // After the documents, before the common error files (api-spec/common/).
+    let at = old_service
+        .sources
+        .iter()
+        .position(|s| s.file.starts_with("common/"))
+        .unwrap_or(old_service.sources.len());
+    old_service.sources.insert(
+        at,
+        iotcloud_spec::Source {
+            file: FIXTURE_FILE.into(),
+            title: "Queries the battery level of a made-up widget attached to a device.".into(),
+            version: None,
+        },
+    );
     assert_eq!(new.service, old_service);
 
     // The new operation, typed from the page.

@@ -224,7 +224,10 @@ fn resolve_errors<'a>(cx: &mut Ctx<'a>) -> Vec<ErrorVariant<'a>> {
             });
             continue;
         }
-        let base = variant_name(&e.code, "Code");
+        let base = e
+            .rust
+            .clone()
+            .unwrap_or_else(|| variant_name(&e.code, "Code"));
         let n = seen_idents
             .entry(base.clone())
             .and_modify(|n| *n += 1)

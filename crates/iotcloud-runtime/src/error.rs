@@ -15,6 +15,42 @@ pub trait ErrorCode: Clone + Debug + PartialEq + Send + Sync + 'static {
     fn description_en(&self) -> Option<&'static str> {
         None
     }
+    /// What kind of failure the code reports, as the spec states it (`kind:` of the code);
+    /// `None` for codes of no such kind and for unknown codes.
+    fn category(&self) -> Option<ErrorCategory> {
+        None
+    }
+}
+
+/// The kinds of failure callers handle alike, whatever the service and the code: what
+/// [`Error::is_not_found`], [`Error::is_throttled`], [`Error::is_auth`],
+/// [`Error::is_invalid_input`] and [`Error::is_conflict`] answer. More may come: match with a
+/// wildcard arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCategory {
+    /// The named resource (product, device, group, rule, application, ...) does not exist.
+    NotFound,
+    /// Too many requests: waiting helps.
+    Throttled,
+    /// Signature, credentials, token or permission refused.
+    Auth,
+    /// A parameter is missing, malformed or out of its documented range.
+    InvalidInput,
+    /// The resource already exists (a name or identifier is taken).
+    Conflict,
+}
+
+impl Display for ErrorCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorCategory::NotFound => "not found",
+            ErrorCategory::Throttled => "throttled",
+            ErrorCategory::Auth => "auth",
+            ErrorCategory::InvalidInput => "invalid input",
+            ErrorCategory::Conflict => "conflict",
+        })
+    }
 }
 
 /// An error code with no catalogue: the wire code verbatim. Used where no service is known
@@ -244,6 +280,57 @@ impl<C: ErrorCode> Error<C> {
         self.inner.http_status
     }
 
+    /// What kind of failure this is, for the `is_*` helpers: the documented kind of the
+    /// service's code first; else what the failure itself says (a validation error is invalid
+    /// input, missing credentials are auth, a throttled answer is throttled); else the HTTP
+    /// status (401 auth, 404 not found, 409 conflict, 429 throttled).
+    pub fn category(&self) -> Option<ErrorCategory> {
+        if let Some(c) = self.code.as_ref().and_then(ErrorCode::category) {
+            return Some(c);
+        }
+        match self.inner.kind {
+            ErrorKind::Validation => return Some(ErrorCategory::InvalidInput),
+            ErrorKind::Credentials => return Some(ErrorCategory::Auth),
+            ErrorKind::Throttled => return Some(ErrorCategory::Throttled),
+            _ => {}
+        }
+        match self.inner.http_status? {
+            401 => Some(ErrorCategory::Auth),
+            404 => Some(ErrorCategory::NotFound),
+            409 => Some(ErrorCategory::Conflict),
+            429 => Some(ErrorCategory::Throttled),
+            _ => None,
+        }
+    }
+
+    /// The named resource does not exist (`iot.device.NotExistedDevice`, OceanConnect's
+    /// `100403`, HTTP 404, ...).
+    pub fn is_not_found(&self) -> bool {
+        self.category() == Some(ErrorCategory::NotFound)
+    }
+
+    /// The request was throttled (`Throttling.User`, `1010009`, HTTP 429, ...): retry later.
+    pub fn is_throttled(&self) -> bool {
+        self.category() == Some(ErrorCategory::Throttled)
+    }
+
+    /// Signature, credentials, token or permission refused (`SignatureDoesNotMatch`,
+    /// `InvalidAccessKeyId.NotFound`, `Forbidden.RAM`, HTTP 401, ...).
+    pub fn is_auth(&self) -> bool {
+        self.category() == Some(ErrorCategory::Auth)
+    }
+
+    /// A parameter is missing or invalid, found before sending (a validation error) or by the
+    /// service (`MissingParameter`, `iot.device.InvalidFormattedDeviceName`, ...).
+    pub fn is_invalid_input(&self) -> bool {
+        self.category() == Some(ErrorCategory::InvalidInput)
+    }
+
+    /// The resource already exists (`iot.device.AlreadyExistedDeviceName`, HTTP 409, ...).
+    pub fn is_conflict(&self) -> bool {
+        self.category() == Some(ErrorCategory::Conflict)
+    }
+
     /// Whether retrying the same call later may succeed.
     pub fn is_retryable(&self) -> bool {
         self.inner.retryable
@@ -389,5 +476,85 @@ impl<C: ErrorCode> From<ValidationError> for Error<C> {
     fn from(err: ValidationError) -> Self {
         let op = err.violations.first().map(|v| v.operation).unwrap_or("");
         Error::validation(op, err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two codes with a stated kind, one without.
+    #[derive(Debug, Clone, PartialEq)]
+    struct Code(String);
+
+    impl ErrorCode for Code {
+        fn from_code(code: &str) -> Self {
+            Code(code.to_string())
+        }
+        fn as_str(&self) -> &str {
+            &self.0
+        }
+        fn category(&self) -> Option<ErrorCategory> {
+            match self.0.as_str() {
+                "Gone" => Some(ErrorCategory::NotFound),
+                "Slow" => Some(ErrorCategory::Throttled),
+                _ => None,
+            }
+        }
+    }
+
+    fn service(kind: ErrorKind, code: Option<&str>, status: Option<u16>) -> Error<Code> {
+        let mut inner = Inner::boxed(kind, "m");
+        inner.code = code.map(str::to_string);
+        inner.http_status = status;
+        Error::from_inner(inner)
+    }
+
+    #[test]
+    fn the_code_kind_wins_over_the_status() {
+        // A throttling code answered with 403 (OceanConnect's 1010009) is throttling, not auth.
+        let e = service(ErrorKind::Service, Some("Slow"), Some(403));
+        assert_eq!(e.category(), Some(ErrorCategory::Throttled));
+        assert!(e.is_throttled() && !e.is_auth());
+        let e = service(ErrorKind::Service, Some("Gone"), Some(400));
+        assert!(e.is_not_found() && !e.is_invalid_input());
+    }
+
+    #[test]
+    fn the_status_decides_when_the_code_has_no_kind() {
+        for (status, category) in [
+            (401, Some(ErrorCategory::Auth)),
+            (404, Some(ErrorCategory::NotFound)),
+            (409, Some(ErrorCategory::Conflict)),
+            (429, Some(ErrorCategory::Throttled)),
+            (400, None),
+            (500, None),
+        ] {
+            let e = service(ErrorKind::Service, Some("Other"), Some(status));
+            assert_eq!(e.category(), category, "HTTP {status}");
+            let e = service(ErrorKind::Service, None, Some(status));
+            assert_eq!(e.category(), category, "HTTP {status}, no code");
+        }
+    }
+
+    #[test]
+    fn local_failures_have_their_kind() {
+        let mut v = ValidationError::new();
+        v.push("QueryDevice", "PageSize", "must be at most 50 (got 80)");
+        let e = Error::<Code>::validation("QueryDevice", v);
+        assert!(e.is_invalid_input() && !e.is_not_found());
+        assert!(Error::<Code>::credentials("none found").is_auth());
+        // Throttled without a code (a bare 503) is still throttling.
+        assert!(service(ErrorKind::Throttled, None, Some(503)).is_throttled());
+        // Transport failures are none of the kinds.
+        let e = service(ErrorKind::Transport, None, None);
+        assert_eq!(e.category(), None);
+        assert!(!(e.is_not_found() || e.is_throttled() || e.is_auth() || e.is_conflict()));
+    }
+
+    #[test]
+    fn categories_display_in_words() {
+        assert_eq!(ErrorCategory::InvalidInput.to_string(), "invalid input");
+        assert_eq!(ErrorCategory::NotFound.to_string(), "not found");
     }
 }

@@ -53,7 +53,9 @@ pub use clock::{Clock, FixedClock, NonceSource};
 pub use config::{Config, ConfigBuilder, OceanConnectConfig, Timeouts, TlsConfig};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use customize::{CallOverrides, Customize};
-pub use error::{Error, ErrorCode, ErrorKind, RawCode, TimeoutKind, ValidationError, Violation};
+pub use error::{
+    Error, ErrorCategory, ErrorCode, ErrorKind, RawCode, TimeoutKind, ValidationError, Violation,
+};
 pub use meta::{
     AuthScheme, EnumValueMeta, Location, MemberMeta, OperationMeta, PageStyle, PaginationMeta,
     ParamMeta, Protocol, ServiceMeta, ServiceParamMeta,

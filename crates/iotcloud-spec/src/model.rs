@@ -104,6 +104,14 @@ pub struct SourceRef {
 pub struct ErrorCode {
     /// The code exactly as the service sends it (vendor spellings kept).
     pub code: String,
+    /// The Rust variant name, where the code itself does not make one a reader understands
+    /// (OceanConnect's numeric codes): taken from the documented message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust: Option<String>,
+    /// What kind of failure the code reports, where it is one a caller handles by kind
+    /// (`is_not_found()`, `is_throttled()`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ErrorCodeKind>,
     /// Catalogue group (`系统错误码`, a table title, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
@@ -119,6 +127,22 @@ pub struct ErrorCode {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_at: Vec<u32>,
     pub source: SourceRef,
+}
+
+/// The kinds of failure a caller handles alike, whatever the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCodeKind {
+    /// The named resource (product, device, group, rule, application, ...) does not exist.
+    NotFound,
+    /// The caller sent too many requests; waiting helps.
+    Throttled,
+    /// Signature, credentials, token or permission refused.
+    Auth,
+    /// A parameter is missing, malformed or out of its documented range.
+    InvalidInput,
+    /// The resource already exists (a name or identifier is taken).
+    Conflict,
 }
 
 /// One API operation.

@@ -84,6 +84,19 @@ impl Validator<'_> {
         self.service_parameters();
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for e in &s.errors {
+            if let Some(rust) = &e.rust {
+                if !crate::naming::is_identifier(rust)
+                    || !rust.starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    let line = self.line_of_entry("code", &e.code, 0);
+                    self.out.push(SpecError {
+                        file: self.spec.path.clone(),
+                        line,
+                        key: format!("errors[{}].rust", e.code),
+                        message: format!("`{rust}` is not a PascalCase identifier"),
+                    });
+                }
+            }
             let count = seen.entry(e.code.as_str()).or_insert(0);
             *count += 1;
             if *count > 1 {

@@ -26,6 +26,26 @@
 //! # }
 //! ```
 //!
+//! Errors say what kind of failure they are, whatever the service: `is_not_found()`,
+//! `is_throttled()`, `is_auth()`, `is_invalid_input()` and `is_conflict()` answer from the kind
+//! the spec states for each documented code (else from the HTTP status), and `code()` is the
+//! service's typed code, the Alibaba gateway's common codes included:
+//!
+//! ```no_run
+//! # async fn run(client: iotcloud::aliyun::iot::Client) -> Result<(), iotcloud::aliyun::iot::Error> {
+//! use iotcloud::aliyun::iot::ErrorCode;
+//!
+//! match client.query_device_detail().product_key("a1FlqIQ****").device_name("d1").send().await {
+//!     Ok(detail) => println!("{:?}", detail.data),
+//!     Err(e) if e.is_not_found() => println!("no device d1"),
+//!     Err(e) if e.code() == Some(&ErrorCode::SignatureDoesNotMatch) => println!("check the secret"),
+//!     Err(e) if e.is_throttled() => println!("later: {e}"),
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Every service module has the same shape: `Client` (one method per operation returning a
 //! fluent builder), `types` (requests, builders, responses, enums), `Error` and `ErrorCode`,
 //! `OPERATIONS` (metadata) and `dispatch` (call by name with JSON, used by the CLI).
@@ -40,9 +60,9 @@ mod builder;
 
 pub use builder::ClientBuilder;
 pub use iotcloud_runtime::{
-    credentials, CallOverrides, Config, ConfigBuilder, Credentials, Customize, ErrorKind,
-    OceanConnectConfig, PageItems, Paginator, PreparedRequest, ProvideCredentials, RateLimitConfig,
-    RetryConfig, SignatureVersion, Timeouts, ValidationError, Violation,
+    credentials, CallOverrides, Config, ConfigBuilder, Credentials, Customize, ErrorCategory,
+    ErrorKind, OceanConnectConfig, PageItems, Paginator, PreparedRequest, ProvideCredentials,
+    RateLimitConfig, RetryConfig, SignatureVersion, Timeouts, ValidationError, Violation,
 };
 
 // Every Rust block of the README is a doctest (the emulator one runs).

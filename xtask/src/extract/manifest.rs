@@ -34,6 +34,10 @@ pub struct ServiceEntry {
     /// Header parameters the runtime fills on every call: common parameters, not operation ones.
     #[serde(default)]
     pub runtime_headers: Vec<String>,
+    /// Files of `api-spec/common/` whose error codes the service answers besides its own
+    /// catalogue (the vendor gateway's common codes).
+    #[serde(default)]
+    pub common_errors: Vec<String>,
     pub sources: Vec<SourceEntry>,
 }
 

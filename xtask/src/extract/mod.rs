@@ -4,6 +4,7 @@
 //! `api-spec/overrides/<service>.yaml` and renders each service as YAML. Same input, same bytes.
 
 pub mod diag;
+pub mod error_facts;
 pub mod examples;
 pub mod fields;
 pub mod guide;
@@ -124,6 +125,10 @@ fn assemble(root: &Path, entry: &ServiceEntry) -> Built {
             )]),
         }
     };
+    let common = error_facts::add_common(root, &entry.common_errors, &mut found.errors)
+        .map_err(|e| vec![e])?;
+    found.sources.extend(common);
+    error_facts::derive(&mut found.errors);
     let service = ServiceInfo {
         name: entry.name.clone(),
         title: entry.title.clone(),

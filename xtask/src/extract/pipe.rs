@@ -412,6 +412,8 @@ fn error_rows(
         }
         out.push(ErrorCode {
             code: code.text.clone(),
+            rust: None,
+            kind: None,
             group: None,
             http_status: status,
             message,

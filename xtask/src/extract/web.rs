@@ -333,6 +333,8 @@ fn error_rows(file: &str, part: &Part<'_>, op: &str, notes: &mut Vec<Note>) -> V
         }
         out.push(ErrorCode {
             code: code.to_string(),
+            rust: None,
+            kind: None,
             group: None,
             http_status: Some(status),
             message: (!message.is_empty()).then_some(message),

@@ -1,6 +1,7 @@
 //! Enumerations of documented values (with an `Unknown(String)` catch-all) and the
 //! service's error-code enum.
 
+use iotcloud_spec::ErrorCodeKind;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -135,6 +136,9 @@ pub fn emit_error_codes(service_title: &str, errors: &[ErrorVariant<'_>]) -> Tok
         if let Some(g) = &e.spec.group {
             facts.push(format!("Group: {}.", docs::escape(g)));
         }
+        if let Some(k) = e.spec.kind {
+            facts.push(format!("Kind: {}.", kind_phrase(k)));
+        }
         if !facts.is_empty() {
             paras.push(facts.join(" "));
         }
@@ -153,6 +157,11 @@ pub fn emit_error_codes(service_title: &str, errors: &[ErrorVariant<'_>]) -> Tok
             (!iotcloud_spec::i18n::has_cjk(description)).then(|| description.clone())
         })?;
         Some(quote!(Self::#ident => Some(#en),))
+    });
+    let kinds = errors.iter().filter_map(|e| {
+        let ident = &e.ident;
+        let kind = kind_tokens(e.spec.kind?);
+        Some(quote!(Self::#ident => Some(#kind),))
     });
     let as_str = errors.iter().map(|e| {
         let ident = &e.ident;
@@ -188,6 +197,12 @@ pub fn emit_error_codes(service_title: &str, errors: &[ErrorVariant<'_>]) -> Tok
                     _ => None,
                 }
             }
+            fn category(&self) -> Option<::iotcloud_runtime::ErrorCategory> {
+                match self {
+                    #(#kinds)*
+                    _ => None,
+                }
+            }
         }
 
         impl ::std::fmt::Display for ErrorCode {
@@ -195,5 +210,28 @@ pub fn emit_error_codes(service_title: &str, errors: &[ErrorVariant<'_>]) -> Tok
                 f.write_str(::iotcloud_runtime::ErrorCode::as_str(self))
             }
         }
+    }
+}
+
+/// The runtime's `ErrorCategory` variant of a spec `kind`.
+fn kind_tokens(kind: ErrorCodeKind) -> TokenStream {
+    let variant = match kind {
+        ErrorCodeKind::NotFound => quote!(NotFound),
+        ErrorCodeKind::Throttled => quote!(Throttled),
+        ErrorCodeKind::Auth => quote!(Auth),
+        ErrorCodeKind::InvalidInput => quote!(InvalidInput),
+        ErrorCodeKind::Conflict => quote!(Conflict),
+    };
+    quote!(::iotcloud_runtime::ErrorCategory::#variant)
+}
+
+/// The helper a kind answers to, for the variant's rustdoc.
+fn kind_phrase(kind: ErrorCodeKind) -> &'static str {
+    match kind {
+        ErrorCodeKind::NotFound => "not found (`Error::is_not_found()`)",
+        ErrorCodeKind::Throttled => "throttled (`Error::is_throttled()`)",
+        ErrorCodeKind::Auth => "authentication or permission (`Error::is_auth()`)",
+        ErrorCodeKind::InvalidInput => "invalid input (`Error::is_invalid_input()`)",
+        ErrorCodeKind::Conflict => "already exists (`Error::is_conflict()`)",
     }
 }

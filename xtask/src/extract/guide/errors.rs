@@ -104,6 +104,8 @@ pub fn catalogue(
         }
         out.push(ErrorCode {
             code: e.code,
+            rust: None,
+            kind: None,
             group: e.group,
             http_status: None,
             message: None,

@@ -111,11 +111,13 @@ impl Handle {
     /// Builds the pooled HTTP client and the shared state (credentials cache, token manager,
     /// rate limiter, retry budget). Fails on unusable TLS material.
     pub fn new(config: Config) -> Result<Handle, Error<RawCode>> {
-        let transport = Transport::build(&config).map_err(|m| {
+        let transport = Transport::build(&config.http_settings()).map_err(|m| {
             let mut i = Inner::boxed(ErrorKind::Transport, m);
             i.retryable = false;
             Error::from_inner(i)
         })?;
+        #[cfg(feature = "test-util")]
+        let transport = transport.with_stand_in(config.stand_in.clone());
         let credentials = Cached::new(config.credentials.clone()).with_clock(config.clock.clone());
         let tokens = config.oceanconnect.as_ref().map(|oc| {
             TokenManager::new(

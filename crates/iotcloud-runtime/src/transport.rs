@@ -1,15 +1,19 @@
-//! HTTP transport: one pooled `reqwest` client (rustls) per SDK client.
+//! HTTP transport: one pooled `reqwest` client (rustls) per SDK client, and (feature
+//! `test-util`) the [`StandIn`] hook through which capture/replay answer in the network's place.
+//!
+//! It knows requests and answers only: the client builds it from the configuration's
+//! [`HttpSettings`], and the test transports implement [`StandIn`] on their side.
 
 use std::error::Error as StdError;
 use std::future::Future;
+use std::time::Duration;
 
 #[cfg(feature = "test-util")]
-use futures::future::Either;
+use futures::future::{BoxFuture, Either};
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
-use crate::config::Config;
 use crate::request::PreparedRequest;
 
 /// An answer as the runtime sees it.
@@ -40,25 +44,46 @@ impl SendError {
     }
 }
 
-/// The transport of one SDK client.
-#[derive(Debug, Clone)]
-pub(crate) enum Transport {
-    Http(reqwest::Client),
-    #[cfg(feature = "test-util")]
-    Test(crate::test_util::TestTransport, reqwest::Client),
+/// Answers requests in the network's place (capture/replay). It gets the pooled client, so
+/// it may send the request on itself.
+#[cfg(feature = "test-util")]
+pub(crate) trait StandIn: Send + Sync + std::fmt::Debug {
+    fn exchange<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        req: PreparedRequest,
+    ) -> BoxFuture<'a, Result<HttpResponse, SendError>>;
 }
 
-pub(crate) fn build_client(config: &Config) -> Result<reqwest::Client, String> {
+/// What the pooled HTTP client is built from.
+pub(crate) struct HttpSettings<'a> {
+    pub(crate) user_agent: &'a str,
+    pub(crate) connect_timeout: Duration,
+    /// Extra root CA certificates, PEM (each may hold several certificates).
+    pub(crate) extra_root_ca_pem: &'a [Vec<u8>],
+    /// Client certificate chain and private key, PEM.
+    pub(crate) client_identity: Option<(&'a [u8], &'a str)>,
+}
+
+/// The transport of one SDK client.
+#[derive(Debug, Clone)]
+pub(crate) struct Transport {
+    client: reqwest::Client,
+    #[cfg(feature = "test-util")]
+    stand_in: Option<std::sync::Arc<dyn StandIn>>,
+}
+
+fn build_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client, String> {
     let mut b = reqwest::Client::builder()
         .use_rustls_tls()
-        .user_agent(config.user_agent.clone())
-        .connect_timeout(config.timeouts.connect)
+        .user_agent(settings.user_agent)
+        .connect_timeout(settings.connect_timeout)
         .pool_idle_timeout(std::time::Duration::from_secs(60))
         // A redirect is an answer, not an instruction: following it would re-send a signed
         // (possibly non-retry-safe) request elsewhere, as a GET, up to ten times.
         .redirect(reqwest::redirect::Policy::none())
         .tcp_nodelay(true);
-    for pem in &config.tls.extra_root_ca_pem {
+    for pem in settings.extra_root_ca_pem {
         let certs = reqwest::Certificate::from_pem_bundle(pem)
             .map_err(|e| format!("invalid root CA PEM: {}", error_chain(&e)))?;
         if certs.is_empty() {
@@ -68,10 +93,10 @@ pub(crate) fn build_client(config: &Config) -> Result<reqwest::Client, String> {
             b = b.add_root_certificate(c);
         }
     }
-    if let Some((cert, key)) = &config.tls.client_identity {
-        let mut pem = cert.clone();
+    if let Some((cert, key)) = settings.client_identity {
+        let mut pem = cert.to_vec();
         pem.push(b'\n');
-        pem.extend_from_slice(key.expose().as_bytes());
+        pem.extend_from_slice(key.as_bytes());
         let id = reqwest::Identity::from_pem(&pem)
             .map_err(|_| "invalid client certificate or key PEM".to_string())?;
         b = b.identity(id);
@@ -81,13 +106,20 @@ pub(crate) fn build_client(config: &Config) -> Result<reqwest::Client, String> {
 }
 
 impl Transport {
-    pub(crate) fn build(config: &Config) -> Result<Self, String> {
-        let client = build_client(config)?;
-        #[cfg(feature = "test-util")]
-        if let Some(t) = &config.test_transport {
-            return Ok(Transport::Test(t.clone(), client));
-        }
-        Ok(Transport::Http(client))
+    /// The pooled client; requests go to the network.
+    pub(crate) fn build(settings: &HttpSettings<'_>) -> Result<Self, String> {
+        Ok(Transport {
+            client: build_client(settings)?,
+            #[cfg(feature = "test-util")]
+            stand_in: None,
+        })
+    }
+
+    /// `stand_in` (when given) answers in the network's place.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn with_stand_in(mut self, stand_in: Option<std::sync::Arc<dyn StandIn>>) -> Self {
+        self.stand_in = stand_in;
+        self
     }
 
     #[cfg(not(feature = "test-util"))]
@@ -95,8 +127,7 @@ impl Transport {
         &self,
         req: PreparedRequest,
     ) -> impl Future<Output = Result<HttpResponse, SendError>> + Send + '_ {
-        let Transport::Http(client) = self;
-        send_reqwest(client, req)
+        send_reqwest(&self.client, req)
     }
 
     #[cfg(feature = "test-util")]
@@ -104,9 +135,9 @@ impl Transport {
         &self,
         req: PreparedRequest,
     ) -> impl Future<Output = Result<HttpResponse, SendError>> + Send + '_ {
-        match self {
-            Transport::Http(client) => Either::Left(send_reqwest(client, req)),
-            Transport::Test(t, client) => Either::Right(Box::pin(t.send(client, req))),
+        match &self.stand_in {
+            None => Either::Left(send_reqwest(&self.client, req)),
+            Some(s) => Either::Right(s.exchange(&self.client, req)),
         }
     }
 }

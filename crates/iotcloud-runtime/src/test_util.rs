@@ -292,7 +292,7 @@ impl Recorder {
         req: PreparedRequest,
     ) -> Result<HttpResponse, SendError> {
         let recorded = record_request(&req);
-        let resp = send_reqwest(client, req).await?;
+        let resp = send_reqwest(client, req.into()).await?;
         let headers = resp
             .headers
             .iter()

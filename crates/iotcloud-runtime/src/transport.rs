@@ -4,6 +4,7 @@
 //! It knows requests and answers only: the client builds it from the configuration's
 //! [`HttpSettings`], and the test transports implement [`StandIn`] on their side.
 
+use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::future::Future;
 use std::time::Duration;
@@ -22,6 +23,49 @@ pub(crate) struct HttpResponse {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+}
+
+/// A request as the transport sends it. The signed RPC path hands over a [`reqwest::Url`]
+/// built from a base parsed once per client, so reqwest does not parse scheme and host again
+/// on every call; other requests carry their URL as text, parsed by reqwest as before.
+#[derive(Debug)]
+pub(crate) struct HttpRequest {
+    pub(crate) method: Cow<'static, str>,
+    pub(crate) url: Target,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Where a request goes.
+#[derive(Debug)]
+pub(crate) enum Target {
+    Parsed(reqwest::Url),
+    Text(String),
+}
+
+impl From<PreparedRequest> for HttpRequest {
+    fn from(r: PreparedRequest) -> Self {
+        HttpRequest {
+            method: Cow::Owned(r.method),
+            url: Target::Text(r.url),
+            headers: r.headers,
+            body: r.body,
+        }
+    }
+}
+
+impl From<HttpRequest> for PreparedRequest {
+    fn from(r: HttpRequest) -> Self {
+        PreparedRequest {
+            method: r.method.into_owned(),
+            url: match r.url {
+                Target::Parsed(u) => u.into(),
+                Target::Text(t) => t,
+            },
+            headers: r.headers,
+            body: r.body,
+        }
+    }
 }
 
 /// Why a request failed at the HTTP level.
@@ -125,7 +169,7 @@ impl Transport {
     #[cfg(not(feature = "test-util"))]
     pub(crate) fn send(
         &self,
-        req: PreparedRequest,
+        req: HttpRequest,
     ) -> impl Future<Output = Result<HttpResponse, SendError>> + Send + '_ {
         send_reqwest(&self.client, req)
     }
@@ -133,11 +177,11 @@ impl Transport {
     #[cfg(feature = "test-util")]
     pub(crate) fn send(
         &self,
-        req: PreparedRequest,
+        req: HttpRequest,
     ) -> impl Future<Output = Result<HttpResponse, SendError>> + Send + '_ {
         match &self.stand_in {
             None => Either::Left(send_reqwest(&self.client, req)),
-            Some(s) => Either::Right(s.exchange(&self.client, req)),
+            Some(s) => Either::Right(s.exchange(&self.client, req.into())),
         }
     }
 }
@@ -147,7 +191,7 @@ impl Transport {
 /// polled on every call; smaller is faster).
 pub(crate) fn send_reqwest(
     client: &reqwest::Client,
-    req: PreparedRequest,
+    req: HttpRequest,
 ) -> impl Future<Output = Result<HttpResponse, SendError>> + Send + 'static {
     let pending = builder(client, req).map(reqwest::RequestBuilder::send);
     receive(pending)
@@ -174,14 +218,17 @@ async fn receive(
 
 fn builder(
     client: &reqwest::Client,
-    req: PreparedRequest,
+    req: HttpRequest,
 ) -> Result<reqwest::RequestBuilder, SendError> {
     let method =
         reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| SendError::NotSent {
             message: format!("invalid HTTP method {:?}", req.method),
             connect_timeout: false,
         })?;
-    let mut rb = client.request(method, req.url.as_str());
+    let mut rb = match req.url {
+        Target::Parsed(url) => client.request(method, url),
+        Target::Text(url) => client.request(method, url.as_str()),
+    };
     for (k, v) in &req.headers {
         rb = rb.header(k.as_str(), v.as_str());
     }

@@ -254,7 +254,8 @@ impl Handle {
             Ok(())
         };
         // Boxed: the loop's future is the same for every operation, and a call future past
-        // 1 KiB leaves the allocator's fast path (see `a_call_future_stays_small`).
+        // 1 KiB leaves the allocator's fast path (see `a_call_future_stays_small`; unboxed it
+        // is about 1.3 KiB in a debug build).
         Box::pin(self.execute(O::META, &parts, overrides, &mut decode))
             .await
             .map_err(Error::from_inner)?;
@@ -286,10 +287,13 @@ impl Handle {
         );
         let started = Instant::now();
         let limits = self.limits(overrides, started);
-        let result = self
-            .run(parts, meta, &limits, &span, decode)
-            .instrument(span.clone())
-            .await;
+        let run = self.run(parts, meta, &limits, &span, decode);
+        // A span no subscriber wants is not entered on every poll.
+        let result = if span.is_disabled() {
+            run.await
+        } else {
+            run.instrument(span.clone()).await
+        };
         if !span.is_disabled() {
             let latency_ms = started.elapsed().as_millis() as u64;
             span.record("latency_ms", latency_ms);

@@ -24,18 +24,20 @@ impl BaseUrl {
         BaseUrl { text, root }
     }
 
-    /// Where `signed` goes: its query on a copy of the parsed root, or the text URL for
-    /// reqwest to parse. Both spell the same URL: the query holds only unreserved characters,
-    /// `%`, `=` and `&`, which a URL parser keeps as they are.
+    /// Where `signed` goes: its query resolved against the parsed root (scheme, host and path
+    /// are copied, not parsed again), or the text URL for reqwest to parse. Both spell the
+    /// same URL: the query holds only unreserved characters, `%`, `=` and `&`, which a URL
+    /// parser keeps as they are.
     pub(crate) fn target(&self, signed: &Signed) -> Target {
-        match &self.root {
-            Some(root) if signed.path == "/" => {
-                let mut url = root.clone();
-                url.set_query(Some(&signed.query));
-                Target::Parsed(url)
+        if let (Some(root), "/") = (&self.root, signed.path) {
+            if let Ok(url) = reqwest::Url::options()
+                .base_url(Some(root))
+                .parse(&signed.search)
+            {
+                return Target::Parsed(url);
             }
-            _ => Target::Text(signed.url(&self.text)),
         }
+        Target::Text(signed.url(&self.text))
     }
 }
 
@@ -44,8 +46,8 @@ impl BaseUrl {
 pub(crate) struct Signed {
     pub(crate) method: &'static str,
     pub(crate) path: &'static str,
-    /// The encoded query, `Signature` included, without the leading `?`.
-    pub(crate) query: String,
+    /// `?` and the encoded query, `Signature` included.
+    pub(crate) search: String,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Vec<u8>,
 }
@@ -53,12 +55,10 @@ pub(crate) struct Signed {
 impl Signed {
     /// The full URL as text.
     pub(crate) fn url(&self, base_url: &str) -> String {
-        let mut url =
-            String::with_capacity(base_url.len() + self.path.len() + 1 + self.query.len());
+        let mut url = String::with_capacity(base_url.len() + self.path.len() + self.search.len());
         url.push_str(base_url);
         url.push_str(self.path);
-        url.push('?');
-        url.push_str(&self.query);
+        url.push_str(&self.search);
         url
     }
 }
@@ -112,13 +112,14 @@ pub(crate) fn build(
     for (k, v) in &parts.form {
         params.push((k.as_ref(), v.as_str(), Placement::Form));
     }
-    let mut query = Vec::new();
+    // The signer appends the encoded query after the `?` already there.
+    let mut search = vec![b'?'];
     let mut body = Vec::new();
     signer::sign_rpc_into(
         meta.method,
         &params,
         creds.signing_key(),
-        &mut query,
+        &mut search,
         &mut body,
         string_to_sign,
     );
@@ -132,7 +133,7 @@ pub(crate) fn build(
     Signed {
         method: meta.method,
         path: path_of(meta),
-        query: signer::into_string(query),
+        search: signer::into_string(search),
         headers,
         body,
     }
@@ -199,7 +200,7 @@ fn build_v3(
     Signed {
         method: meta.method,
         path: path_of(meta),
-        query: signer_v3::canonical_query(&query),
+        search: format!("?{}", signer_v3::canonical_query(&query)),
         headers: headers
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
@@ -216,7 +217,7 @@ mod tests {
         Signed {
             method: "POST",
             path,
-            query: "AccessKeyId=testid&Action=QueryDevice&Timestamp=2023-11-14T22%3A13%3A20Z&Signature=a%2Bb%3D".into(),
+            search: "?AccessKeyId=testid&Action=QueryDevice&Timestamp=2023-11-14T22%3A13%3A20Z&Signature=a%2Bb%3D".into(),
             headers: Vec::new(),
             body: Vec::new(),
         }
@@ -230,7 +231,7 @@ mod tests {
             "https://gw.example.com/prefix",
         ] {
             let s = signed("/");
-            let want = format!("{base}/?{}", s.query);
+            let want = format!("{base}/{}", s.search);
             match BaseUrl::new(base.to_string()).target(&s) {
                 Target::Parsed(u) => assert_eq!(u.as_str(), want),
                 Target::Text(t) => panic!("{base}: expected a parsed URL, got text {t}"),
@@ -249,7 +250,7 @@ mod tests {
         ] {
             let s = signed(path);
             match BaseUrl::new(base.to_string()).target(&s) {
-                Target::Text(t) => assert_eq!(t, format!("{base}{path}?{}", s.query)),
+                Target::Text(t) => assert_eq!(t, format!("{base}{path}{}", s.search)),
                 Target::Parsed(u) => panic!("{base}{path}: expected text, got {u}"),
             }
         }

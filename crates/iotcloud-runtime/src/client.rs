@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use futures::future::Either;
 use futures::FutureExt as _;
 use tracing::Instrument;
 
@@ -23,7 +24,7 @@ use crate::request::{PreparedRequest, RequestParts};
 use crate::response::{self, Failure, RetryClass};
 use crate::retry::{RetryBudget, RetryConfig};
 use crate::signer;
-use crate::transport::{HttpResponse, SendError, Transport};
+use crate::transport::{HttpRequest, HttpResponse, SendError, Transport};
 use crate::{rest, rpc};
 
 /// One per SDK client (the generated `Client` wraps it); cheap to clone.
@@ -40,7 +41,7 @@ struct HandleInner {
     limiter: RateLimiter,
     budget: RetryBudget,
     /// The base URL of the last service resolved (a handle normally serves one service).
-    base_cache: std::sync::RwLock<Option<(&'static str, Arc<str>)>>,
+    base_cache: std::sync::RwLock<Option<(&'static str, Arc<rpc::BaseUrl>)>>,
 }
 
 impl std::fmt::Debug for HandleInner {
@@ -59,6 +60,8 @@ struct Limits<'a> {
     operation: Option<Duration>,
     /// When the whole operation must be done.
     deadline: Option<Instant>,
+    /// When the call started (the first attempt's start, unless it waited first).
+    started: Instant,
 }
 
 /// Where an OceanConnect request's access token comes from.
@@ -72,11 +75,47 @@ enum Token {
 
 /// One attempt's request plus what is needed to read its answer.
 struct Attempt {
-    request: PreparedRequest,
+    request: Built,
     /// RPC: what the request was signed with, to rebuild the string-to-sign if the service
     /// answers `SignatureDoesNotMatch` (the hot path does not keep it).
     rpc: Option<RpcInputs>,
     token: Option<AccessToken>,
+    /// Building it waited (credentials or token fetched): the attempt starts later.
+    waited: bool,
+}
+
+/// One attempt's request as built: an RPC request keeps its URL in parts.
+enum Built {
+    Rpc(rpc::Signed, Arc<rpc::BaseUrl>),
+    Rest(PreparedRequest),
+}
+
+impl Built {
+    /// What the transport sends.
+    fn into_http(self) -> HttpRequest {
+        match self {
+            Built::Rpc(signed, base) => HttpRequest {
+                url: base.target(&signed),
+                method: signed.method.into(),
+                headers: signed.headers,
+                body: signed.body,
+            },
+            Built::Rest(r) => r.into(),
+        }
+    }
+
+    /// The request as `prepare` shows it, the URL as text.
+    fn into_prepared(self) -> PreparedRequest {
+        match self {
+            Built::Rpc(signed, base) => PreparedRequest {
+                url: signed.url(&base.text),
+                method: signed.method.to_string(),
+                headers: signed.headers,
+                body: signed.body,
+            },
+            Built::Rest(r) => r,
+        }
+    }
 }
 
 struct RpcInputs {
@@ -111,11 +150,13 @@ impl Handle {
     /// Builds the pooled HTTP client and the shared state (credentials cache, token manager,
     /// rate limiter, retry budget). Fails on unusable TLS material.
     pub fn new(config: Config) -> Result<Handle, Error<RawCode>> {
-        let transport = Transport::build(&config).map_err(|m| {
+        let transport = Transport::build(&config.http_settings()).map_err(|m| {
             let mut i = Inner::boxed(ErrorKind::Transport, m);
             i.retryable = false;
             Error::from_inner(i)
         })?;
+        #[cfg(feature = "test-util")]
+        let transport = transport.with_stand_in(config.stand_in.clone());
         let credentials = Cached::new(config.credentials.clone()).with_clock(config.clock.clone());
         let tokens = config.oceanconnect.as_ref().map(|oc| {
             TokenManager::new(
@@ -213,7 +254,8 @@ impl Handle {
             Ok(())
         };
         // Boxed: the loop's future is the same for every operation, and a call future past
-        // 1 KiB leaves the allocator's fast path (see `a_call_future_stays_small`).
+        // 1 KiB leaves the allocator's fast path (see `a_call_future_stays_small`; unboxed it
+        // is about 1.3 KiB in a debug build).
         Box::pin(self.execute(O::META, &parts, overrides, &mut decode))
             .await
             .map_err(Error::from_inner)?;
@@ -245,10 +287,13 @@ impl Handle {
         );
         let started = Instant::now();
         let limits = self.limits(overrides, started);
-        let result = self
-            .run(parts, meta, &limits, &span, decode)
-            .instrument(span.clone())
-            .await;
+        let run = self.run(parts, meta, &limits, &span, decode);
+        // A span no subscriber wants is not entered on every poll.
+        let result = if span.is_disabled() {
+            run.await
+        } else {
+            run.instrument(span.clone()).await
+        };
         if !span.is_disabled() {
             let latency_ms = started.elapsed().as_millis() as u64;
             span.record("latency_ms", latency_ms);
@@ -301,7 +346,7 @@ impl Handle {
         let limits = self.limits(&none, Instant::now());
         self.build_attempt(meta, &parts, &limits, token)
             .await
-            .map(|a| a.request)
+            .map(|a| a.request.into_prepared())
             .map_err(Error::from_inner)
     }
 
@@ -318,7 +363,7 @@ impl Handle {
         )
     }
 
-    fn base_url(&self, meta: &OperationMeta) -> Result<Arc<str>, Box<Inner>> {
+    fn base_url(&self, meta: &OperationMeta) -> Result<Arc<rpc::BaseUrl>, Box<Inner>> {
         if let Some((name, url)) = &*self
             .inner
             .base_cache
@@ -329,7 +374,7 @@ impl Handle {
                 return Ok(url.clone());
             }
         }
-        let url: Arc<str> = self.resolve_base_url(meta)?.into();
+        let url = Arc::new(rpc::BaseUrl::new(self.resolve_base_url(meta)?));
         *self
             .inner
             .base_cache
@@ -361,7 +406,9 @@ impl Handle {
             retry: overrides.retry.as_ref().unwrap_or(&cfg.retry),
             attempt: overrides.attempt_timeout.unwrap_or(cfg.timeouts.attempt),
             operation,
-            deadline: operation.map(|d| started + d),
+            // Past what `Instant` can hold is no deadline at all.
+            deadline: operation.and_then(|d| started.checked_add(d)),
+            started,
         }
     }
 
@@ -388,7 +435,9 @@ impl Handle {
         let cfg = &self.inner.config;
         match (meta.service.protocol, meta.service.auth) {
             (Protocol::Rpc, _) | (_, AuthScheme::AcsHmacSha1) => {
-                let creds = match self.inner.credentials.get_fresh() {
+                let cached = self.inner.credentials.get_fresh();
+                let waited = cached.is_none();
+                let creds = match cached {
                     Some(c) => c,
                     None => within(limits.deadline, Box::pin(self.inner.credentials.get()))
                         .await
@@ -404,14 +453,16 @@ impl Handle {
                     timestamp: signer::Timestamp::new(cfg.clock.now()),
                     nonce: cfg.nonce.nonce(),
                 };
-                let request = self.sign_rpc(meta, &base, parts, &inputs, None);
+                let signed = self.sign_rpc(meta, &base.text, parts, &inputs, None);
                 Ok(Attempt {
-                    request,
+                    request: Built::Rpc(signed, base),
                     rpc: Some(inputs),
                     token: None,
+                    waited,
                 })
             }
             (Protocol::Rest, AuthScheme::OceanConnectBearer) => {
+                let mut waited = false;
                 let token = if meta.authenticated {
                     let tm = self.inner.tokens.as_ref().ok_or_else(|| {
                         let mut i = Inner::boxed(
@@ -425,6 +476,7 @@ impl Handle {
                         (_, Token::Placeholder) => AccessToken::placeholder(),
                         (Some(t), Token::Fetch) => t,
                         (None, Token::Fetch) => {
+                            waited = true;
                             within(limits.deadline, Box::pin(tm.access_token()))
                                 .await
                                 .map_err(|()| Self::operation_timeout(meta, limits.operation))?
@@ -445,15 +497,16 @@ impl Handle {
                     .map(|o| o.app_id.as_str())
                     .unwrap_or("");
                 let auth = token.as_ref().map(|t| (app_id, t.secret()));
-                let request = rest::build(meta, &base, parts, auth).map_err(|m| {
+                let request = rest::build(meta, &base.text, parts, auth).map_err(|m| {
                     let mut i = Inner::boxed(ErrorKind::Validation, m);
                     i.operation = Some(meta.name);
                     i
                 })?;
                 Ok(Attempt {
-                    request,
+                    request: Built::Rest(request),
                     rpc: None,
                     token,
+                    waited,
                 })
             }
         }
@@ -466,7 +519,7 @@ impl Handle {
         parts: &RequestParts,
         inputs: &RpcInputs,
         string_to_sign: Option<&mut Vec<u8>>,
-    ) -> PreparedRequest {
+    ) -> rpc::Signed {
         rpc::build(
             meta,
             base,
@@ -487,34 +540,40 @@ impl Handle {
         parts: &RequestParts,
         inputs: &RpcInputs,
     ) -> String {
-        let base = self
-            .base_url(meta)
-            .map(|b| b.to_string())
-            .unwrap_or_default();
+        let base = self.base_url(meta);
+        let base = base.as_ref().map(|b| b.text.as_str()).unwrap_or_default();
         let mut sts = Vec::new();
-        self.sign_rpc(meta, &base, parts, inputs, Some(&mut sts));
+        self.sign_rpc(meta, base, parts, inputs, Some(&mut sts));
         signer::into_string(sts)
     }
 
     /// Sends one attempt, bounded by the attempt timeout and the operation deadline. The
     /// outer `Err` is the operation running out of time (never retried). Not an `async fn`,
     /// so the future holds reqwest's pending call rather than the request.
+    ///
+    /// `now` is the attempt's start. No timer is armed when neither limit can be reached
+    /// (an attempt timeout past what `Instant` holds, and no operation deadline).
     fn send(
         &self,
         meta: &'static OperationMeta,
-        request: PreparedRequest,
+        request: HttpRequest,
         limits: &Limits<'_>,
+        now: Instant,
     ) -> impl Future<Output = Result<Result<HttpResponse, Failure>, Box<Inner>>> + Send + '_ {
         let limit = limits.attempt;
         let operation = limits.operation;
-        let attempt_deadline = Instant::now() + limit;
-        let (until, operation_first) = match limits.deadline {
-            Some(d) if d <= attempt_deadline => (d, true),
-            _ => (attempt_deadline, false),
+        let (until, operation_first) = match (limits.deadline, now.checked_add(limit)) {
+            (Some(d), Some(a)) if d <= a => (Some(d), true),
+            (Some(d), None) => (Some(d), true),
+            (_, a) => (a, false),
         };
         // Boxed: the HTTP exchange is most of an attempt's state, and a call future that holds
         // it inline outgrows the allocator's fast size classes.
-        let sending = tokio::time::timeout_at(until, Box::pin(self.inner.transport.send(request)));
+        let exchange = Box::pin(self.inner.transport.send(request));
+        let sending = match until {
+            Some(until) => Either::Left(tokio::time::timeout_at(until, exchange)),
+            None => Either::Right(exchange.map(Ok::<_, tokio::time::error::Elapsed>)),
+        };
         // `map`, not an async block: a block would keep `sending` twice (captured and awaited).
         sending.map(move |outcome| match outcome {
             Ok(Ok(r)) => Ok(Ok(r)),
@@ -593,12 +652,15 @@ impl Handle {
         let traced = !span.is_disabled();
         let mut attempt: u32 = 0;
         let mut reauthed = false;
+        // The clock is read once per attempt: the first one starts with the call.
+        let mut first = Some(limits.started);
         loop {
             attempt += 1;
             if traced {
                 span.record("attempt", attempt);
             }
-            let wait = self.inner.limiter.reserve(meta);
+            let mut now = first.take().unwrap_or_else(Instant::now);
+            let wait = self.inner.limiter.reserve(meta, now);
             if !wait.is_zero() {
                 tracing::debug!(
                     wait_ms = wait.as_millis() as u64,
@@ -607,11 +669,13 @@ impl Handle {
                 within(limits.deadline, tokio::time::sleep(wait))
                     .await
                     .map_err(|()| Self::operation_timeout(meta, limits.operation))?;
+                now = Instant::now();
             }
             let Attempt {
                 request,
                 rpc,
                 token,
+                waited,
             } = self
                 .build_attempt(meta, parts, limits, Token::Fetch)
                 .await
@@ -619,7 +683,10 @@ impl Handle {
                     i.attempts = attempt - 1;
                     i
                 })?;
-            let outcome = match self.send(meta, request, limits).await {
+            if waited {
+                now = Instant::now();
+            }
+            let outcome = match self.send(meta, request.into_http(), limits, now).await {
                 Ok(Ok(resp)) => {
                     let secrets = secrets(&rpc, &token);
                     if traced {

@@ -10,6 +10,9 @@ use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
 use crate::rate_limit::RateLimitConfig;
 use crate::redact::Secret;
 use crate::retry::RetryConfig;
+use crate::transport::HttpSettings;
+#[cfg(feature = "test-util")]
+use crate::transport::StandIn;
 
 /// Timeouts. Each one, when it fires, is named in the error ([`crate::TimeoutKind`]).
 /// Start from `Timeouts::default()` and change what you need with the `with_*` methods
@@ -131,11 +134,26 @@ pub struct Config {
     /// Service-level parameter values by wire name (`IotInstanceId`).
     pub(crate) service_parameters: Vec<(String, String)>,
     pub(crate) signature_version: crate::SignatureVersion,
+    /// Answers in the network's place (capture/replay).
     #[cfg(feature = "test-util")]
-    pub(crate) test_transport: Option<crate::test_util::TestTransport>,
+    pub(crate) stand_in: Option<Arc<dyn StandIn>>,
 }
 
 impl Config {
+    /// The settings the pooled HTTP client is built from.
+    pub(crate) fn http_settings(&self) -> HttpSettings<'_> {
+        HttpSettings {
+            user_agent: &self.user_agent,
+            connect_timeout: self.timeouts.connect,
+            extra_root_ca_pem: &self.tls.extra_root_ca_pem,
+            client_identity: self
+                .tls
+                .client_identity
+                .as_ref()
+                .map(|(cert, key)| (cert.as_slice(), key.expose())),
+        }
+    }
+
     /// A builder with the defaults: default credentials chain, retries and rate limiting on.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
@@ -207,7 +225,7 @@ pub struct ConfigBuilder {
     service_parameters: Vec<(String, String)>,
     signature_version: crate::SignatureVersion,
     #[cfg(feature = "test-util")]
-    test_transport: Option<crate::test_util::TestTransport>,
+    stand_in: Option<Arc<dyn StandIn>>,
 }
 
 impl ConfigBuilder {
@@ -382,17 +400,10 @@ impl ConfigBuilder {
         self
     }
 
-    /// Answers every request from a replay log instead of the network.
+    /// What answers in the network's place (`replay` and `capture`, in `test_util`, set it).
     #[cfg(feature = "test-util")]
-    pub fn replay(mut self, replayer: crate::test_util::Replayer) -> Self {
-        self.test_transport = Some(crate::test_util::TestTransport::Replay(replayer));
-        self
-    }
-
-    /// Sends requests over the network and records every exchange.
-    #[cfg(feature = "test-util")]
-    pub fn capture(mut self, recorder: crate::test_util::Recorder) -> Self {
-        self.test_transport = Some(crate::test_util::TestTransport::Capture(recorder));
+    pub(crate) fn stand_in(mut self, stand_in: Arc<dyn StandIn>) -> Self {
+        self.stand_in = Some(stand_in);
         self
     }
 
@@ -429,7 +440,7 @@ impl ConfigBuilder {
             service_parameters: self.service_parameters,
             signature_version: self.signature_version,
             #[cfg(feature = "test-util")]
-            test_transport: self.test_transport,
+            stand_in: self.stand_in,
         }
     }
 }

@@ -225,7 +225,7 @@ impl TokenManager {
         what: &str,
     ) -> Result<AccessToken, Error<RawCode>> {
         let secrets = [self.config.secret.expose()];
-        let resp = match tokio::time::timeout(self.timeout, self.transport.send(req)).await {
+        let resp = match tokio::time::timeout(self.timeout, self.transport.send(req.into())).await {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
                 let mut i = Inner::boxed(

@@ -91,14 +91,14 @@ impl RateLimiter {
         }
     }
 
-    /// Reserves the next slot for `meta` and returns how long to wait for it (zero when free).
-    pub(crate) fn reserve(&self, meta: &OperationMeta) -> Duration {
+    /// Reserves the next slot for `meta` at `now` and returns how long to wait for it (zero
+    /// when free). The caller reads the clock: once per attempt.
+    pub(crate) fn reserve(&self, meta: &OperationMeta, now: Instant) -> Duration {
         let Some(qps) = self.cfg.limit_for(meta) else {
             return Duration::ZERO;
         };
         let interval = Duration::from_secs_f64(1.0 / qps);
         let tolerance = interval.saturating_mul(self.cfg.burst.max(1) - 1);
-        let now = Instant::now();
         let mut map = self.tat.lock().unwrap_or_else(|p| p.into_inner());
         let tat = map.entry((meta.service.name, meta.name)).or_insert(now);
         let start = (*tat).max(now);
@@ -157,36 +157,33 @@ mod tests {
     #[test]
     fn slots_are_spaced_by_the_documented_rate() {
         let l = RateLimiter::new(RateLimitConfig::default());
-        let waits: Vec<u64> = (0..5).map(|_| ms(l.reserve(&OP))).collect();
-        // 10/s: 0, 100, 200, 300, 400 ms (give or take the time the loop took).
-        for (i, w) in waits.iter().enumerate() {
-            let want = 100 * i as u64;
-            assert!(
-                *w + 50 >= want && *w <= want,
-                "slot {i}: {w} ms, want {want}"
-            );
-        }
-        assert_eq!(l.reserve(&UNLIMITED), Duration::ZERO);
+        let now = Instant::now();
+        let waits: Vec<u64> = (0..5).map(|_| ms(l.reserve(&OP, now))).collect();
+        // 10/s, all asked at the same instant.
+        assert_eq!(waits, [0, 100, 200, 300, 400]);
+        // 250 ms later the next free slot (500 ms) is 250 ms away.
+        let later = now + Duration::from_millis(250);
+        assert_eq!(ms(l.reserve(&OP, later)), 250);
+        assert_eq!(l.reserve(&UNLIMITED, now), Duration::ZERO);
     }
 
     #[test]
     fn burst_overrides_default_and_off_switch() {
+        let now = Instant::now();
         let l = RateLimiter::new(RateLimitConfig::default().with_burst(3));
-        let waits: Vec<u64> = (0..4).map(|_| ms(l.reserve(&OP))).collect();
-        assert_eq!(&waits[..3], &[0, 0, 0]);
-        assert!(waits[3] > 50 && waits[3] <= 100, "{waits:?}");
+        let waits: Vec<u64> = (0..5).map(|_| ms(l.reserve(&OP, now))).collect();
+        // Three start at once; then 10/s spacing resumes from the burst.
+        assert_eq!(waits, [0, 0, 0, 100, 200]);
 
         let l = RateLimiter::new(RateLimitConfig::default().with_limit("Op", 2.0));
-        l.reserve(&OP);
-        let w = ms(l.reserve(&OP));
-        assert!(w > 450 && w <= 500, "{w}");
+        l.reserve(&OP, now);
+        assert_eq!(ms(l.reserve(&OP, now)), 500);
 
         let l = RateLimiter::new(RateLimitConfig::default().with_default(Some(4.0)));
-        l.reserve(&UNLIMITED);
-        let w = ms(l.reserve(&UNLIMITED));
-        assert!(w > 200 && w <= 250, "{w}");
+        l.reserve(&UNLIMITED, now);
+        assert_eq!(ms(l.reserve(&UNLIMITED, now)), 250);
 
         let l = RateLimiter::new(RateLimitConfig::disabled());
-        assert!((0..100).all(|_| l.reserve(&OP).is_zero()));
+        assert!((0..100).all(|_| l.reserve(&OP, now).is_zero()));
     }
 }

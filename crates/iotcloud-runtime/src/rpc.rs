@@ -2,9 +2,66 @@
 
 use crate::credentials::Credentials;
 use crate::meta::OperationMeta;
-use crate::request::{PreparedRequest, RequestParts};
+use crate::request::RequestParts;
 use crate::signer::{self, Placement};
 use crate::signer_v3::{self, SignatureVersion};
+use crate::transport::Target;
+
+/// A service's base URL as text, and `{text}/` parsed once (when the parse keeps that text as
+/// it is), so each call only puts its query on a copy.
+#[derive(Debug)]
+pub(crate) struct BaseUrl {
+    pub(crate) text: String,
+    root: Option<reqwest::Url>,
+}
+
+impl BaseUrl {
+    pub(crate) fn new(text: String) -> Self {
+        let slashed = format!("{text}/");
+        let root = reqwest::Url::parse(&slashed)
+            .ok()
+            .filter(|u| u.as_str() == slashed && u.query().is_none() && u.fragment().is_none());
+        BaseUrl { text, root }
+    }
+
+    /// Where `signed` goes: its query resolved against the parsed root (scheme, host and path
+    /// are copied, not parsed again), or the text URL for reqwest to parse. Both spell the
+    /// same URL: the query holds only unreserved characters, `%`, `=` and `&`, which a URL
+    /// parser keeps as they are.
+    pub(crate) fn target(&self, signed: &Signed) -> Target {
+        if let (Some(root), "/") = (&self.root, signed.path) {
+            if let Ok(url) = reqwest::Url::options()
+                .base_url(Some(root))
+                .parse(&signed.search)
+            {
+                return Target::Parsed(url);
+            }
+        }
+        Target::Text(signed.url(&self.text))
+    }
+}
+
+/// A signed RPC request, its URL still in parts (base URL, then `path`, `?` and `query`), so
+/// the caller can put the query on a base URL it parsed once.
+pub(crate) struct Signed {
+    pub(crate) method: &'static str,
+    pub(crate) path: &'static str,
+    /// `?` and the encoded query, `Signature` included.
+    pub(crate) search: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Signed {
+    /// The full URL as text.
+    pub(crate) fn url(&self, base_url: &str) -> String {
+        let mut url = String::with_capacity(base_url.len() + self.path.len() + self.search.len());
+        url.push_str(base_url);
+        url.push_str(self.path);
+        url.push_str(&self.search);
+        url
+    }
+}
 
 /// Adds the common parameters, signs, and lays the request out on the wire. The
 /// string-to-sign is copied into `string_to_sign` when asked (only a `SignatureDoesNotMatch`
@@ -20,7 +77,7 @@ pub(crate) fn build(
     nonce: &str,
     parts: &RequestParts,
     string_to_sign: Option<&mut Vec<u8>>,
-) -> PreparedRequest {
+) -> Signed {
     if version == SignatureVersion::V3 {
         return build_v3(
             meta,
@@ -55,18 +112,14 @@ pub(crate) fn build(
     for (k, v) in &parts.form {
         params.push((k.as_ref(), v.as_str(), Placement::Form));
     }
-    // The URL prefix goes first; the signer appends the encoded query right after it.
-    let path = if meta.path.is_empty() { "/" } else { meta.path };
-    let mut url = Vec::with_capacity(base_url.len() + path.len() + 512);
-    url.extend_from_slice(base_url.as_bytes());
-    url.extend_from_slice(path.as_bytes());
-    url.push(b'?');
+    // The signer appends the encoded query after the `?` already there.
+    let mut search = vec![b'?'];
     let mut body = Vec::new();
     signer::sign_rpc_into(
         meta.method,
         &params,
         creds.signing_key(),
-        &mut url,
+        &mut search,
         &mut body,
         string_to_sign,
     );
@@ -77,11 +130,20 @@ pub(crate) fn build(
             "application/x-www-form-urlencoded".to_string(),
         ));
     }
-    PreparedRequest {
-        method: meta.method.to_string(),
-        url: signer::into_string(url),
+    Signed {
+        method: meta.method,
+        path: path_of(meta),
+        search: signer::into_string(search),
         headers,
         body,
+    }
+}
+
+fn path_of(meta: &OperationMeta) -> &'static str {
+    if meta.path.is_empty() {
+        "/"
+    } else {
+        meta.path
     }
 }
 
@@ -98,7 +160,7 @@ fn build_v3(
     nonce: &str,
     parts: &RequestParts,
     string_to_sign: Option<&mut Vec<u8>>,
-) -> PreparedRequest {
+) -> Signed {
     let mut query: Vec<(&str, &str)> = Vec::with_capacity(2 + parts.query.len());
     query.push(("Format", "JSON"));
     if let Some(r) = region {
@@ -135,15 +197,62 @@ fn build_v3(
         out.extend_from_slice(signed.string_to_sign.as_bytes());
     }
     headers.push(("Authorization", signed.authorization));
-    let path = if meta.path.is_empty() { "/" } else { meta.path };
-    let canonical_query = signer_v3::canonical_query(&query);
-    PreparedRequest {
-        method: meta.method.to_string(),
-        url: format!("{base_url}{path}?{canonical_query}"),
+    Signed {
+        method: meta.method,
+        path: path_of(meta),
+        search: format!("?{}", signer_v3::canonical_query(&query)),
         headers: headers
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
         body: body.into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed(path: &'static str) -> Signed {
+        Signed {
+            method: "POST",
+            path,
+            search: "?AccessKeyId=testid&Action=QueryDevice&Timestamp=2023-11-14T22%3A13%3A20Z&Signature=a%2Bb%3D".into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_parsed_url_spells_exactly_base_path_and_query() {
+        for base in [
+            "http://127.0.0.1:8080",
+            "https://iot.cn-shanghai.aliyuncs.com",
+            "https://gw.example.com/prefix",
+        ] {
+            let s = signed("/");
+            let want = format!("{base}/{}", s.search);
+            match BaseUrl::new(base.to_string()).target(&s) {
+                Target::Parsed(u) => assert_eq!(u.as_str(), want),
+                Target::Text(t) => panic!("{base}: expected a parsed URL, got text {t}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_base_the_parser_would_respell_or_another_path_goes_as_text() {
+        // Upper-case host and a default port: a parse would change the text, so reqwest
+        // parses the text as it always did.
+        for (base, path) in [
+            ("https://IOT.example.com", "/"),
+            ("https://iot.example.com:443", "/"),
+            ("https://iot.example.com", "/other"),
+        ] {
+            let s = signed(path);
+            match BaseUrl::new(base.to_string()).target(&s) {
+                Target::Text(t) => assert_eq!(t, format!("{base}{path}{}", s.search)),
+                Target::Parsed(u) => panic!("{base}{path}: expected text, got {u}"),
+            }
+        }
     }
 }

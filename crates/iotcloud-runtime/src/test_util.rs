@@ -12,11 +12,13 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
+use futures::future::BoxFuture;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
 
+use crate::config::ConfigBuilder;
 use crate::request::PreparedRequest;
-use crate::transport::{send_reqwest, HttpResponse, SendError};
+use crate::transport::{send_reqwest, HttpResponse, SendError, StandIn};
 
 /// A request as recorded (secrets redacted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,48 +253,68 @@ impl Replayer {
     }
 }
 
-/// The test transport chosen in the configuration.
-#[derive(Debug, Clone)]
-pub(crate) enum TestTransport {
-    Replay(Replayer),
-    Capture(Recorder),
+impl ConfigBuilder {
+    /// Answers every request from a replay log instead of the network.
+    pub fn replay(self, replayer: Replayer) -> Self {
+        self.stand_in(Arc::new(replayer))
+    }
+
+    /// Sends requests over the network and records every exchange.
+    pub fn capture(self, recorder: Recorder) -> Self {
+        self.stand_in(Arc::new(recorder))
+    }
 }
 
-impl TestTransport {
-    pub(crate) async fn send(
+impl StandIn for Replayer {
+    fn exchange<'a>(
+        &'a self,
+        _client: &'a reqwest::Client,
+        req: PreparedRequest,
+    ) -> BoxFuture<'a, Result<HttpResponse, SendError>> {
+        Box::pin(std::future::ready(self.answer(&req)))
+    }
+}
+
+impl StandIn for Recorder {
+    fn exchange<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        req: PreparedRequest,
+    ) -> BoxFuture<'a, Result<HttpResponse, SendError>> {
+        Box::pin(self.send_and_record(client, req))
+    }
+}
+
+impl Recorder {
+    async fn send_and_record(
         &self,
         client: &reqwest::Client,
         req: PreparedRequest,
     ) -> Result<HttpResponse, SendError> {
-        match self {
-            TestTransport::Replay(r) => r.answer(&req),
-            TestTransport::Capture(rec) => {
-                let recorded = record_request(&req);
-                let resp = send_reqwest(client, req).await?;
-                let headers = resp
-                    .headers
-                    .iter()
-                    .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_string())))
-                    .collect();
-                let body = String::from_utf8_lossy(&resp.body);
-                let body = if body.trim_start().starts_with('{') {
-                    crate::redact::redact_json_text(&body)
-                } else {
-                    body.into_owned()
-                };
-                rec.log
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(Exchange {
-                        request: Some(recorded),
-                        response: RecordedResponse {
-                            status: resp.status,
-                            headers,
-                            body,
-                        },
-                    });
-                Ok(resp)
-            }
-        }
+        let recorded = record_request(&req);
+        let resp = send_reqwest(client, req.into()).await?;
+        let headers = resp
+            .headers
+            .iter()
+            .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_string())))
+            .collect();
+        let body = String::from_utf8_lossy(&resp.body);
+        let body = if body.trim_start().starts_with('{') {
+            crate::redact::redact_json_text(&body)
+        } else {
+            body.into_owned()
+        };
+        self.log
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Exchange {
+                request: Some(recorded),
+                response: RecordedResponse {
+                    status: resp.status,
+                    headers,
+                    body,
+                },
+            });
+        Ok(resp)
     }
 }

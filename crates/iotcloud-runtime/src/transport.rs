@@ -1,15 +1,20 @@
-//! HTTP transport: one pooled `reqwest` client (rustls) per SDK client.
+//! HTTP transport: one pooled `reqwest` client (rustls) per SDK client, and (feature
+//! `test-util`) the [`StandIn`] hook through which capture/replay answer in the network's place.
+//!
+//! It knows requests and answers only: the client builds it from the configuration's
+//! [`HttpSettings`], and the test transports implement [`StandIn`] on their side.
 
+use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::future::Future;
+use std::time::Duration;
 
 #[cfg(feature = "test-util")]
-use futures::future::Either;
+use futures::future::{BoxFuture, Either};
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
-use crate::config::Config;
 use crate::request::PreparedRequest;
 
 /// An answer as the runtime sees it.
@@ -18,6 +23,49 @@ pub(crate) struct HttpResponse {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+}
+
+/// A request as the transport sends it. The signed RPC path hands over a [`reqwest::Url`]
+/// built from a base parsed once per client, so reqwest does not parse scheme and host again
+/// on every call; other requests carry their URL as text, parsed by reqwest as before.
+#[derive(Debug)]
+pub(crate) struct HttpRequest {
+    pub(crate) method: Cow<'static, str>,
+    pub(crate) url: Target,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Where a request goes.
+#[derive(Debug)]
+pub(crate) enum Target {
+    Parsed(reqwest::Url),
+    Text(String),
+}
+
+impl From<PreparedRequest> for HttpRequest {
+    fn from(r: PreparedRequest) -> Self {
+        HttpRequest {
+            method: Cow::Owned(r.method),
+            url: Target::Text(r.url),
+            headers: r.headers,
+            body: r.body,
+        }
+    }
+}
+
+impl From<HttpRequest> for PreparedRequest {
+    fn from(r: HttpRequest) -> Self {
+        PreparedRequest {
+            method: r.method.into_owned(),
+            url: match r.url {
+                Target::Parsed(u) => u.into(),
+                Target::Text(t) => t,
+            },
+            headers: r.headers,
+            body: r.body,
+        }
+    }
 }
 
 /// Why a request failed at the HTTP level.
@@ -40,25 +88,46 @@ impl SendError {
     }
 }
 
-/// The transport of one SDK client.
-#[derive(Debug, Clone)]
-pub(crate) enum Transport {
-    Http(reqwest::Client),
-    #[cfg(feature = "test-util")]
-    Test(crate::test_util::TestTransport, reqwest::Client),
+/// Answers requests in the network's place (capture/replay). It gets the pooled client, so
+/// it may send the request on itself.
+#[cfg(feature = "test-util")]
+pub(crate) trait StandIn: Send + Sync + std::fmt::Debug {
+    fn exchange<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        req: PreparedRequest,
+    ) -> BoxFuture<'a, Result<HttpResponse, SendError>>;
 }
 
-pub(crate) fn build_client(config: &Config) -> Result<reqwest::Client, String> {
+/// What the pooled HTTP client is built from.
+pub(crate) struct HttpSettings<'a> {
+    pub(crate) user_agent: &'a str,
+    pub(crate) connect_timeout: Duration,
+    /// Extra root CA certificates, PEM (each may hold several certificates).
+    pub(crate) extra_root_ca_pem: &'a [Vec<u8>],
+    /// Client certificate chain and private key, PEM.
+    pub(crate) client_identity: Option<(&'a [u8], &'a str)>,
+}
+
+/// The transport of one SDK client.
+#[derive(Debug, Clone)]
+pub(crate) struct Transport {
+    client: reqwest::Client,
+    #[cfg(feature = "test-util")]
+    stand_in: Option<std::sync::Arc<dyn StandIn>>,
+}
+
+fn build_client(settings: &HttpSettings<'_>) -> Result<reqwest::Client, String> {
     let mut b = reqwest::Client::builder()
         .use_rustls_tls()
-        .user_agent(config.user_agent.clone())
-        .connect_timeout(config.timeouts.connect)
+        .user_agent(settings.user_agent)
+        .connect_timeout(settings.connect_timeout)
         .pool_idle_timeout(std::time::Duration::from_secs(60))
         // A redirect is an answer, not an instruction: following it would re-send a signed
         // (possibly non-retry-safe) request elsewhere, as a GET, up to ten times.
         .redirect(reqwest::redirect::Policy::none())
         .tcp_nodelay(true);
-    for pem in &config.tls.extra_root_ca_pem {
+    for pem in settings.extra_root_ca_pem {
         let certs = reqwest::Certificate::from_pem_bundle(pem)
             .map_err(|e| format!("invalid root CA PEM: {}", error_chain(&e)))?;
         if certs.is_empty() {
@@ -68,10 +137,10 @@ pub(crate) fn build_client(config: &Config) -> Result<reqwest::Client, String> {
             b = b.add_root_certificate(c);
         }
     }
-    if let Some((cert, key)) = &config.tls.client_identity {
-        let mut pem = cert.clone();
+    if let Some((cert, key)) = settings.client_identity {
+        let mut pem = cert.to_vec();
         pem.push(b'\n');
-        pem.extend_from_slice(key.expose().as_bytes());
+        pem.extend_from_slice(key.as_bytes());
         let id = reqwest::Identity::from_pem(&pem)
             .map_err(|_| "invalid client certificate or key PEM".to_string())?;
         b = b.identity(id);
@@ -81,32 +150,38 @@ pub(crate) fn build_client(config: &Config) -> Result<reqwest::Client, String> {
 }
 
 impl Transport {
-    pub(crate) fn build(config: &Config) -> Result<Self, String> {
-        let client = build_client(config)?;
-        #[cfg(feature = "test-util")]
-        if let Some(t) = &config.test_transport {
-            return Ok(Transport::Test(t.clone(), client));
-        }
-        Ok(Transport::Http(client))
+    /// The pooled client; requests go to the network.
+    pub(crate) fn build(settings: &HttpSettings<'_>) -> Result<Self, String> {
+        Ok(Transport {
+            client: build_client(settings)?,
+            #[cfg(feature = "test-util")]
+            stand_in: None,
+        })
+    }
+
+    /// `stand_in` (when given) answers in the network's place.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn with_stand_in(mut self, stand_in: Option<std::sync::Arc<dyn StandIn>>) -> Self {
+        self.stand_in = stand_in;
+        self
     }
 
     #[cfg(not(feature = "test-util"))]
     pub(crate) fn send(
         &self,
-        req: PreparedRequest,
+        req: HttpRequest,
     ) -> impl Future<Output = Result<HttpResponse, SendError>> + Send + '_ {
-        let Transport::Http(client) = self;
-        send_reqwest(client, req)
+        send_reqwest(&self.client, req)
     }
 
     #[cfg(feature = "test-util")]
     pub(crate) fn send(
         &self,
-        req: PreparedRequest,
+        req: HttpRequest,
     ) -> impl Future<Output = Result<HttpResponse, SendError>> + Send + '_ {
-        match self {
-            Transport::Http(client) => Either::Left(send_reqwest(client, req)),
-            Transport::Test(t, client) => Either::Right(Box::pin(t.send(client, req))),
+        match &self.stand_in {
+            None => Either::Left(send_reqwest(&self.client, req)),
+            Some(s) => Either::Right(s.exchange(&self.client, req.into())),
         }
     }
 }
@@ -116,7 +191,7 @@ impl Transport {
 /// polled on every call; smaller is faster).
 pub(crate) fn send_reqwest(
     client: &reqwest::Client,
-    req: PreparedRequest,
+    req: HttpRequest,
 ) -> impl Future<Output = Result<HttpResponse, SendError>> + Send + 'static {
     let pending = builder(client, req).map(reqwest::RequestBuilder::send);
     receive(pending)
@@ -143,14 +218,17 @@ async fn receive(
 
 fn builder(
     client: &reqwest::Client,
-    req: PreparedRequest,
+    req: HttpRequest,
 ) -> Result<reqwest::RequestBuilder, SendError> {
     let method =
         reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| SendError::NotSent {
             message: format!("invalid HTTP method {:?}", req.method),
             connect_timeout: false,
         })?;
-    let mut rb = client.request(method, req.url.as_str());
+    let mut rb = match req.url {
+        Target::Parsed(url) => client.request(method, url),
+        Target::Text(url) => client.request(method, url.as_str()),
+    };
     for (k, v) in &req.headers {
         rb = rb.header(k.as_str(), v.as_str());
     }

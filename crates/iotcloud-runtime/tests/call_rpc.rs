@@ -626,3 +626,42 @@ async fn a_call_future_stays_small() {
     let size = std::mem::size_of_val(&h.call(&op));
     assert!(size <= 1024, "Handle::call future is {size} bytes");
 }
+
+#[tokio::test]
+async fn timeouts_past_what_the_clock_holds_mean_no_limit_not_a_panic() {
+    // `Instant + Duration::MAX` overflows: such limits arm no timer and the call goes through.
+    let (base, st) = start_server(
+        vec![Answer::json(
+            200,
+            r#"{"RequestId":"R9","Success":true,"Data":{"DeviceName":"light"}}"#,
+        )],
+        None,
+    )
+    .await;
+    let h = handle_with(&base, |b| {
+        b.attempt_timeout(Duration::MAX)
+            .operation_timeout(Some(Duration::MAX))
+    });
+    let out = h.call(&qdd()).await.unwrap();
+    assert_eq!(out.request_id.as_deref(), Some("R9"));
+    assert_eq!(out.data.unwrap().device_name.as_deref(), Some("light"));
+    assert_eq!(st.count(), 1);
+}
+
+#[tokio::test]
+async fn an_endpoint_with_a_path_keeps_it_and_the_request_still_verifies() {
+    let (base, st) = start_server(
+        vec![Answer::json(200, r#"{"RequestId":"R1","Success":true}"#)],
+        None,
+    )
+    .await;
+    let h = handle_for(&format!("{base}/gateway/"));
+    h.call(&qdd()).await.unwrap();
+    let seen = st.seen();
+    assert_eq!(seen[0].path, "/gateway/");
+    assert!(verify(&seen[0], "testsecret"));
+    assert_eq!(
+        param(&params_of(&seen[0]), "Action"),
+        Some("QueryDeviceDetail")
+    );
+}

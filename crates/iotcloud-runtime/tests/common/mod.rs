@@ -103,6 +103,7 @@ pub static QUERY_DEVICE_DETAIL_PARAMS: [ParamMeta; 2] = [
         default: None,
         example: None,
         json: false,
+        format: None,
         members: &[],
     },
     ParamMeta {
@@ -118,6 +119,7 @@ pub static QUERY_DEVICE_DETAIL_PARAMS: [ParamMeta; 2] = [
         default: None,
         example: None,
         json: false,
+        format: None,
         members: &[],
     },
 ];

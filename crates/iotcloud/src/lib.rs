@@ -40,9 +40,10 @@ mod builder;
 
 pub use builder::ClientBuilder;
 pub use iotcloud_runtime::{
-    credentials, CallOverrides, Config, ConfigBuilder, Credentials, Customize, ErrorKind,
-    OceanConnectConfig, PageItems, Paginator, PreparedRequest, ProvideCredentials, RateLimitConfig,
-    RetryConfig, SignatureVersion, Timeouts, ValidationError, Violation,
+    credentials, CallOverrides, Config, ConfigBuilder, Credentials, Customize, DeviceRef,
+    ErrorKind, OceanConnectConfig, PageItems, Paginator, PayloadError, PreparedRequest,
+    ProvideCredentials, RateLimitConfig, RetryConfig, SignatureVersion, Timeouts, ValidationError,
+    Violation,
 };
 
 // Every Rust block of the README is a doctest (the emulator one runs).

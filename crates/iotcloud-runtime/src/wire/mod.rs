@@ -26,8 +26,8 @@ pub use params::{
     Redacted, ToParam,
 };
 pub use payload::{
-    base64_text, bytes_from_base64, json_document_text, json_from_text, time_from_millis,
-    time_from_millis_text, time_from_utc_text, PayloadError,
+    base64_text, bytes_from_base64, json_document_text, json_from_text, millis_since_epoch,
+    time_from_millis, time_from_millis_text, time_from_utc_text, PayloadError,
 };
 
 #[cfg(test)]

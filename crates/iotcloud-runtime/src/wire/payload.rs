@@ -65,7 +65,7 @@ impl Checker {
         if object && !value.trim_start().starts_with('{') {
             let kind = match value.trim_start().chars().next() {
                 Some('[') => "an array",
-                Some('"') => "a string",
+                Some('"') => "a string; text that is already JSON goes through the `_raw` setter",
                 Some('t' | 'f') => "a boolean",
                 Some('n') => "null",
                 _ => "a number",
@@ -126,6 +126,15 @@ pub fn json_from_text<T: serde::de::DeserializeOwned>(
 ) -> Result<T, PayloadError> {
     serde_json::from_str(text)
         .map_err(|e| PayloadError::new(field, format_args!("not the expected JSON document: {e}")))
+}
+
+/// Milliseconds since the Unix epoch of `time` (negative before 1970), as the documents send times.
+pub fn millis_since_epoch(time: SystemTime) -> i64 {
+    let clamp = |ms: u128| i64::try_from(ms).unwrap_or(i64::MAX);
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => clamp(after.as_millis()),
+        Err(before) => -clamp(before.duration().as_millis()),
+    }
 }
 
 /// A time sent as milliseconds since the Unix epoch.

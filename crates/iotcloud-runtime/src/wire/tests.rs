@@ -266,7 +266,10 @@ fn json_documents_must_parse_and_objects_must_be_objects() {
     assert!(found[0].1.starts_with("must be JSON text"), "{found:?}");
     for (text, kind) in [
         ("[1]", "an array"),
-        (r#""{}""#, "a string"),
+        (
+            r#""{}""#,
+            "a string; text that is already JSON goes through the `_raw` setter",
+        ),
         ("true", "a boolean"),
         ("null", "null"),
         ("-1", "a number"),

@@ -211,17 +211,26 @@ fn device_rule<'f, 'a>(
 }
 
 /// `.device(DeviceRef)` for a device identity rule: sets one side, clears the other.
-fn device_setter(fields: &[FieldModel<'_>], one_of: &[OneOf], target: TokenStream) -> TokenStream {
+/// `start` is how the example begins (`client.query_device()`, `DeviceNicknameInfo::new()`).
+fn device_setter(
+    fields: &[FieldModel<'_>],
+    one_of: &[OneOf],
+    target: TokenStream,
+    start: &str,
+) -> TokenStream {
     let Some([iot, pk, dn]) = device_rule(fields, one_of) else {
         return TokenStream::new();
     };
     let (iot, pk, dn) = (&iot.ident, &pk.ident, &dn.ident);
+    let example = format!(
+        " `{start}.device(DeviceRef::name(\"a1BwAGV****\", \"device1\"))` or `.device(DeviceRef::iot_id(iot_id))` (`use iotcloud::DeviceRef;`)."
+    );
     quote! {
-        /// The device: `DeviceRef::iot_id(..)` or `DeviceRef::name(product_key, device_name)`.
-        /// Sets `IotId`, or `ProductKey` and `DeviceName`, and clears the other side; an empty
-        /// part is refused by `validate`, naming the parameter.
+        /// The device, as the documents' rule allows: by `IotId`, or by `ProductKey` with
+        /// `DeviceName`. Sets one side and clears the other; `validate` refuses an empty part,
+        /// naming the parameter. The separate setters remain.
         ///
-        /// `client.query_device_detail().device(DeviceRef::name("a1BwAGV****", "device1")).send().await?`
+        #[doc = #example]
         pub fn device(mut self, device: ::iotcloud_runtime::DeviceRef) -> Self {
             let (iot_id, product_key, device_name) = device.into_parts();
             #target.#iot = iot_id;
@@ -242,7 +251,16 @@ fn emit_builder(op: &OpModel<'_>) -> TokenStream {
         .request_fields
         .iter()
         .map(|f| setter_pair(f, quote!(self.request)));
-    let device = device_setter(&op.request_fields, &op.spec.one_of, quote!(self.request));
+    let start = format!(
+        "client.{}()",
+        op.method.to_string().trim_start_matches("r#")
+    );
+    let device = device_setter(
+        &op.request_fields,
+        &op.spec.one_of,
+        quote!(self.request),
+        &start,
+    );
     let paginator = op.pagination.as_ref().map(|_| {
         quote! {
             /// Pages through the results: a `Stream` of responses; `.items()` gives a `Stream` of items.
@@ -637,7 +655,12 @@ pub fn emit_request_struct_impls(s: &StructModel<'_>) -> TokenStream {
         quote!(&*format!("{}.{}", prefix, #w))
     });
     let setters = s.fields.iter().map(|f| setter_pair(f, quote!(self)));
-    let device = device_setter(&s.fields, &s.spec.one_of, quote!(self));
+    let device = device_setter(
+        &s.fields,
+        &s.spec.one_of,
+        quote!(self),
+        &format!("{name}::new()"),
+    );
     let new_doc = format!(" An empty `{name}`; set members with the chained setters.");
     quote! {
         impl super::wire::ToParam for #name {

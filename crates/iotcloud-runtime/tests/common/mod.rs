@@ -103,7 +103,6 @@ pub static QUERY_DEVICE_DETAIL_PARAMS: [ParamMeta; 2] = [
         default: None,
         example: None,
         json: false,
-        format: None,
         members: &[],
     },
     ParamMeta {
@@ -119,7 +118,6 @@ pub static QUERY_DEVICE_DETAIL_PARAMS: [ParamMeta; 2] = [
         default: None,
         example: None,
         json: false,
-        format: None,
         members: &[],
     },
 ];

@@ -5,9 +5,9 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use iotcloud::aliyun::iot::types::{
-    GetDeviceShadowResponse, PubRequest, QueryDeviceDetailRequest, QueryDeviceDetailResponse,
-    QueryDevicePropertyDataRequest, QueryDeviceResponse, RRpcRequest, RRpcResponse,
-    SetDevicePropertyRequest,
+    GetDeviceShadowResponse, NotifyAddThingTopoRequest, PubRequest, QueryDeviceDetailRequest,
+    QueryDeviceDetailResponse, QueryDevicePropertyDataRequest, QueryDeviceResponse, RRpcRequest,
+    RRpcResponse, SetDevicePropertyRequest,
 };
 use iotcloud::runtime::{Operation, RequestParts};
 use iotcloud::DeviceRef;
@@ -195,6 +195,26 @@ fn empty_device_ref_parts_are_refused_by_name() {
     assert_eq!(
         violations(&empty_id),
         [("IotId".to_string(), "must not be empty".to_string())]
+    );
+}
+
+#[test]
+fn a_gateway_rule_gets_its_own_device_setter() {
+    // NotifyAddThingTopo states the rule for the gateway: GwIotId | GwProductKey + GwDeviceName.
+    let by_name = NotifyAddThingTopoRequest::builder()
+        .gw_device(DeviceRef::name("a1BwAGV****", "gateway1"))
+        .build();
+    let query = parts(&by_name).query;
+    assert_eq!(value(&query, "GwProductKey"), Some("a1BwAGV****"));
+    assert_eq!(value(&query, "GwDeviceName"), Some("gateway1"));
+    assert_eq!(value(&query, "GwIotId"), None);
+    let empty = NotifyAddThingTopoRequest::builder()
+        .gw_device(DeviceRef::iot_id(""))
+        .build();
+    assert!(
+        violations(&empty).contains(&("GwIotId".to_string(), "must not be empty".to_string())),
+        "{:?}",
+        violations(&empty)
     );
 }
 

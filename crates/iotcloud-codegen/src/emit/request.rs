@@ -182,32 +182,54 @@ fn typed_setters(
     }
 }
 
-/// The `IotId` / `ProductKey` + `DeviceName` members of a one-of rule that names exactly those
-/// two alternatives (the documents' device identity rule), when all three are text fields.
+/// A device identity rule: a one-of group of exactly `{P}IotId` or `{P}ProductKey` with
+/// `{P}DeviceName` (the documents' rule; `P` is empty, or `Gw` for a gateway), all three text
+/// fields. Gives the common prefix and the three fields.
 fn device_rule<'f, 'a>(
     fields: &'f [FieldModel<'a>],
     one_of: &[OneOf],
-) -> Option<[&'f FieldModel<'a>; 3]> {
+) -> Option<(String, [&'f FieldModel<'a>; 3])> {
     let field = |wire: &str| {
         fields
             .iter()
             .find(|f| f.spec.name == wire && f.ty == Ty::String && !f.boxed)
     };
-    let is_rule = |g: &OneOf| {
-        let mut alts: Vec<Vec<&str>> = g
-            .alternatives
-            .iter()
-            .map(|a| {
-                let mut a: Vec<&str> = a.iter().map(String::as_str).collect();
-                a.sort_unstable();
-                a
-            })
-            .collect();
-        alts.sort();
-        alts == [vec!["DeviceName", "ProductKey"], vec!["IotId"]]
-    };
-    one_of.iter().find(|g| is_rule(g))?;
-    Some([field("IotId")?, field("ProductKey")?, field("DeviceName")?])
+    one_of.iter().find_map(|g| {
+        let [single, pair] = g.alternatives.as_slice() else {
+            return None;
+        };
+        let (single, pair) = if single.len() == 1 {
+            (single, pair)
+        } else {
+            (pair, single)
+        };
+        let [iot_id] = single.as_slice() else {
+            return None;
+        };
+        let prefix = iot_id.strip_suffix("IotId")?;
+        let key = format!("{prefix}ProductKey");
+        let name = format!("{prefix}DeviceName");
+        let mut members: Vec<&str> = pair.iter().map(String::as_str).collect();
+        members.sort_unstable();
+        let mut expected = [name.as_str(), key.as_str()];
+        expected.sort_unstable();
+        if members != expected {
+            return None;
+        }
+        Some((
+            prefix.to_string(),
+            [field(iot_id)?, field(&key)?, field(&name)?],
+        ))
+    })
+}
+
+/// `Gw` -> `gw_`, empty -> empty.
+fn iot_id_prefix_snake(prefix: &str) -> String {
+    if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{}_", iotcloud_spec::naming::snake_case(prefix))
+    }
 }
 
 /// `.device(DeviceRef)` for a device identity rule: sets one side, clears the other.
@@ -218,20 +240,30 @@ fn device_setter(
     target: TokenStream,
     start: &str,
 ) -> TokenStream {
-    let Some([iot, pk, dn]) = device_rule(fields, one_of) else {
+    let Some((prefix, [iot, pk, dn])) = device_rule(fields, one_of) else {
         return TokenStream::new();
     };
+    let rule = format!(
+        " The device, as the documents' rule allows: by `{}`, or by `{}` with `{}`.",
+        iot.spec.name, pk.spec.name, dn.spec.name
+    );
     let (iot, pk, dn) = (&iot.ident, &pk.ident, &dn.ident);
+    // `device` (or `gw_device`), unless a field of that name already has the setter.
+    let mut method = format!("{}device", iot_id_prefix_snake(&prefix));
+    if fields.iter().any(|f| accessors::plain_name(f) == method) {
+        method.push_str("_ref");
+    }
+    let method = format_ident!("{method}");
     let example = format!(
-        " `{start}.device(DeviceRef::name(\"a1BwAGV****\", \"device1\"))` or `.device(DeviceRef::iot_id(iot_id))` (`use iotcloud::DeviceRef;`)."
+        " `{start}.{method}(DeviceRef::name(\"a1BwAGV****\", \"device1\"))` or `.{method}(DeviceRef::iot_id(iot_id))` (`use iotcloud::DeviceRef;`)."
     );
     quote! {
-        /// The device, as the documents' rule allows: by `IotId`, or by `ProductKey` with
-        /// `DeviceName`. Sets one side and clears the other; `validate` refuses an empty part,
-        /// naming the parameter. The separate setters remain.
+        #[doc = #rule]
+        /// Sets one side and clears the other; `validate` refuses an empty part, naming the
+        /// parameter. The separate setters remain.
         ///
         #[doc = #example]
-        pub fn device(mut self, device: ::iotcloud_runtime::DeviceRef) -> Self {
+        pub fn #method(mut self, device: ::iotcloud_runtime::DeviceRef) -> Self {
             let (iot_id, product_key, device_name) = device.into_parts();
             #target.#iot = iot_id;
             #target.#pk = product_key;
@@ -522,7 +554,7 @@ fn device_checks(
     one_of: &[OneOf],
     name: impl Fn(&str) -> TokenStream,
 ) -> TokenStream {
-    let Some(parts) = device_rule(fields, one_of) else {
+    let Some((_, parts)) = device_rule(fields, one_of) else {
         return TokenStream::new();
     };
     let checks = parts.iter().map(|f| {

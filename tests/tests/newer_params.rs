@@ -73,7 +73,7 @@ async fn pub_records_qos_and_response_topic_as_set() {
         .r#pub()
         .product_key(&pk)
         .topic_full_name(&topic)
-        .message_content("aGVsbG8=")
+        .message_content(b"hello")
         .qos(iot::types::PubQos::AtLeastOnce)
         .response_topic(&reply)
         .send()
@@ -84,7 +84,7 @@ async fn pub_records_qos_and_response_topic_as_set() {
         .r#pub()
         .product_key(&pk)
         .topic_full_name(&topic)
-        .message_content("d29ybGQ=")
+        .message_content("world")
         .send()
         .await
         .expect("plain Pub");
@@ -114,7 +114,7 @@ async fn set_devices_property_records_the_qos_once_per_device() {
         .product_key(&pk)
         .device_name("lamp_a")
         .device_name("lamp_b")
-        .items(r#"{"Switch":1}"#)
+        .items(serde_json::json!({"Switch": 1}))
         .qos(1)
         .send()
         .await
@@ -157,12 +157,15 @@ async fn the_current_100_name_limits_are_checked_before_sending() {
     let client = iot_client(&e);
     let names: Vec<String> = (0..101).map(|i| format!("d{i}")).collect();
 
-    let mut set = client.set_devices_property().product_key("pk").items("{}");
+    let mut set = client
+        .set_devices_property()
+        .product_key("pk")
+        .items(serde_json::json!({}));
     let mut invoke = client
         .invoke_things_service()
         .product_key("pk")
         .identifier("reboot")
-        .args("{}");
+        .args(serde_json::json!({}));
     for n in &names {
         set = set.device_name(n);
         invoke = invoke.device_name(n);
@@ -348,7 +351,7 @@ async fn the_newer_parameters_travel_under_their_documented_wire_names() {
             .r#pub()
             .product_key("a1Q5XoY****")
             .topic_full_name("/a1Q5XoY****/device1/user/get")
-            .message_content("aGVsbG8=")
+            .message_content(b"hello")
             .response_topic("/a1Q5XoY****/device1/user/update")
             .prepare()
             .await,
@@ -356,7 +359,7 @@ async fn the_newer_parameters_travel_under_their_documented_wire_names() {
             .set_devices_property()
             .product_key("a1BwAGV****")
             .device_name("light")
-            .items("{}")
+            .items_raw("{}")
             .qos(1)
             .prepare()
             .await,

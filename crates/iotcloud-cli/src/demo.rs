@@ -146,7 +146,8 @@ pub async fn run(_m: &ArgMatches) -> Result<(), Failure> {
 
     step(5, "Publish a message to the device", "Pub");
     let topic = format!("/{pk}/{first}/user/get");
-    let payload = "eyJtb2RlIjoiZWNvIn0="; // base64 of {"mode":"eco"}
+    // The SDK sends the bytes as the Base64 text Pub documents (`eyJtb2RlIjoiZWNvIn0=`).
+    let payload = br#"{"mode":"eco"}"#;
     let published = iot
         .r#pub()
         .product_key(&pk)

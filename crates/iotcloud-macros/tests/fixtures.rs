@@ -194,13 +194,41 @@ fn ranges_items_and_bytes() {
         ["BatchQueryDeviceDetail: DeviceName.1 must be at most 32 characters long (got 33)"]
     );
 
+    // `format: base64`: the limit counts the bytes, not their Base64 text (24 characters for 16 bytes).
+    let full = PubRequest::builder()
+        .product_key("pk")
+        .message_content([0xffu8; 16])
+        .build();
+    assert!(violations(&full).is_empty(), "{:?}", violations(&full));
+    assert_eq!(
+        full.message_content.as_deref(),
+        Some("/////////////////////w==")
+    );
     let big = PubRequest::builder()
         .product_key("pk")
-        .message_content("x".repeat(17))
+        .message_content(vec![b'x'; 17])
         .build();
     assert_eq!(
         violations(&big),
         ["Pub: MessageContent must be at most 16 bytes (got 17)"]
+    );
+    let encoded_big = PubRequest::builder()
+        .product_key("pk")
+        .message_content_base64("eHh4eHh4eHh4eHh4eHh4eHg=")
+        .build();
+    assert_eq!(
+        violations(&encoded_big),
+        ["Pub: MessageContent must be at most 16 bytes (got 17)"]
+    );
+    let not_base64 = PubRequest::builder()
+        .product_key("pk")
+        .message_content_base64("x y")
+        .build();
+    let found = violations(&not_base64);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("Pub: MessageContent must be Base64 text"),
+        "{found:?}"
     );
 }
 

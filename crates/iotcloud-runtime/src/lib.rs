@@ -25,6 +25,7 @@ pub mod config;
 pub mod credentials;
 mod customize;
 pub mod de;
+mod device;
 pub mod endpoint;
 pub mod error;
 pub mod meta;
@@ -53,6 +54,7 @@ pub use clock::{Clock, FixedClock, NonceSource};
 pub use config::{Config, ConfigBuilder, OceanConnectConfig, Timeouts, TlsConfig};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use customize::{CallOverrides, Customize};
+pub use device::DeviceRef;
 pub use error::{
     Error, ErrorCategory, ErrorCode, ErrorKind, RawCode, TimeoutKind, ValidationError, Violation,
 };
@@ -66,6 +68,7 @@ pub use rate_limit::RateLimitConfig;
 pub use request::{PreparedRequest, RequestParts};
 pub use retry::{RetryBudgetConfig, RetryConfig};
 pub use signer_v3::SignatureVersion;
+pub use wire::PayloadError;
 
 /// Re-exports generated code relies on, so the facade crate need not depend on them.
 pub mod export {

@@ -302,6 +302,9 @@ pub struct Field {
     /// A string that carries a JSON document (`Args`, `Items`, `DeviceListStr`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub json: bool,
+    /// What the value encodes beyond its type (Base64 bytes, a JSON object, a time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
     /// Secret: never in `Debug`, logs or errors.
     #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
@@ -347,6 +350,21 @@ impl<'de> Deserialize<'de> for ServiceParameter {
             serde_yaml::from_value(serde_yaml::Value::Mapping(map)).map_err(D::Error::custom)?;
         Ok(ServiceParameter { field, env })
     }
+}
+
+/// What a field's value encodes beyond its type: the generator turns it into typed setters
+/// and accessors, the wire value stays as documented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Bytes as standard Base64 text (`MessageContent`); `max_bytes` counts the decoded bytes.
+    Base64,
+    /// A `json: true` string whose document must be a JSON object (`Items={}`).
+    JsonObject,
+    /// Milliseconds since the Unix epoch: a `long`, or text of digits.
+    EpochMillis,
+    /// UTC as RFC 3339 text with a `Z` (`2018-08-06T02:48:41.000Z`).
+    UtcText,
 }
 
 /// Where a request parameter travels.

@@ -6,7 +6,9 @@
 //! examples decode against the response shape (leniently, as the wire is); request-example keys are
 //! known wire names; unique error codes; unique enum values per field; consistent constraints.
 
-use crate::{Field, LoadedSpec, Location, Operation, Protocol, SpecError, StructDef, TypeRef};
+use crate::{
+    Field, Format, LoadedSpec, Location, Operation, Protocol, SpecError, StructDef, TypeRef,
+};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -310,6 +312,9 @@ impl Validator<'_> {
                     }
                 }
             }
+            if let Some(problem) = format_problem(f) {
+                self.err(c.op, Some(&f.name), format!("{key}.format"), problem);
+            }
             for r in &f.requires {
                 if !c.fields.iter().any(|g| &g.name == r) {
                     self.err(
@@ -513,6 +518,37 @@ impl Validator<'_> {
 }
 
 /// Whether a request-example key is a wire name: `Name`, `Name.N` (list) or `Name.N.Field` (list of structs).
+/// A `format` the field's type cannot carry.
+fn format_problem(f: &Field) -> Option<String> {
+    let format = f.format?;
+    let ok = match format {
+        Format::Base64 | Format::UtcText => f.ty == TypeRef::String && !f.json,
+        Format::JsonObject => f.ty == TypeRef::String && f.json,
+        Format::EpochMillis => matches!(f.ty, TypeRef::String | TypeRef::Long) && !f.json,
+    };
+    let expected = match format {
+        Format::Base64 | Format::UtcText => "a `string` that is not `json: true`",
+        Format::JsonObject => "a `string` with `json: true`",
+        Format::EpochMillis => "a `long` or a `string`",
+    };
+    (!ok).then(|| {
+        format!(
+            "format `{}` needs {expected} (type is `{}`)",
+            format_name(format),
+            f.ty
+        )
+    })
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Base64 => "base64",
+        Format::JsonObject => "json-object",
+        Format::EpochMillis => "epoch-millis",
+        Format::UtcText => "utc-text",
+    }
+}
+
 fn flattened_known(op: &Operation, key: &str) -> bool {
     let mut parts = key.split('.');
     let Some(base) = parts.next() else {
@@ -858,5 +894,19 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found[0].contains("min_length 5 is greater than max_length 2"));
         assert!(found[1].contains("minimum 9 is greater than maximum 1"));
+    }
+
+    #[test]
+    fn formats_need_a_type_that_carries_them() {
+        let good = op("  request:\n  - {name: A, rust: a, type: string, format: base64}\n  - {name: B, rust: b, type: string, json: true, format: json-object}\n  - {name: C, rust: c, type: long, format: epoch-millis}\n  - {name: D, rust: d, type: string, format: utc-text}\n");
+        assert!(good.is_empty(), "{good:#?}");
+        let found = op("  request:\n  - {name: A, rust: a, type: integer, format: base64}\n  - {name: B, rust: b, type: string, format: json-object}\n  - {name: C, rust: c, type: boolean, format: epoch-millis}\n");
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(
+            found[0].contains("format `base64` needs a `string`"),
+            "{found:#?}"
+        );
+        assert!(found[1].contains("format `json-object` needs a `string` with `json: true`"));
+        assert!(found[2].contains("format `epoch-millis` needs a `long` or a `string`"));
     }
 }

@@ -73,7 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .r#pub()
         .product_key(&product_key)
         .topic_full_name(topic)
-        .message_content("aGVsbG8=")
+        .message_content(b"hello")
         .send()
         .await
     {

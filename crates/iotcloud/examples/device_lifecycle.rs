@@ -7,7 +7,7 @@
 //! cargo run -p iotcloud --example device_lifecycle
 //! ```
 
-use base64::Engine as _;
+use iotcloud::DeviceRef;
 use serde_json::json;
 
 #[path = "support/mod.rs"]
@@ -57,8 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .set_device_property()
         .product_key(&product_key)
         .device_name(device_name)
-        // after merge: .items(&items) (a serde_json::Value or any impl Serialize)
-        .items(items.to_string())
+        .items(&items)
         .send()
         .await?;
     // after merge: set.message_id (no `data` wrapper)
@@ -72,8 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .r#pub()
         .product_key(&product_key)
         .topic_full_name(format!("/{product_key}/{device_name}/user/get"))
-        // after merge: .message_content(payload) (bytes; the SDK encodes them)
-        .message_content(base64::engine::general_purpose::STANDARD.encode(payload))
+        .message_content(payload)
         .send()
         .await?;
     println!(
@@ -82,11 +80,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         published.message_id.unwrap_or_default()
     );
 
-    // after merge: .device(DeviceRef::name(&product_key, "no-such-device"))
     match client
         .query_device_detail()
-        .product_key(&product_key)
-        .device_name("no-such-device")
+        .device(DeviceRef::name(&product_key, "no-such-device"))
         .send()
         .await
     {

@@ -9,7 +9,6 @@
 //! cargo run -p iotcloud --example rrpc_bytes
 //! ```
 
-use base64::Engine as _;
 
 #[path = "support/mod.rs"]
 mod support;
@@ -61,8 +60,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .rrpc()
         .product_key(&product_key)
         .device_name(&device_name)
-        // after merge: .request(request) (bytes; the SDK encodes them)
-        .request_base64_byte(base64::engine::general_purpose::STANDARD.encode(request))
+        .request_bytes(request)
         .timeout(5000)
         .send()
         .await?;
@@ -73,9 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if code != "SUCCESS" {
         return Err(format!("the device did not answer (RrpcCode {code})").into());
     }
-    // after merge: answer.payload() -> bytes (decoded by the SDK)
-    let payload = base64::engine::general_purpose::STANDARD
-        .decode(answer.payload_base64_byte.unwrap_or_default())?;
+    let payload = answer.payload_bytes().ok_or("the answer holds no payload")??;
     println!("sent {request:02x?}");
     println!("answer {payload:02x?}");
     Ok(())

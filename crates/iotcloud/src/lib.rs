@@ -46,6 +46,49 @@
 //! # }
 //! ```
 //!
+//! Payloads are typed where the documents say what a text carries: a device is a
+//! [`DeviceRef`], JSON documents take any `Serialize` value, Base64 payloads take bytes, and
+//! responses decode Base64, JSON and times on demand (each accessor returns a `Result`, the raw
+//! wire value stays in its field). Statuses are enums whose `Unknown` arm keeps values added later.
+//!
+//! ```no_run
+//! # async fn run(client: iotcloud::aliyun::iot::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use iotcloud::DeviceRef;
+//! use serde_json::json;
+//!
+//! let lamp = DeviceRef::name("a1FlqIQ****", "lamp");
+//! client
+//!     .set_device_property()
+//!     .device(lamp.clone())
+//!     .items(json!({ "LightAdjustLevel": 1 }))
+//!     .send()
+//!     .await?;
+//! client
+//!     .r#pub()
+//!     .product_key("a1FlqIQ****")
+//!     .topic_full_name("/a1FlqIQ****/lamp/user/get")
+//!     .message_content(b"on")
+//!     .send()
+//!     .await?;
+//! let answer = client
+//!     .rrpc()
+//!     .product_key("a1FlqIQ****")
+//!     .device_name("lamp")
+//!     .request_bytes(b"ping")
+//!     .timeout(3000)
+//!     .send()
+//!     .await?;
+//! if let Some(reply) = answer.payload_bytes() {
+//!     println!("the device answered {:?}", reply?);
+//! }
+//! let detail = client.query_device_detail().device(lamp).send().await?;
+//! if let Some(device) = detail.data {
+//!     println!("{:?}, online since {:?}", device.status, device.utc_online_at());
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Every service module has the same shape: `Client` (one method per operation returning a
 //! fluent builder), `types` (requests, builders, responses, enums), `Error` and `ErrorCode`,
 //! `OPERATIONS` (metadata) and `dispatch` (call by name with JSON, used by the CLI).
@@ -60,9 +103,10 @@ mod builder;
 
 pub use builder::ClientBuilder;
 pub use iotcloud_runtime::{
-    credentials, CallOverrides, Config, ConfigBuilder, Credentials, Customize, ErrorCategory,
-    ErrorKind, OceanConnectConfig, PageItems, Paginator, PreparedRequest, ProvideCredentials,
-    RateLimitConfig, RetryConfig, SignatureVersion, Timeouts, ValidationError, Violation,
+    credentials, CallOverrides, Config, ConfigBuilder, Credentials, Customize, DeviceRef,
+    ErrorCategory, ErrorKind, OceanConnectConfig, PageItems, Paginator, PayloadError,
+    PreparedRequest, ProvideCredentials, RateLimitConfig, RetryConfig, SignatureVersion, Timeouts,
+    ValidationError, Violation,
 };
 
 // Every Rust block of the README is a doctest (the emulator one runs).

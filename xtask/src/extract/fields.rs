@@ -46,6 +46,7 @@ pub fn field(file: &str, row: &RowCells) -> Result<Field, String> {
         location: row.location,
         wrapper: None,
         json: false,
+        format: None,
         sensitive: phrases::is_sensitive_name(&row.name),
         description: row.description.clone(),
         constraints,

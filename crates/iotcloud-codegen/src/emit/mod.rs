@@ -9,6 +9,7 @@
 //! Code that is the same for every service is `iotcloud_runtime::wire`; only what differs is
 //! emitted here.
 
+mod accessors;
 mod enums;
 mod meta;
 mod paginate;
@@ -62,15 +63,18 @@ pub fn operation_types(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
         } else {
             quote!()
         };
-        quote!(#def #extra)
+        let accessors = accessors::emit_accessors(&s.ident, &s.fields);
+        quote!(#def #extra #accessors)
     });
     let paginated = op
         .pagination
         .as_ref()
         .map(|p| paginate::emit_paginated(op, p));
+    let accessors = accessors::emit_accessors(resp, &op.response_fields);
     quote! {
         #request
         #response
+        #accessors
         #(#structs)*
         #(#enums)*
         #paginated

@@ -1,11 +1,12 @@
 //! Per operation: the request struct, its builder (also the client's fluent builder), the
 //! `Operation` impl with its metadata, checks and serializer.
 
-use iotcloud_spec::{BodyEncoding, LengthUnit, Location, OneOf, Protocol};
+use iotcloud_spec::{BodyEncoding, Format, LengthUnit, Location, OneOf, Protocol};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::docs;
+use crate::emit::accessors;
 use crate::emit::meta;
 use crate::emit::types::{emit_struct, field_type, ty_tokens, Kind};
 use crate::model::{FieldModel, OpModel, StructModel, Ty};
@@ -48,7 +49,7 @@ fn setter_pair(f: &FieldModel<'_>, target: TokenStream) -> TokenStream {
     };
     let elem = ty_tokens(f.ty.element());
     if f.ty.is_list() {
-        quote! {
+        return quote! {
             #summary
             ///
             /// Appends one item; call again for more.
@@ -61,25 +62,213 @@ fn setter_pair(f: &FieldModel<'_>, target: TokenStream) -> TokenStream {
                 #target.#ident = items.unwrap_or_default();
                 self
             }
-        }
-    } else {
-        let ty = field_type(f);
-        let wrap = if f.boxed {
-            quote!(Box::new(value.into()))
-        } else {
-            quote!(value.into())
         };
-        quote! {
-            #summary
-            pub fn #ident(mut self, value: impl Into<#elem>) -> Self {
-                #target.#ident = Some(#wrap);
-                self
-            }
-            #[doc = concat!(" Sets or clears the value; see [`Self::", #plain, "`].")]
-            pub fn #set(mut self, value: #ty) -> Self {
-                #target.#ident = value;
-                self
-            }
+    }
+    let ty = field_type(f);
+    let clear = quote! {
+        #[doc = concat!(" Sets or clears the value; see [`Self::", #plain, "`].")]
+        pub fn #set(mut self, value: #ty) -> Self {
+            #target.#ident = value;
+            self
+        }
+    };
+    if let Some(typed) = typed_setters(f, &target, &summary) {
+        return quote!(#typed #clear);
+    }
+    let wrap = if f.boxed {
+        quote!(Box::new(value.into()))
+    } else {
+        quote!(value.into())
+    };
+    quote! {
+        #summary
+        pub fn #ident(mut self, value: impl Into<#elem>) -> Self {
+            #target.#ident = Some(#wrap);
+            self
+        }
+        #clear
+    }
+}
+
+/// Setters of a text parameter whose format is richer than text: bytes for Base64 (the text
+/// setter kept for callers holding encoded text), a value for a JSON document (the text setter
+/// kept as `*_raw`), a `SystemTime` beside the number for epoch milliseconds. The request keeps
+/// the wire text, so signing and dispatch see exactly what they did before.
+fn typed_setters(
+    f: &FieldModel<'_>,
+    target: &TokenStream,
+    summary: &TokenStream,
+) -> Option<TokenStream> {
+    if f.boxed {
+        return None;
+    }
+    let ident = &f.ident;
+    let plain = accessors::plain_name(f);
+    let wire = &f.spec.name;
+    match (f.spec.format, &f.ty) {
+        (Some(Format::Base64), Ty::String) => {
+            let (bytes, text) = match accessors::bytes_name(&plain) {
+                Some(bytes) => (format_ident!("{bytes}"), ident.clone()),
+                None => (ident.clone(), format_ident!("{plain}_base64")),
+            };
+            let bytes_doc = format!(
+                " Takes the raw bytes (`&[u8]`, `Vec<u8>`, `&str`, `bytes::Bytes`, ...); the SDK sends them as the Base64 text `{wire}` documents. Text you already encoded goes to [`Self::{text}`]."
+            );
+            let text_doc = format!(
+                " `{wire}` as Base64 text you encoded yourself; `validate` refuses text that is not Base64. Raw bytes go to [`Self::{bytes}`]."
+            );
+            Some(quote! {
+                #summary
+                ///
+                #[doc = #bytes_doc]
+                pub fn #bytes(mut self, value: impl AsRef<[u8]>) -> Self {
+                    #target.#ident = Some(super::wire::base64_text(value.as_ref()));
+                    self
+                }
+                #[doc = #text_doc]
+                pub fn #text(mut self, value: impl Into<String>) -> Self {
+                    #target.#ident = Some(value.into());
+                    self
+                }
+            })
+        }
+        (_, Ty::String) if f.spec.json => {
+            let raw = format_ident!("{plain}_raw");
+            let object = if f.spec.format == Some(Format::JsonObject) {
+                " The document must be a JSON object: `validate` refuses anything else."
+            } else {
+                ""
+            };
+            let value_doc = format!(
+                " Takes any `Serialize` value (`serde_json::json!({{..}})`, a map, your own struct) and sends it as JSON text.{object} Text you already hold goes to [`Self::{raw}`]."
+            );
+            let raw_doc = format!(
+                " `{wire}` as JSON text; `validate` refuses text that is not JSON. See [`Self::{plain}`]."
+            );
+            Some(quote! {
+                #summary
+                ///
+                #[doc = #value_doc]
+                pub fn #ident(mut self, value: impl ::iotcloud_runtime::export::serde::Serialize) -> Self {
+                    #target.#ident = Some(super::wire::json_document_text(&value));
+                    self
+                }
+                #[doc = #raw_doc]
+                pub fn #raw(mut self, value: impl Into<String>) -> Self {
+                    #target.#ident = Some(value.into());
+                    self
+                }
+            })
+        }
+        (Some(Format::EpochMillis), Ty::I64) => {
+            let at = format_ident!("{plain}_at");
+            let doc = format!(
+                " `{wire}` from a `SystemTime` (sent as milliseconds since 1970); see [`Self::{plain}`]."
+            );
+            Some(quote! {
+                #summary
+                pub fn #ident(mut self, value: impl Into<i64>) -> Self {
+                    #target.#ident = Some(value.into());
+                    self
+                }
+                #[doc = #doc]
+                pub fn #at(mut self, time: ::std::time::SystemTime) -> Self {
+                    #target.#ident = Some(super::wire::millis_since_epoch(time));
+                    self
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A device identity rule: a one-of group of exactly `{P}IotId` or `{P}ProductKey` with
+/// `{P}DeviceName` (the documents' rule; `P` is empty, or `Gw` for a gateway), all three text
+/// fields. Gives the common prefix and the three fields.
+fn device_rule<'f, 'a>(
+    fields: &'f [FieldModel<'a>],
+    one_of: &[OneOf],
+) -> Option<(String, [&'f FieldModel<'a>; 3])> {
+    let field = |wire: &str| {
+        fields
+            .iter()
+            .find(|f| f.spec.name == wire && f.ty == Ty::String && !f.boxed)
+    };
+    one_of.iter().find_map(|g| {
+        let [single, pair] = g.alternatives.as_slice() else {
+            return None;
+        };
+        let (single, pair) = if single.len() == 1 {
+            (single, pair)
+        } else {
+            (pair, single)
+        };
+        let [iot_id] = single.as_slice() else {
+            return None;
+        };
+        let prefix = iot_id.strip_suffix("IotId")?;
+        let key = format!("{prefix}ProductKey");
+        let name = format!("{prefix}DeviceName");
+        let mut members: Vec<&str> = pair.iter().map(String::as_str).collect();
+        members.sort_unstable();
+        let mut expected = [name.as_str(), key.as_str()];
+        expected.sort_unstable();
+        if members != expected {
+            return None;
+        }
+        Some((
+            prefix.to_string(),
+            [field(iot_id)?, field(&key)?, field(&name)?],
+        ))
+    })
+}
+
+/// `Gw` -> `gw_`, empty -> empty.
+fn iot_id_prefix_snake(prefix: &str) -> String {
+    if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{}_", iotcloud_spec::naming::snake_case(prefix))
+    }
+}
+
+/// `.device(DeviceRef)` for a device identity rule: sets one side, clears the other.
+/// `start` is how the example begins (`client.query_device()`, `DeviceNicknameInfo::new()`).
+fn device_setter(
+    fields: &[FieldModel<'_>],
+    one_of: &[OneOf],
+    target: TokenStream,
+    start: &str,
+) -> TokenStream {
+    let Some((prefix, [iot, pk, dn])) = device_rule(fields, one_of) else {
+        return TokenStream::new();
+    };
+    let rule = format!(
+        " The device, as the documents' rule allows: by `{}`, or by `{}` with `{}`.",
+        iot.spec.name, pk.spec.name, dn.spec.name
+    );
+    let (iot, pk, dn) = (&iot.ident, &pk.ident, &dn.ident);
+    // `device` (or `gw_device`), unless a field of that name already has the setter.
+    let mut method = format!("{}device", iot_id_prefix_snake(&prefix));
+    if fields.iter().any(|f| accessors::plain_name(f) == method) {
+        method.push_str("_ref");
+    }
+    let method = format_ident!("{method}");
+    let example = format!(
+        " `{start}.{method}(DeviceRef::name(\"a1BwAGV****\", \"device1\"))` or `.{method}(DeviceRef::iot_id(iot_id))` (`use iotcloud::DeviceRef;`)."
+    );
+    quote! {
+        #[doc = #rule]
+        /// Sets one side and clears the other; `validate` refuses an empty part, naming the
+        /// parameter. The separate setters remain.
+        ///
+        #[doc = #example]
+        pub fn #method(mut self, device: ::iotcloud_runtime::DeviceRef) -> Self {
+            let (iot_id, product_key, device_name) = device.into_parts();
+            #target.#iot = iot_id;
+            #target.#pk = product_key;
+            #target.#dn = device_name;
+            self
         }
     }
 }
@@ -94,6 +283,16 @@ fn emit_builder(op: &OpModel<'_>) -> TokenStream {
         .request_fields
         .iter()
         .map(|f| setter_pair(f, quote!(self.request)));
+    let start = format!(
+        "client.{}()",
+        op.method.to_string().trim_start_matches("r#")
+    );
+    let device = device_setter(
+        &op.request_fields,
+        &op.spec.one_of,
+        quote!(self.request),
+        &start,
+    );
     let paginator = op.pagination.as_ref().map(|_| {
         quote! {
             /// Pages through the results: a `Stream` of responses; `.items()` gives a `Stream` of items.
@@ -132,6 +331,7 @@ fn emit_builder(op: &OpModel<'_>) -> TokenStream {
 
         impl<C> #builder<C> {
             #(#setters)*
+            #device
 
             /// The request as built so far.
             pub fn as_request(&self) -> &#req {
@@ -290,10 +490,19 @@ fn field_checks(f: &FieldModel<'_>, nested: bool) -> TokenStream {
             out.extend(quote!(c.length(#name, self.#ident.as_deref(), #min, #max, #unit);));
         }
     }
-    if let Some(max) = c.max_bytes {
+    let base64 = f.spec.format == Some(Format::Base64) && f.ty == Ty::String;
+    if base64 {
+        // The documented size of Base64 data is that of the bytes it carries.
+        let max = opt_u64(c.max_bytes);
+        out.extend(quote!(c.base64(#name, self.#ident.as_deref(), #max);));
+    } else if let Some(max) = c.max_bytes {
         if !f.ty.is_list() {
             out.extend(quote!(c.bytes(#name, self.#ident.as_deref(), #max);));
         }
+    }
+    if f.spec.json && f.ty == Ty::String {
+        let object = f.spec.format == Some(Format::JsonObject);
+        out.extend(quote!(c.json_document(#name, self.#ident.as_deref(), #object);));
     }
     if c.minimum.is_some() || c.maximum.is_some() {
         let (min, max) = (opt_i64(c.minimum), opt_i64(c.maximum));
@@ -326,12 +535,33 @@ fn emit_checks(op: &OpModel<'_>) -> TokenStream {
     for f in &op.request_fields {
         out.extend(field_checks(f, false));
     }
+    out.extend(device_checks(
+        &op.request_fields,
+        &op.spec.one_of,
+        |w| quote!(#w),
+    ));
     out.extend(cross_checks(
         &op.request_fields,
         &op.spec.one_of,
         |w| quote!(#w),
     ));
     out
+}
+
+/// The parts of a device identity must not be empty (the server would not say which is wrong).
+fn device_checks(
+    fields: &[FieldModel<'_>],
+    one_of: &[OneOf],
+    name: impl Fn(&str) -> TokenStream,
+) -> TokenStream {
+    let Some((_, parts)) = device_rule(fields, one_of) else {
+        return TokenStream::new();
+    };
+    let checks = parts.iter().map(|f| {
+        let (n, ident) = (name(&f.spec.name), &f.ident);
+        quote!(c.not_empty(#n, self.#ident.as_deref());)
+    });
+    quote!(#(#checks)*)
 }
 
 /// `requires` and `one_of` checks among `fields` (an operation's parameters, or the members of
@@ -453,7 +683,16 @@ pub fn emit_request_struct_impls(s: &StructModel<'_>) -> TokenStream {
     let cross = cross_checks(&s.fields, &s.spec.one_of, |w| {
         quote!(&*format!("{}.{}", prefix, #w))
     });
+    let device_check = device_checks(&s.fields, &s.spec.one_of, |w| {
+        quote!(&*format!("{}.{}", prefix, #w))
+    });
     let setters = s.fields.iter().map(|f| setter_pair(f, quote!(self)));
+    let device = device_setter(
+        &s.fields,
+        &s.spec.one_of,
+        quote!(self),
+        &format!("{name}::new()"),
+    );
     let new_doc = format!(" An empty `{name}`; set members with the chained setters.");
     quote! {
         impl super::wire::ToParam for #name {
@@ -467,6 +706,7 @@ pub fn emit_request_struct_impls(s: &StructModel<'_>) -> TokenStream {
             fn check(&self, c: &mut super::wire::Checker, prefix: &str) {
                 #(#checks)*
                 #cross
+                #device_check
             }
         }
 
@@ -477,6 +717,7 @@ pub fn emit_request_struct_impls(s: &StructModel<'_>) -> TokenStream {
             }
 
             #(#setters)*
+            #device
         }
     }
 }

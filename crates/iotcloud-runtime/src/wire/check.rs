@@ -38,6 +38,11 @@ impl Checker {
         self.err.push(self.op, name, rule);
     }
 
+    /// For the checks that live beside their formats (`payload.rs`).
+    pub(super) fn push_rule(&mut self, name: &str, rule: String) {
+        self.push(name, rule);
+    }
+
     pub fn required(&mut self, name: &str, present: bool) {
         if !present {
             self.push(name, "is required".to_string());

@@ -11,6 +11,7 @@ mod decode;
 mod dispatch;
 mod pages;
 mod params;
+mod payload;
 
 pub use check::{check_each, check_one, Check, Checker, Unit};
 pub use decode::{
@@ -23,6 +24,10 @@ pub use pages::more_pages;
 pub use params::{
     entry, json, json_list, member, put, put_enum, put_json, put_json_list, text, Pairs, Present,
     Redacted, ToParam,
+};
+pub use payload::{
+    base64_text, bytes_from_base64, json_document_text, json_from_text, millis_since_epoch,
+    time_from_millis, time_from_millis_text, time_from_utc_text, PayloadError,
 };
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ pub fn common_parameters(section: &Section<'_>, file: &str) -> Result<Vec<Field>
                 location: Some(Location::Query),
                 wrapper: None,
                 json: false,
+                format: None,
                 sensitive: false,
                 default: describe::default_value(&description, &[]),
                 description,

@@ -2,7 +2,7 @@
 //! one-of groups and rate limits.
 
 use iotcloud_spec::naming::{is_identifier, pascal_case};
-use iotcloud_spec::{Constraints, EnumValue, LengthUnit, OneOf, RateLimit, TypeRef};
+use iotcloud_spec::{Constraints, EnumValue, Format, LengthUnit, OneOf, RateLimit, TypeRef};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -64,6 +64,32 @@ fn sentence_at(text: &str, pos: usize) -> String {
         .or_else(|| s.strip_prefix("说明："))
         .unwrap_or(s);
     s.trim().to_string()
+}
+
+/// What the value encodes, where the description says it: Base64 bytes (`Base64编码`), a JSON
+/// object (a `json` string documented as `key:value` pairs, a map, or `={}` when empty), epoch
+/// milliseconds (`毫秒值时间戳`, `时间，单位是毫秒`) or UTC text (a time `（UTC）`, or a `Utc*`
+/// field documented as a time).
+pub fn format(name: &str, desc: &str, ty: &TypeRef, json: bool) -> Option<Format> {
+    let text: String = desc.chars().filter(|c| !c.is_whitespace()).collect();
+    let lower = text.to_ascii_lowercase();
+    let is_text = matches!(ty, TypeRef::String);
+    if json {
+        let object = lower.contains("key（string）")
+            || lower.contains("key:value")
+            || text.contains("map格式")
+            || EMPTY_AS.is_match(&flat(desc));
+        return (is_text && object).then_some(Format::JsonObject);
+    }
+    if is_text && lower.contains("base64") {
+        return Some(Format::Base64);
+    }
+    let millis = text.contains("毫秒值时间戳") || text.contains("时间，单位是毫秒");
+    if millis && matches!(ty, TypeRef::String | TypeRef::Long) {
+        return Some(Format::EpochMillis);
+    }
+    let utc = text.contains("UTC") || (name.starts_with("Utc") && text.contains("时间"));
+    (is_text && utc).then_some(Format::UtcText)
 }
 
 /// Constraints stated in a description, for a field of type `ty`.
@@ -238,6 +264,49 @@ pub fn rate_limit(text: &str) -> Option<RateLimit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_from_the_guide_phrasings() {
+        let s = TypeRef::String;
+        let b64 = "要发送的请求消息内容经过Base64编码得到的字符串格式数据。";
+        assert_eq!(
+            format("RequestBase64Byte", b64, &s, false),
+            Some(Format::Base64)
+        );
+        let items = "数据格式为 JSON String。若此参数为空时，需传入 Items={}。\nItems:\n• key（string）：标识符。";
+        assert_eq!(format("Items", items, &s, true), Some(Format::JsonObject));
+        assert_eq!(
+            format("OutputData", "map格式的字符串。", &s, true),
+            Some(Format::JsonObject)
+        );
+        // A JSON document of no stated shape stays a plain document.
+        assert_eq!(
+            format("ShadowMessage", "返回的设备影子信息。", &s, true),
+            None
+        );
+        let start = "要查询的属性记录的开始时间。取值为毫秒值时间戳。";
+        assert_eq!(
+            format("StartTime", start, &TypeRef::Long, false),
+            Some(Format::EpochMillis)
+        );
+        let time = "属性修改的时间，单位是毫秒。";
+        assert_eq!(format("Time", time, &s, false), Some(Format::EpochMillis));
+        // A duration in milliseconds is not a time.
+        let timeout = "等待设备回复消息的时间，单位毫秒，取值范围1,000~8,000。";
+        assert_eq!(format("Timeout", timeout, &TypeRef::Integer, false), None);
+        assert_eq!(
+            format("UtcCreate", "设备的创建时间（UTC）。", &s, false),
+            Some(Format::UtcText)
+        );
+        assert_eq!(
+            format("UtcCreatedOn", "文件创建时间。", &s, false),
+            Some(Format::UtcText)
+        );
+        assert_eq!(
+            format("GmtCreate", "设备的创建时间（GMT）。", &s, false),
+            None
+        );
+    }
 
     #[test]
     fn lengths_in_five_phrasings() {

@@ -11,8 +11,8 @@ use super::table::{table_title, tables, Table};
 use crate::extract::diag::{ExtractError, Note, NoteKind};
 use iotcloud_spec::naming::snake_case;
 use iotcloud_spec::{
-    Examples, Field, Http, Location, Operation, PageStyle, Pagination, SourceRef, StructDef,
-    TypeRef,
+    Examples, Field, Format, Http, Location, Operation, PageStyle, Pagination, SourceRef,
+    StructDef, TypeRef,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -485,7 +485,8 @@ fn wire_names_from_example(
 
 /// A JSON string typed with its table: a `key`/`value` table describes a map (`{"Power":1}`),
 /// which no struct models, so the field stays a string (the table is folded into its
-/// description); a request example holding a JSON array makes it a list of the struct.
+/// description) whose document must be an object; a request example holding a JSON array
+/// makes it a list of the struct.
 fn json_shapes(
     request: &mut [Field],
     response: &mut [Field],
@@ -517,6 +518,7 @@ fn json_shapes(
         };
         if maps.contains(&s) {
             f.ty = TypeRef::String;
+            f.format = Some(Format::JsonObject);
             return;
         }
         let value = example.and_then(|ex| ex.params.iter().find(|p| p.name == f.name));
@@ -535,6 +537,7 @@ fn json_shapes(
                 .is_some_and(|s| maps.iter().any(|m| m == s))
         {
             f.ty = TypeRef::String;
+            f.format = Some(Format::JsonObject);
         }
     };
     response.iter_mut().for_each(unmap);

@@ -188,6 +188,12 @@ pub fn row_field(
         Default::default()
     };
     let default = describe::default_value(&desc, &enum_values);
+    // An enumeration's meanings (`date：时间型（UTC时间戳）`) describe values, not this field.
+    let format = if enum_values.is_empty() {
+        describe::format(&row.name, &desc, &ty, json)
+    } else {
+        None
+    };
     let field = Field {
         name: row.name.clone(),
         rust: snake_case(&row.name),
@@ -197,6 +203,7 @@ pub fn row_field(
         location: None,
         wrapper: None,
         json,
+        format,
         requires: describe::requires(&desc),
         constraints,
         default,

@@ -10,6 +10,7 @@ use iotcloud_spec::{
 
 use crate::model::*;
 use crate::names::{field_ident, type_ident, variant_name, TypeNames};
+use crate::shared::SharedNames;
 
 /// Names the generated service module defines itself, and prelude names it relies on.
 const RESERVED: &[&str] = &[
@@ -32,6 +33,7 @@ struct Ctx<'a> {
     loaded: &'a LoadedSpec,
     errors: Vec<SpecError>,
     names: TypeNames,
+    shared: SharedNames,
 }
 
 impl<'a> Ctx<'a> {
@@ -79,6 +81,7 @@ pub fn resolve(loaded: &LoadedSpec) -> Result<Model<'_>, Vec<SpecError>> {
         loaded,
         errors: Vec::new(),
         names: TypeNames::default(),
+        shared: SharedNames::default(),
     };
     for r in RESERVED {
         cx.names.reserve(r);
@@ -135,6 +138,8 @@ pub fn resolve(loaded: &LoadedSpec) -> Result<Model<'_>, Vec<SpecError>> {
         }
         op_bases.push(base);
     }
+    // Then the shared struct and enum names, yielding to the per-operation ones.
+    cx.shared = crate::shared::plan(spec, &mut cx.names);
     let service_params = resolve_service_params(&mut cx);
     let mut ops = Vec::new();
     for (op, base) in spec.operations.iter().zip(op_bases) {
@@ -156,12 +161,17 @@ pub fn resolve(loaded: &LoadedSpec) -> Result<Model<'_>, Vec<SpecError>> {
         ops.push(op);
     }
     let errors = resolve_errors(&mut cx);
+    let users = share_sides(&mut ops);
+    for op in &mut ops {
+        op.aliases = old_names(&mut cx.names, op);
+    }
     if cx.errors.is_empty() {
         Ok(Model {
             spec,
             ops,
             service_params,
             errors,
+            users,
         })
     } else {
         Err(cx.errors)
@@ -192,6 +202,60 @@ fn resolve_service_params<'a>(cx: &mut Ctx<'a>) -> Vec<FieldModel<'a>> {
         });
     }
     out
+}
+
+/// A shared struct serves both sides if any operation uses it on that side; returns the
+/// operations using each shared type (struct or enumeration), in document order.
+fn share_sides<'a>(ops: &mut [OpModel<'a>]) -> HashMap<String, Vec<&'a str>> {
+    let mut sides: HashMap<String, (bool, bool)> = HashMap::new();
+    let mut users: HashMap<String, Vec<&'a str>> = HashMap::new();
+    for op in ops.iter() {
+        let idents = op
+            .structs
+            .iter()
+            .map(|s| &s.ident)
+            .chain(op.enums.iter().map(|e| &e.ident));
+        for ident in idents {
+            let list = users.entry(ident.to_string()).or_default();
+            if list.last() != Some(&op.spec.name.as_str()) {
+                list.push(op.spec.name.as_str());
+            }
+        }
+        for s in &op.structs {
+            let side = sides.entry(s.ident.to_string()).or_default();
+            side.0 |= s.request_side;
+            side.1 |= s.response_side;
+        }
+    }
+    for s in ops.iter_mut().flat_map(|op| op.structs.iter_mut()) {
+        if let Some(&(request, response)) = sides.get(&s.ident.to_string()) {
+            s.request_side = request;
+            s.response_side = response;
+        }
+    }
+    users
+}
+
+/// The per-operation names the structs and enumerations had before they were shared
+/// (`{Operation}{Table}`, `{Operation}{Field}`), where still free.
+fn old_names(
+    names: &mut TypeNames,
+    op: &OpModel<'_>,
+) -> Vec<(proc_macro2::Ident, proc_macro2::Ident)> {
+    let base = op_base(op.spec);
+    let structs = op
+        .structs
+        .iter()
+        .map(|s| (format!("{base}{}", s.spec.name), &s.ident));
+    let enums = op
+        .enums
+        .iter()
+        .map(|e| (format!("{base}{}", pascal_case(&e.field.rust)), &e.ident));
+    structs
+        .chain(enums)
+        .filter(|(old, new)| *new != old && is_identifier(old) && names.reserve(old))
+        .map(|(old, new)| (type_ident(&old), new.clone()))
+        .collect()
 }
 
 fn op_base(op: &Operation) -> String {
@@ -266,10 +330,10 @@ fn resolve_op<'a>(
             );
             continue;
         }
-        let name = cx.names.allocate(&[
-            format!("{base}{}", s.name),
-            format!("{base}{}Struct", s.name),
-        ]);
+        let name = match cx.shared.struct_name(op, &s.name) {
+            Some(name) => name.to_string(),
+            None => cx.names.allocate(&[format!("{base}{}", s.name)]),
+        };
         struct_names.insert(&s.name, name);
     }
 
@@ -342,6 +406,7 @@ fn resolve_op<'a>(
         structs,
         enums,
         pagination,
+        aliases: Vec::new(),
     }
 }
 
@@ -426,7 +491,7 @@ fn resolve_fields<'a>(
             );
         }
         check_constraints(cx, opname, f, &fkey);
-        let Some(ty) = resolve_type(cx, fcx, f, &f.ty, &fkey, owner) else {
+        let Some(ty) = resolve_type(cx, fcx, f, &f.ty, &fkey) else {
             continue;
         };
         // `json: true` on a struct, list or object: a typed JSON document sent as text.
@@ -522,7 +587,6 @@ fn resolve_type<'a>(
     f: &'a Field,
     t: &TypeRef,
     fkey: &str,
-    owner: &str,
 ) -> Option<Ty> {
     let opname = fcx.op.name.as_str();
     let has_enum = !f.enum_values.is_empty();
@@ -537,11 +601,11 @@ fn resolve_type<'a>(
                 );
                 return None;
             }
-            Ty::List(Box::new(resolve_type(cx, fcx, f, inner, fkey, owner)?))
+            Ty::List(Box::new(resolve_type(cx, fcx, f, inner, fkey)?))
         }
         TypeRef::String | TypeRef::Integer | TypeRef::Long if has_enum => {
             let numeric = !matches!(t, TypeRef::String);
-            let ident = resolve_enum(cx, fcx, f, numeric, fkey, owner)?;
+            let ident = resolve_enum(cx, fcx, f, numeric, fkey)?;
             Ty::Enum { ident, numeric }
         }
         TypeRef::String => Ty::String,
@@ -577,13 +641,15 @@ fn resolve_enum<'a>(
     f: &'a Field,
     numeric: bool,
     fkey: &str,
-    owner: &str,
 ) -> Option<proc_macro2::Ident> {
     let opname = fcx.op.name.as_str();
-    // The same field documented identically twice in one operation shares one type.
-    if let Some(existing) = fcx.enums.iter().find(|e| {
-        e.field.name == f.name && e.field.enum_values == f.enum_values && e.numeric == numeric
-    }) {
+    // Fields of the same shape share one type (see `crate::shared`).
+    let shared = cx.shared.enum_name(f, numeric);
+    if let Some(existing) = fcx
+        .enums
+        .iter()
+        .find(|e| shared.is_some_and(|name| e.ident == name))
+    {
         return Some(existing.ident.clone());
     }
     let mut variants: Vec<Variant<'a>> = Vec::new();
@@ -646,18 +712,12 @@ fn resolve_enum<'a>(
     if !ok {
         return None;
     }
-    let field = pascal_case(&f.rust);
-    let base = fcx.base;
-    let owner_part = if owner == "Request" || owner == "Response" {
-        owner.to_string()
-    } else {
-        pascal_case(owner)
+    let name = match cx.shared.enum_name(f, numeric) {
+        Some(name) => name.to_string(),
+        None => cx
+            .names
+            .allocate(&[format!("{}{}", fcx.base, pascal_case(&f.rust))]),
     };
-    let name = cx.names.allocate(&[
-        format!("{base}{field}"),
-        format!("{base}{owner_part}{field}"),
-        format!("{base}{field}Enum"),
-    ]);
     let ident = type_ident(&name);
     fcx.enums.push(EnumModel {
         ident: ident.clone(),

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! Service (marker, ServiceMeta) · ErrorCode · Error · Client (one method per operation)
-//! types::{Op}Request / {Op}RequestBuilder / {Op}Fluent / {Op}Response / {Op}{Struct} / {Op}{Field} enums
+//! types::{Op}Request / {Op}RequestBuilder / {Op}Fluent / {Op}Response, shared {Table} structs and {Field} enums
 //! OPERATIONS · DispatchError · dispatch() · prepare() · decode_output()
 //! ```
 //!
@@ -15,6 +15,8 @@ mod paginate;
 mod request;
 mod types;
 
+use std::collections::HashSet;
+
 use iotcloud_spec::{AuthScheme, Protocol};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -22,10 +24,26 @@ use quote::quote;
 use crate::docs;
 use crate::model::{Model, OpModel};
 
-/// Everything one operation contributes to the `types` module.
+/// Everything one operation contributes to the `types` module, its shared structs and
+/// enumerations included.
 pub fn operation_types(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
+    operation_types_once(model, op, &mut HashSet::new())
+}
+
+/// [`operation_types`] without the shared types already in `emitted` (a service emits each once,
+/// where its first operation is, with that operation's docs).
+fn operation_types_once(
+    model: &Model<'_>,
+    op: &OpModel<'_>,
+    emitted: &mut HashSet<String>,
+) -> TokenStream {
     let protocol = model.spec.service.protocol;
-    let enums = op.enums.iter().map(enums::emit_enum);
+    let enums = op
+        .enums
+        .iter()
+        .filter(|e| emitted.insert(e.ident.to_string()))
+        .map(|e| enums::emit_enum(e, model.users_of(&e.ident)))
+        .collect::<Vec<_>>();
     let request = request::emit_request(op, protocol);
     let resp = &op.response;
     let resp_doc = docs::attrs(&[format!(
@@ -40,15 +58,19 @@ pub fn operation_types(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
         types::Kind::Data,
         false,
     );
-    let structs = op.structs.iter().map(|s| {
+    let structs = op
+        .structs
+        .iter()
+        .filter(|s| emitted.insert(s.ident.to_string()));
+    let structs = structs.map(|s| {
         let mut paras = Vec::new();
         if !s.spec.description.trim().is_empty() {
             paras.push(docs::escape(&s.spec.description));
         }
         paras.push(format!(
-            "The {} structure of {}.",
+            "The {} table of the documents; used by {}.",
             docs::code(&s.spec.name),
-            docs::code(&op.spec.name)
+            docs::used_by(model.users_of(&s.ident))
         ));
         let doc = docs::attrs(&paras);
         let kind = if s.request_side && !s.response_side {
@@ -68,12 +90,21 @@ pub fn operation_types(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
         .pagination
         .as_ref()
         .map(|p| paginate::emit_paginated(op, p));
+    let aliases = op.aliases.iter().map(|(old, new)| {
+        let note = format!("renamed to `{new}`: types are named by their table, once per shape");
+        quote! {
+            #[doc(hidden)]
+            #[deprecated(note = #note)]
+            pub type #old = #new;
+        }
+    });
     quote! {
         #request
         #response
         #(#structs)*
         #(#enums)*
         #paginated
+        #(#aliases)*
     }
 }
 
@@ -161,7 +192,12 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
     let error_doc = format!(" Errors of {title} calls; `code()` is an [`ErrorCode`].");
     let client_doc = format!(" Client of {title}: one method per operation, each returning a fluent builder. Cheap to clone.");
     let methods = model.ops.iter().map(client_method);
-    let types = model.ops.iter().map(|op| operation_types(model, op));
+    let mut emitted = HashSet::new();
+    let types: Vec<TokenStream> = model
+        .ops
+        .iter()
+        .map(|op| operation_types_once(model, op, &mut emitted))
+        .collect();
     let metas = model.ops.iter().map(|op| {
         let req = &op.request;
         quote!(<types::#req as ::iotcloud_runtime::Operation>::META,)

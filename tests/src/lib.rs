@@ -569,6 +569,7 @@ pub async fn call_every_iot_operation(client: &iot::Client) -> EveryOperation {
         .await
         .expect("CreateProduct")
         .product_key
+        .clone()
         .expect("ProductKey");
     let device = client
         .register_device()

@@ -48,6 +48,7 @@ async fn product_with_devices(client: &iot::Client, name: &str, devices: &[&str]
         .await
         .expect("CreateProduct")
         .product_key
+        .clone()
         .expect("ProductKey");
     for d in devices {
         client

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use iotcloud_spec::naming::{is_identifier, pascal_case};
 use iotcloud_spec::{
-    Field, LoadedSpec, Location, Operation, PageStyle, Protocol, SpecError, TypeRef,
+    Field, LoadedSpec, Location, Operation, PageStyle, Protocol, ResponseShape, SpecError, TypeRef,
 };
 
 use crate::model::*;
@@ -354,7 +354,7 @@ fn resolve_op<'a>(
         true,
         "Request",
     );
-    let response_fields = resolve_fields(
+    let mut response_fields = resolve_fields(
         cx,
         &mut fcx,
         &op.response,
@@ -362,6 +362,7 @@ fn resolve_op<'a>(
         false,
         "Response",
     );
+    clean_output(&cx.loaded.spec.service.response, op, &mut response_fields);
     let mut structs = Vec::new();
     for s in &op.structs {
         let Some(name) = struct_names.get(s.name.as_str()) else {
@@ -408,6 +409,28 @@ fn resolve_op<'a>(
         pagination,
         aliases: Vec::new(),
     }
+}
+
+/// A success output shows only data: the status members go (the runtime reads them from the
+/// raw body), and so does a top-level member the payload struct repeats (`ProductKey` beside
+/// `Data.ProductKey`): decoding ignores it and the payload's copy is the one kept.
+fn clean_output(shape: &ResponseShape, op: &Operation, fields: &mut Vec<FieldModel<'_>>) {
+    let repeated: HashSet<&str> = shape
+        .payload
+        .as_deref()
+        .and_then(|payload| op.response.iter().find(|f| f.name == payload))
+        .and_then(|f| match &f.ty {
+            TypeRef::Struct(name) => op.struct_def(name),
+            _ => None,
+        })
+        .map(|s| s.fields.iter().map(|f| f.name.as_str()).collect())
+        .unwrap_or_default();
+    fields.retain(|f| {
+        let name = f.spec.name.as_str();
+        let kept =
+            shape.payload.as_deref() == Some(name) || shape.request_id.as_deref() == Some(name);
+        kept || !(shape.status.iter().any(|s| s == name) || repeated.contains(name))
+    });
 }
 
 struct FieldCx<'a, 'b> {

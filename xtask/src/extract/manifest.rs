@@ -1,7 +1,7 @@
 //! `api-spec/sources/sources.yaml`: which documents exist, which reader reads each and which
 //! service each feeds, with the service identity the documents do not state.
 
-use iotcloud_spec::{AuthScheme, Protocol, Vendor};
+use iotcloud_spec::{AuthScheme, Protocol, ResponseShape, Vendor};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -34,6 +34,9 @@ pub struct ServiceEntry {
     /// Header parameters the runtime fills on every call: common parameters, not operation ones.
     #[serde(default)]
     pub runtime_headers: Vec<String>,
+    /// The members every response shares: status, request id, payload.
+    #[serde(default)]
+    pub response: ResponseShape,
     pub sources: Vec<SourceEntry>,
 }
 

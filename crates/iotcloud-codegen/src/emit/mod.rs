@@ -22,7 +22,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::docs;
-use crate::model::{Model, OpModel};
+use crate::model::{Model, OpModel, Ty};
 
 /// Everything one operation contributes to the `types` module, its shared structs and
 /// enumerations included.
@@ -58,6 +58,7 @@ fn operation_types_once(
         types::Kind::Data,
         false,
     );
+    let output = output_impls(model, op);
     let structs = op
         .structs
         .iter()
@@ -101,11 +102,72 @@ fn operation_types_once(
     quote! {
         #request
         #response
+        #output
         #(#structs)*
         #(#enums)*
         #paginated
         #(#aliases)*
     }
+}
+
+/// What every output offers beside its fields, from the service's response shape:
+/// `request_id()`, and `Deref` to the payload (`Data`): its struct (empty when the answer has
+/// none), its list as a slice, or a scalar's `Option`.
+fn output_impls(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
+    let shape = &model.spec.service.response;
+    let resp = &op.response;
+    let find = |wire: &Option<String>| {
+        let wire = wire.as_deref()?;
+        op.response_fields.iter().find(|f| f.spec.name == wire)
+    };
+    let request_id = find(&shape.request_id)
+        .filter(|f| f.ty == Ty::String)
+        .map(|f| {
+            let ident = &f.ident;
+            let doc = format!(
+                " The id the service gave this request (`{}`), for support and logs.",
+                f.spec.name
+            );
+            quote! {
+                impl #resp {
+                    #[doc = #doc]
+                    pub fn request_id(&self) -> Option<&str> {
+                        self.#ident.as_deref()
+                    }
+                }
+            }
+        });
+    let deref = find(&shape.payload).map(|f| {
+        let ident = &f.ident;
+        let (target, body) = match &f.ty {
+            Ty::List(inner) => {
+                let inner = types::ty_tokens(inner);
+                (quote!([#inner]), quote!(&self.#ident))
+            }
+            Ty::Struct(name) => (
+                quote!(#name),
+                quote! {
+                    static EMPTY: ::std::sync::OnceLock<#name> = ::std::sync::OnceLock::new();
+                    self.#ident.as_ref().unwrap_or_else(|| EMPTY.get_or_init(#name::default))
+                },
+            ),
+            _ => (types::field_type(f), quote!(&self.#ident)),
+        };
+        let doc = format!(
+            " The output reads as its `{}`: `output.member` reaches the payload's members.",
+            f.spec.name
+        );
+        quote! {
+            #[doc = #doc]
+            impl ::std::ops::Deref for #resp {
+                type Target = #target;
+                fn deref(&self) -> &Self::Target {
+                    #body
+                }
+            }
+        }
+    });
+    quote!(#request_id #deref)
 }
 
 /// The client method of one operation (inside `impl Client`).

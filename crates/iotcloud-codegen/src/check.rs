@@ -407,7 +407,38 @@ fn resolve_op<'a>(
         structs,
         enums,
         pagination,
+        module: resolve_module(cx, op),
         aliases: Vec::new(),
+    }
+}
+
+/// The module of the operation's group, when the service names modules for its groups
+/// (`service.modules`): then every operation needs a group that has one.
+fn resolve_module(cx: &mut Ctx<'_>, op: &Operation) -> Option<proc_macro2::Ident> {
+    let modules = &cx.loaded.spec.service.modules;
+    if modules.is_empty() {
+        return None;
+    }
+    let key = format!("operations[{}].group", op.name);
+    match op.group.as_ref().and_then(|g| modules.get(g)) {
+        Some(m)
+            if is_identifier(m)
+                && m.starts_with(|c: char| c.is_ascii_lowercase())
+                && m != "common" =>
+        {
+            Some(field_ident(m))
+        }
+        Some(m) => {
+            let message =
+                format!("module `{m}` is not a snake_case name (or is the reserved `common`)");
+            cx.err(Some(&op.name), None, key, message);
+            None
+        }
+        None => {
+            let message = format!("group {:?} has no module in `service.modules`", op.group);
+            cx.err(Some(&op.name), None, key, message);
+            None
+        }
     }
 }
 

@@ -54,6 +54,8 @@ pub struct OpModel<'a> {
     pub structs: Vec<StructModel<'a>>,
     pub enums: Vec<EnumModel<'a>>,
     pub pagination: Option<PageModel>,
+    /// The module of the operation's group (`devices`), when the service groups its types.
+    pub module: Option<Ident>,
     /// Names this operation's structs and enumerations had before they were shared
     /// (`QueryDeviceDeviceInfo`), kept as deprecated aliases: `(old, new)`.
     pub aliases: Vec<(Ident, Ident)>,

@@ -4,6 +4,8 @@
 //! identity first, then wire facts, then request, response and examples.
 //! Everything optional is skipped when empty so the files stay short.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 fn is_false(b: &bool) -> bool {
@@ -49,6 +51,10 @@ pub struct ServiceInfo {
     /// Endpoint pattern, `{region}` or `{server}` substituted at run time.
     pub endpoint: String,
     pub auth: AuthScheme,
+    /// The Rust module of each operation group (`设备管理: devices`): the generated types of an
+    /// operation live in its group's module. A service without groups keeps one `types` module.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub modules: BTreeMap<String, String>,
     /// The members every response of the service shares (status, request id, payload).
     #[serde(default, skip_serializing_if = "is_default")]
     pub response: ResponseShape,

@@ -34,6 +34,9 @@ pub struct ServiceEntry {
     /// Header parameters the runtime fills on every call: common parameters, not operation ones.
     #[serde(default)]
     pub runtime_headers: Vec<String>,
+    /// The Rust module of each operation group (the guide's section titles).
+    #[serde(default)]
+    pub modules: std::collections::BTreeMap<String, String>,
     /// The members every response shares: status, request id, payload.
     #[serde(default)]
     pub response: ResponseShape,

@@ -133,6 +133,7 @@ fn assemble(root: &Path, entry: &ServiceEntry) -> Built {
         protocol: entry.protocol,
         endpoint: entry.endpoint.clone(),
         auth: entry.auth,
+        modules: entry.modules.clone(),
         response: entry.response.clone(),
         sources: found.sources,
     };

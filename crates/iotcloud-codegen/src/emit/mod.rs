@@ -15,7 +15,7 @@ mod paginate;
 mod request;
 mod types;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use iotcloud_spec::{AuthScheme, Protocol};
 use proc_macro2::TokenStream;
@@ -27,22 +27,28 @@ use crate::model::{Model, OpModel, Ty};
 /// Everything one operation contributes to the `types` module, its shared structs and
 /// enumerations included.
 pub fn operation_types(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
-    operation_types_once(model, op, &mut HashSet::new())
+    let (own, shared) = operation_parts(model, op, &mut HashSet::new());
+    let shared = shared.into_iter().map(|(_, tokens)| tokens);
+    quote!(#own #(#shared)*)
 }
 
-/// [`operation_types`] without the shared types already in `emitted` (a service emits each once,
-/// where its first operation is, with that operation's docs).
-fn operation_types_once(
+/// What one operation contributes: its own items (request, response, paginator, old names),
+/// and the shared structs and enumerations not already in `emitted`, each with its name (a
+/// service emits each once, where its first operation is, with that operation's docs).
+fn operation_parts(
     model: &Model<'_>,
     op: &OpModel<'_>,
     emitted: &mut HashSet<String>,
-) -> TokenStream {
+) -> (TokenStream, Vec<(String, TokenStream)>) {
     let protocol = model.spec.service.protocol;
     let enums = op
         .enums
         .iter()
         .filter(|e| emitted.insert(e.ident.to_string()))
-        .map(|e| enums::emit_enum(e, model.users_of(&e.ident)))
+        .map(|e| {
+            let tokens = enums::emit_enum(e, model.users_of(&e.ident));
+            (e.ident.to_string(), tokens)
+        })
         .collect::<Vec<_>>();
     let request = request::emit_request(op, protocol);
     let resp = &op.response;
@@ -85,7 +91,7 @@ fn operation_types_once(
         } else {
             quote!()
         };
-        quote!(#def #extra)
+        (s.ident.to_string(), quote!(#def #extra))
     });
     let paginated = op
         .pagination
@@ -99,16 +105,104 @@ fn operation_types_once(
             pub type #old = #new;
         }
     });
-    quote! {
+    let own = quote! {
         #request
         #response
         #output
-        #(#structs)*
-        #(#enums)*
         #paginated
         #(#aliases)*
+    };
+    (own, structs.chain(enums).collect())
+}
+
+/// The `types` module's items: flat, or in one module per operation group (the spec's
+/// `service.modules`), each re-exported at the top so `types::X` names every type. A shared
+/// type lives in its operations' group, or in `common` when they span groups.
+fn types_module_body(model: &Model<'_>) -> TokenStream {
+    let mut emitted = HashSet::new();
+    let parts: Vec<_> = model
+        .ops
+        .iter()
+        .map(|op| (op, operation_parts(model, op, &mut emitted)))
+        .collect();
+    if model.ops.iter().all(|op| op.module.is_none()) {
+        let items = parts.into_iter().map(|(_, (own, shared))| {
+            let shared = shared.into_iter().map(|(_, tokens)| tokens);
+            quote!(#own #(#shared)*)
+        });
+        return quote!(#(#items)*);
+    }
+    let module_of_op: HashMap<&str, String> = model
+        .ops
+        .iter()
+        .map(|op| {
+            let module = op
+                .module
+                .as_ref()
+                .map_or_else(|| COMMON.to_string(), ToString::to_string);
+            (op.spec.name.as_str(), module)
+        })
+        .collect();
+    let mut modules: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    for (op, (own, shared)) in parts {
+        let home = module_of_op
+            .get(op.spec.name.as_str())
+            .cloned()
+            .unwrap_or_default();
+        modules.entry(home).or_default().push(own);
+        for (ident, tokens) in shared {
+            let homes: BTreeSet<&String> = model
+                .users
+                .get(&ident)
+                .into_iter()
+                .flatten()
+                .filter_map(|user| module_of_op.get(user))
+                .collect();
+            let home = match homes.len() {
+                1 => homes.into_iter().next().cloned().unwrap_or_default(),
+                _ => COMMON.to_string(),
+            };
+            modules.entry(home).or_default().push(tokens);
+        }
+    }
+    let groups: HashMap<&str, &str> = model
+        .spec
+        .service
+        .modules
+        .iter()
+        .map(|(group, module)| (module.as_str(), group.as_str()))
+        .collect();
+    let defs = modules.iter().map(|(name, items)| {
+        let ident = crate::names::field_ident(name);
+        let doc = match groups.get(name.as_str()) {
+            Some(group) => docs::attrs(&[format!(
+                "Types of the operations of the section {}; all re-exported by `types`.",
+                docs::escape(group)
+            )]),
+            None => docs::attrs(&[
+                "Types shared by operations of several sections; all re-exported by `types`."
+                    .to_string(),
+            ]),
+        };
+        quote! {
+            #doc
+            pub mod #ident {
+                #[allow(unused_imports)]
+                use super::*;
+                #(#items)*
+            }
+            pub use self::#ident::*;
+        }
+    });
+    quote! {
+        // The service items the generated code reaches as `super::…`, for the modules below.
+        use super::{wire, AsClient, Client, Error, Service};
+        #(#defs)*
     }
 }
+
+/// The module of types shared by operations of several groups.
+const COMMON: &str = "common";
 
 /// What every output offers beside its fields, from the service's response shape:
 /// `request_id()`, and `Deref` to the payload (`Data`): its struct (empty when the answer has
@@ -254,12 +348,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
     let error_doc = format!(" Errors of {title} calls; `code()` is an [`ErrorCode`].");
     let client_doc = format!(" Client of {title}: one method per operation, each returning a fluent builder. Cheap to clone.");
     let methods = model.ops.iter().map(client_method);
-    let mut emitted = HashSet::new();
-    let types: Vec<TokenStream> = model
-        .ops
-        .iter()
-        .map(|op| operation_types_once(model, op, &mut emitted))
-        .collect();
+    let types = types_module_body(model);
     let metas = model.ops.iter().map(|op| {
         let req = &op.request;
         quote!(<types::#req as ::iotcloud_runtime::Operation>::META,)
@@ -359,9 +448,10 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
             }
         }
 
-        /// Request, response and enumeration types of every operation.
+        /// Request, response and enumeration types of every operation, and the structs and
+        /// enumerations they share (one type per shape, named by the documents' table).
         pub mod types {
-            #(#types)*
+            #types
         }
 
         #[doc = #ops_doc]

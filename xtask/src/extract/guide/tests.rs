@@ -496,6 +496,7 @@ fn overrides_apply() {
             protocol: iotcloud_spec::Protocol::Rpc,
             endpoint: "https://iot.{region}.aliyuncs.com".into(),
             auth: iotcloud_spec::AuthScheme::AcsHmacSha1,
+            modules: Default::default(),
             response: Default::default(),
             sources: Vec::new(),
         },

@@ -1132,6 +1132,7 @@ pub async fn call_every_iot_operation(
         .await
         .expect("CreateProduct")
         .product_key
+        .clone()
         .expect("ProductKey");
     let device = client
         .register_device()

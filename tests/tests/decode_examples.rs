@@ -82,6 +82,36 @@ fn lost_fields(
     }
 }
 
+/// The top-level members a success output keeps: not the service's status members, and not a
+/// member the payload struct repeats with the same value in this example (`ProductKey` beside
+/// `Data.ProductKey`); a repeated member whose two copies differ counts as kept, so losing it fails.
+fn output_members(loaded: &LoadedSpec, op: &Operation, example: &Value) -> Vec<Field> {
+    let shape = &loaded.spec.service.response;
+    let payload = shape.payload.as_deref();
+    let in_payload = |name: &str| -> Option<&Value> {
+        let data = example.get(payload?)?;
+        let def = op
+            .response
+            .iter()
+            .find(|f| Some(f.name.as_str()) == payload)?;
+        op.struct_def(def.ty.struct_name()?)?
+            .fields
+            .iter()
+            .any(|f| f.name == name)
+            .then(|| data.get(name))
+            .flatten()
+    };
+    op.response
+        .iter()
+        .filter(|f| !shape.status.contains(&f.name))
+        .filter(|f| match (example.get(&f.name), in_payload(&f.name)) {
+            (Some(top), Some(inner)) => top != inner,
+            _ => true,
+        })
+        .cloned()
+        .collect()
+}
+
 #[test]
 fn decoded_value_of_every_documented_response_example() {
     let mut settings = insta::Settings::clone_current();
@@ -107,7 +137,8 @@ fn decoded_value_of_every_documented_response_example() {
             match decode(service, &op.name, &example.to_string()) {
                 Ok((value, debug)) => {
                     let mut lost = Vec::new();
-                    lost_fields(op, &op.response, &example, &value, "", &mut lost);
+                    let kept = output_members(&loaded, op, &example);
+                    lost_fields(op, &kept, &example, &value, "", &mut lost);
                     assert!(
                         lost.is_empty(),
                         "{service} {}: documented fields lost in decoding: {lost:?}",

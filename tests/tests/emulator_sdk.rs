@@ -336,6 +336,7 @@ async fn sdk_rate_limiter_stays_under_the_documented_qps() {
         .await
         .expect("CreateProduct")
         .product_key
+        .clone()
         .expect("ProductKey");
     let calls = (0..80).map(|_| client.query_product().product_key(pk.as_str()).send());
     let results = futures::future::join_all(calls).await;

@@ -64,6 +64,7 @@ async fn product_with_device(client: &iot::Client, device: &str) -> (String, Str
         .await
         .expect("CreateProduct")
         .product_key
+        .clone()
         .expect("ProductKey");
     let iot_id = client
         .register_device()

@@ -48,6 +48,7 @@ async fn product_with_devices(client: &iot::Client, name: &str, devices: &[&str]
         .await
         .expect("CreateProduct")
         .product_key
+        .clone()
         .expect("ProductKey");
     for d in devices {
         client
@@ -74,7 +75,7 @@ async fn pub_records_qos_and_response_topic_as_set() {
         .product_key(&pk)
         .topic_full_name(&topic)
         .message_content(b"hello")
-        .qos(iot::types::PubQos::AtLeastOnce)
+        .qos(iot::types::Qos::AtLeastOnce)
         .response_topic(&reply)
         .send()
         .await
@@ -202,7 +203,7 @@ async fn rrpc_takes_the_current_timeout_range_and_records_content_type() {
         .send()
         .await
         .expect("8000 ms is within the current range");
-    assert_eq!(answer.rrpc_code, Some(iot::types::RRpcRrpcCode::Offline));
+    assert_eq!(answer.rrpc_code, Some(iot::types::RrpcCode::Offline));
     let too_long = rrpc().timeout(8001).send().await.expect_err("over 8000");
     let v = too_long.validation_error().expect("refused before sending");
     assert_eq!(v.violations[0].parameter, "Timeout");
@@ -223,7 +224,7 @@ async fn topic_codec_and_proxy_subscription_round_trip_and_string_topic_ids() {
         .create_product_topic()
         .product_key(&pk)
         .topic_short_name("cmd")
-        .operation(iot::types::CreateProductTopicOperation::Sub)
+        .operation(iot::types::OperationSub::Sub)
         .enable_proxy_subscribe(true)
         .codec("compress")
         .send()
@@ -234,7 +235,7 @@ async fn topic_codec_and_proxy_subscription_round_trip_and_string_topic_ids() {
         .create_product_topic()
         .product_key(&pk)
         .topic_short_name("plain")
-        .operation(iot::types::CreateProductTopicOperation::Pub)
+        .operation(iot::types::OperationSub::Pub)
         .send()
         .await
         .expect("CreateProductTopic without the new parameters");
@@ -256,10 +257,7 @@ async fn topic_codec_and_proxy_subscription_round_trip_and_string_topic_ids() {
     let cmd = find("cmd");
     assert_eq!(cmd.id.as_deref(), Some(id.to_string().as_str()));
     assert_eq!(cmd.enable_proxy_subscribe, Some(true));
-    assert_eq!(
-        cmd.codec,
-        Some(iot::types::QueryProductTopicCodec::Compress)
-    );
+    assert_eq!(cmd.codec, Some(iot::types::Codec::Compress));
     let plain = find("plain");
     assert_eq!(plain.enable_proxy_subscribe, Some(false));
     assert_eq!(plain.codec, None);
@@ -269,7 +267,7 @@ async fn topic_codec_and_proxy_subscription_round_trip_and_string_topic_ids() {
         .update_product_topic()
         .topic_id(cmd.id.clone().expect("Id"))
         .topic_short_name("cmd2")
-        .operation(iot::types::UpdateProductTopicOperation::All)
+        .operation(iot::types::OperationSub::All)
         .send()
         .await
         .expect("UpdateProductTopic with a string TopicId");
@@ -376,7 +374,7 @@ async fn the_newer_parameters_travel_under_their_documented_wire_names() {
             .create_product_topic()
             .product_key("aldDEin****")
             .topic_short_name("submit")
-            .operation(iot::types::CreateProductTopicOperation::Sub)
+            .operation(iot::types::OperationSub::Sub)
             .enable_proxy_subscribe(true)
             .codec("compress")
             .prepare()
@@ -385,7 +383,7 @@ async fn the_newer_parameters_travel_under_their_documented_wire_names() {
             .update_product_topic()
             .topic_id("821****")
             .topic_short_name("resubmit")
-            .operation(iot::types::UpdateProductTopicOperation::Pub)
+            .operation(iot::types::OperationSub::Pub)
             .prepare()
             .await,
         client

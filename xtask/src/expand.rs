@@ -27,6 +27,23 @@ pub fn expand(root: &Path, service: &str, operation: Option<&str>) -> Result<Str
     result.map_err(|errors| errors.iter().map(ToString::to_string).collect())
 }
 
+/// One line of figures for a service: generated types (structs, enums) and lines of code, so a
+/// change to the generator's naming or dedupe can be measured before and after.
+pub fn summary(root: &Path, service: &str, code: &str) -> String {
+    let path = root.join("api-spec").join(format!("{service}.yaml"));
+    let counts = iotcloud_spec::load(&path)
+        .map_err(|e| vec![e])
+        .and_then(|l| iotcloud_codegen::counts(&l));
+    let lines = code.lines().count();
+    match counts {
+        Ok(c) => format!(
+            "{service}: {} operations, {} structs, {} enums, {lines} lines",
+            c.operations, c.structs, c.enums
+        ),
+        Err(_) => format!("{service}: {lines} lines"),
+    }
+}
+
 /// Service names: the stems of `api-spec/*.yaml`, sorted.
 pub fn services(root: &Path) -> Result<Vec<String>, String> {
     let dir = root.join("api-spec");

@@ -201,9 +201,13 @@ fn expand(service: Option<String>, operation: Option<String>, stdout: bool) -> E
                 let written = path
                     .parent()
                     .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| std::fs::write(&path, code));
+                    .and_then(|()| std::fs::write(&path, &code));
                 match written {
-                    Ok(()) => println!("{}", path.display()),
+                    Ok(()) => println!(
+                        "{} ({})",
+                        path.display(),
+                        xtask::expand::summary(&root, &s, &code)
+                    ),
                     Err(e) => {
                         eprintln!("error: {}: cannot write: {e}", path.display());
                         failed = true;

@@ -71,7 +71,7 @@ pub async fn run(_m: &ArgMatches) -> Result<(), Failure> {
         .map_err(|e| fail("CreateProduct", e))?;
     let pk = product
         .product_key
-        .or_else(|| product.data.and_then(|d| d.product_key))
+        .clone()
         .ok_or_else(|| Failure::Other("CreateProduct answered without a ProductKey".into()))?;
     say(format!("product demo-thermostat, ProductKey {pk}"));
 

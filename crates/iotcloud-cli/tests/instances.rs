@@ -174,7 +174,8 @@ fn emulator_instance_flag_and_cli_setting_keep_devices_apart() {
                 "0",
             ],
         );
-        let pk = product["ProductKey"]
+        // The output keeps the payload's ProductKey (under Data), not the top-level repeat.
+        let pk = product["Data"]["ProductKey"]
             .as_str()
             .unwrap_or_default()
             .to_string();
@@ -207,7 +208,7 @@ fn emulator_instance_flag_and_cli_setting_keep_devices_apart() {
     let ((product, device), in_a, public, unknown) =
         outcome.unwrap_or_else(|| panic!("no URL in the banner: {banner:?}"));
     assert!(
-        product["ProductKey"].is_string(),
+        product["Data"]["ProductKey"].is_string(),
         "CreateProduct: {product}"
     );
     assert!(

@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use iotcloud_spec::naming::{is_identifier, pascal_case};
 use iotcloud_spec::{
-    Field, LoadedSpec, Location, Operation, PageStyle, Protocol, SpecError, TypeRef,
+    Field, LoadedSpec, Location, Operation, PageStyle, Protocol, ResponseShape, SpecError, TypeRef,
 };
 
 use crate::model::*;
 use crate::names::{field_ident, type_ident, variant_name, TypeNames};
+use crate::shared::SharedNames;
 
 /// Names the generated service module defines itself, and prelude names it relies on.
 const RESERVED: &[&str] = &[
@@ -32,6 +33,7 @@ struct Ctx<'a> {
     loaded: &'a LoadedSpec,
     errors: Vec<SpecError>,
     names: TypeNames,
+    shared: SharedNames,
 }
 
 impl<'a> Ctx<'a> {
@@ -79,6 +81,7 @@ pub fn resolve(loaded: &LoadedSpec) -> Result<Model<'_>, Vec<SpecError>> {
         loaded,
         errors: Vec::new(),
         names: TypeNames::default(),
+        shared: SharedNames::default(),
     };
     for r in RESERVED {
         cx.names.reserve(r);
@@ -135,6 +138,8 @@ pub fn resolve(loaded: &LoadedSpec) -> Result<Model<'_>, Vec<SpecError>> {
         }
         op_bases.push(base);
     }
+    // Then the shared struct and enum names, yielding to the per-operation ones.
+    cx.shared = crate::shared::plan(spec, &mut cx.names);
     let service_params = resolve_service_params(&mut cx);
     let mut ops = Vec::new();
     for (op, base) in spec.operations.iter().zip(op_bases) {
@@ -156,12 +161,17 @@ pub fn resolve(loaded: &LoadedSpec) -> Result<Model<'_>, Vec<SpecError>> {
         ops.push(op);
     }
     let errors = resolve_errors(&mut cx);
+    let users = share_sides(&mut ops);
+    for op in &mut ops {
+        op.aliases = old_names(&mut cx.names, op);
+    }
     if cx.errors.is_empty() {
         Ok(Model {
             spec,
             ops,
             service_params,
             errors,
+            users,
         })
     } else {
         Err(cx.errors)
@@ -192,6 +202,60 @@ fn resolve_service_params<'a>(cx: &mut Ctx<'a>) -> Vec<FieldModel<'a>> {
         });
     }
     out
+}
+
+/// A shared struct serves both sides if any operation uses it on that side; returns the
+/// operations using each shared type (struct or enumeration), in document order.
+fn share_sides<'a>(ops: &mut [OpModel<'a>]) -> HashMap<String, Vec<&'a str>> {
+    let mut sides: HashMap<String, (bool, bool)> = HashMap::new();
+    let mut users: HashMap<String, Vec<&'a str>> = HashMap::new();
+    for op in ops.iter() {
+        let idents = op
+            .structs
+            .iter()
+            .map(|s| &s.ident)
+            .chain(op.enums.iter().map(|e| &e.ident));
+        for ident in idents {
+            let list = users.entry(ident.to_string()).or_default();
+            if list.last() != Some(&op.spec.name.as_str()) {
+                list.push(op.spec.name.as_str());
+            }
+        }
+        for s in &op.structs {
+            let side = sides.entry(s.ident.to_string()).or_default();
+            side.0 |= s.request_side;
+            side.1 |= s.response_side;
+        }
+    }
+    for s in ops.iter_mut().flat_map(|op| op.structs.iter_mut()) {
+        if let Some(&(request, response)) = sides.get(&s.ident.to_string()) {
+            s.request_side = request;
+            s.response_side = response;
+        }
+    }
+    users
+}
+
+/// The per-operation names the structs and enumerations had before they were shared
+/// (`{Operation}{Table}`, `{Operation}{Field}`), where still free.
+fn old_names(
+    names: &mut TypeNames,
+    op: &OpModel<'_>,
+) -> Vec<(proc_macro2::Ident, proc_macro2::Ident)> {
+    let base = op_base(op.spec);
+    let structs = op
+        .structs
+        .iter()
+        .map(|s| (format!("{base}{}", s.spec.name), &s.ident));
+    let enums = op
+        .enums
+        .iter()
+        .map(|e| (format!("{base}{}", pascal_case(&e.field.rust)), &e.ident));
+    structs
+        .chain(enums)
+        .filter(|(old, new)| *new != old && is_identifier(old) && names.reserve(old))
+        .map(|(old, new)| (type_ident(&old), new.clone()))
+        .collect()
 }
 
 fn op_base(op: &Operation) -> String {
@@ -269,10 +333,10 @@ fn resolve_op<'a>(
             );
             continue;
         }
-        let name = cx.names.allocate(&[
-            format!("{base}{}", s.name),
-            format!("{base}{}Struct", s.name),
-        ]);
+        let name = match cx.shared.struct_name(op, &s.name) {
+            Some(name) => name.to_string(),
+            None => cx.names.allocate(&[format!("{base}{}", s.name)]),
+        };
         struct_names.insert(&s.name, name);
     }
 
@@ -293,7 +357,7 @@ fn resolve_op<'a>(
         true,
         "Request",
     );
-    let response_fields = resolve_fields(
+    let mut response_fields = resolve_fields(
         cx,
         &mut fcx,
         &op.response,
@@ -301,6 +365,7 @@ fn resolve_op<'a>(
         false,
         "Response",
     );
+    clean_output(&cx.loaded.spec.service.response, op, &mut response_fields);
     let mut structs = Vec::new();
     for s in &op.structs {
         let Some(name) = struct_names.get(s.name.as_str()) else {
@@ -345,7 +410,65 @@ fn resolve_op<'a>(
         structs,
         enums,
         pagination,
+        module: resolve_module(cx, op),
+        aliases: Vec::new(),
     }
+}
+
+/// The module of the operation's group, when the service names modules for its groups
+/// (`service.modules`): a named group needs a module; an operation without a group lives in
+/// `common`.
+fn resolve_module(cx: &mut Ctx<'_>, op: &Operation) -> Option<proc_macro2::Ident> {
+    let modules = &cx.loaded.spec.service.modules;
+    if modules.is_empty() {
+        return None;
+    }
+    let key = format!("operations[{}].group", op.name);
+    // An operation no section names (a lone reference page) lives in `common`: a new page
+    // needs its manifest line and nothing else.
+    let group = op.group.as_ref()?;
+    match modules.get(group) {
+        Some(m)
+            if is_identifier(m)
+                && m.starts_with(|c: char| c.is_ascii_lowercase())
+                && m != "common" =>
+        {
+            Some(field_ident(m))
+        }
+        Some(m) => {
+            let message =
+                format!("module `{m}` is not a snake_case name (or is the reserved `common`)");
+            cx.err(Some(&op.name), None, key, message);
+            None
+        }
+        None => {
+            let message = format!("group {group:?} has no module in `service.modules`");
+            cx.err(Some(&op.name), None, key, message);
+            None
+        }
+    }
+}
+
+/// A success output shows only data: the status members go (the runtime reads them from the
+/// raw body), and so does a top-level member the payload struct repeats (`ProductKey` beside
+/// `Data.ProductKey`): decoding ignores it and the payload's copy is the one kept.
+fn clean_output(shape: &ResponseShape, op: &Operation, fields: &mut Vec<FieldModel<'_>>) {
+    let repeated: HashSet<&str> = shape
+        .payload
+        .as_deref()
+        .and_then(|payload| op.response.iter().find(|f| f.name == payload))
+        .and_then(|f| match &f.ty {
+            TypeRef::Struct(name) => op.struct_def(name),
+            _ => None,
+        })
+        .map(|s| s.fields.iter().map(|f| f.name.as_str()).collect())
+        .unwrap_or_default();
+    fields.retain(|f| {
+        let name = f.spec.name.as_str();
+        let kept =
+            shape.payload.as_deref() == Some(name) || shape.request_id.as_deref() == Some(name);
+        kept || !(shape.status.iter().any(|s| s == name) || repeated.contains(name))
+    });
 }
 
 struct FieldCx<'a, 'b> {
@@ -429,7 +552,7 @@ fn resolve_fields<'a>(
             );
         }
         check_constraints(cx, opname, f, &fkey);
-        let Some(ty) = resolve_type(cx, fcx, f, &f.ty, &fkey, owner) else {
+        let Some(ty) = resolve_type(cx, fcx, f, &f.ty, &fkey) else {
             continue;
         };
         // `json: true` on a struct, list or object: a typed JSON document sent as text.
@@ -525,7 +648,6 @@ fn resolve_type<'a>(
     f: &'a Field,
     t: &TypeRef,
     fkey: &str,
-    owner: &str,
 ) -> Option<Ty> {
     let opname = fcx.op.name.as_str();
     let has_enum = !f.enum_values.is_empty();
@@ -540,11 +662,11 @@ fn resolve_type<'a>(
                 );
                 return None;
             }
-            Ty::List(Box::new(resolve_type(cx, fcx, f, inner, fkey, owner)?))
+            Ty::List(Box::new(resolve_type(cx, fcx, f, inner, fkey)?))
         }
         TypeRef::String | TypeRef::Integer | TypeRef::Long if has_enum => {
             let numeric = !matches!(t, TypeRef::String);
-            let ident = resolve_enum(cx, fcx, f, numeric, fkey, owner)?;
+            let ident = resolve_enum(cx, fcx, f, numeric, fkey)?;
             Ty::Enum { ident, numeric }
         }
         TypeRef::String => Ty::String,
@@ -580,13 +702,15 @@ fn resolve_enum<'a>(
     f: &'a Field,
     numeric: bool,
     fkey: &str,
-    owner: &str,
 ) -> Option<proc_macro2::Ident> {
     let opname = fcx.op.name.as_str();
-    // The same field documented identically twice in one operation shares one type.
-    if let Some(existing) = fcx.enums.iter().find(|e| {
-        e.field.name == f.name && e.field.enum_values == f.enum_values && e.numeric == numeric
-    }) {
+    // Fields of the same shape share one type (see `crate::shared`).
+    let shared = cx.shared.enum_name(f, numeric);
+    if let Some(existing) = fcx
+        .enums
+        .iter()
+        .find(|e| shared.is_some_and(|name| e.ident == name))
+    {
         return Some(existing.ident.clone());
     }
     let mut variants: Vec<Variant<'a>> = Vec::new();
@@ -649,18 +773,12 @@ fn resolve_enum<'a>(
     if !ok {
         return None;
     }
-    let field = pascal_case(&f.rust);
-    let base = fcx.base;
-    let owner_part = if owner == "Request" || owner == "Response" {
-        owner.to_string()
-    } else {
-        pascal_case(owner)
+    let name = match cx.shared.enum_name(f, numeric) {
+        Some(name) => name.to_string(),
+        None => cx
+            .names
+            .allocate(&[format!("{}{}", fcx.base, pascal_case(&f.rust))]),
     };
-    let name = cx.names.allocate(&[
-        format!("{base}{field}"),
-        format!("{base}{owner_part}{field}"),
-        format!("{base}{field}Enum"),
-    ]);
     let ident = type_ident(&name);
     fcx.enums.push(EnumModel {
         ident: ident.clone(),

@@ -181,6 +181,15 @@ pub fn attrs(paragraphs: &[String]) -> TokenStream {
 
 /// A code span for wire names and values (backticks inside are impossible in wire names;
 /// values with backticks fall back to escaped text).
+/// The operations using a type, as a list of code spans (`QueryDevice`, `GetThingTopo`).
+pub fn used_by(operations: &[&str]) -> String {
+    let names: Vec<String> = operations.iter().map(|o| code(o)).collect();
+    match names.len() {
+        0 => "no operation".to_string(),
+        _ => names.join(", "),
+    }
+}
+
 pub fn code(text: &str) -> String {
     if text.contains('`') || text.is_empty() {
         escape_plain(text)

@@ -14,6 +14,7 @@ mod docs;
 mod emit;
 pub mod model;
 mod names;
+mod shared;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -141,10 +142,18 @@ pub struct Counts {
 /// What `generate` would produce, counted.
 pub fn counts(loaded: &LoadedSpec) -> Result<Counts, Vec<SpecError>> {
     let model = check::resolve(loaded)?;
+    // Shared structs and enumerations appear in every operation that uses them: count names.
+    let distinct = |names: &mut dyn Iterator<Item = &proc_macro2::Ident>| {
+        names
+            .map(ToString::to_string)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
     Ok(Counts {
         operations: model.ops.len(),
-        structs: model.ops.iter().map(|o| 2 + o.structs.len()).sum(),
-        enums: model.ops.iter().map(|o| o.enums.len()).sum(),
+        structs: 2 * model.ops.len()
+            + distinct(&mut model.ops.iter().flat_map(|o| &o.structs).map(|s| &s.ident)),
+        enums: distinct(&mut model.ops.iter().flat_map(|o| &o.enums).map(|e| &e.ident)),
         paginators: model.ops.iter().filter(|o| o.pagination.is_some()).count(),
         error_codes: model.errors.len(),
     })

@@ -4,6 +4,8 @@
 use iotcloud_spec::{
     EnumValue, ErrorCode, Field, Location, Operation, PageStyle, ServiceSpec, StructDef,
 };
+use std::collections::HashMap;
+
 use proc_macro2::Ident;
 
 /// A whole service, ready to emit.
@@ -13,6 +15,19 @@ pub struct Model<'a> {
     /// Service-level parameters, also appended to every operation's `request_fields`.
     pub service_params: Vec<FieldModel<'a>>,
     pub errors: Vec<ErrorVariant<'a>>,
+    /// The operations (wire names, document order) using each struct and enumeration, by
+    /// Rust name: a shared type lists them in its docs.
+    pub users: HashMap<String, Vec<&'a str>>,
+}
+
+impl Model<'_> {
+    /// The operations using the struct or enumeration `ident`.
+    pub fn users_of(&self, ident: &Ident) -> &[&str] {
+        self.users
+            .get(&ident.to_string())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
 }
 
 /// One documented error code.
@@ -39,6 +54,11 @@ pub struct OpModel<'a> {
     pub structs: Vec<StructModel<'a>>,
     pub enums: Vec<EnumModel<'a>>,
     pub pagination: Option<PageModel>,
+    /// The module of the operation's group (`devices`), when the service groups its types.
+    pub module: Option<Ident>,
+    /// Names this operation's structs and enumerations had before they were shared
+    /// (`QueryDeviceDeviceInfo`), kept as deprecated aliases: `(old, new)`.
+    pub aliases: Vec<(Ident, Ident)>,
 }
 
 /// A request parameter, response field or struct member.

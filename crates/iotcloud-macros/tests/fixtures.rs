@@ -71,12 +71,8 @@ fn lists_and_struct_lists_are_flattened_with_one_based_indexes() {
         .product_key("pk")
         .device_name("d1")
         .device_name("d2")
-        .tag(
-            BatchQueryDeviceDetailTag::new()
-                .tag_key("k1")
-                .tag_value("v1"),
-        )
-        .tag(BatchQueryDeviceDetailTag::new().tag_key("k2"))
+        .tag(Tag::new().tag_key("k1").tag_value("v1"))
+        .tag(Tag::new().tag_key("k2"))
         .build();
     let p = parts(&req);
     assert_eq!(
@@ -100,13 +96,13 @@ fn lists_and_struct_lists_are_flattened_with_one_based_indexes() {
 fn scalars_and_enums_use_their_wire_forms() {
     let req = CreateProductRequest::builder()
         .product_name("测试产品")
-        .node_type(CreateProductNodeType::Gateway)
+        .node_type(NodeType::Gateway)
         .net_type("WIFI")
         .r#type("t")
         .ratio(0.5)
         .description("some words")
         .build();
-    assert_eq!(req.net_type, Some(CreateProductNetType::Wifi));
+    assert_eq!(req.net_type, Some(NetTypeText::Wifi));
     let p = parts(&req);
     assert_eq!(
         pairs(&p.query),
@@ -266,9 +262,9 @@ fn one_of_and_requires() {
 fn struct_list_members_are_checked_under_their_flattened_names() {
     let req = BatchQueryDeviceDetailRequest::builder()
         .iot_id("id")
-        .tag(BatchQueryDeviceDetailTag::new().tag_key("k"))
-        .tag(BatchQueryDeviceDetailTag::new().tag_value("v"))
-        .tag(BatchQueryDeviceDetailTag::new().tag_key("x".repeat(31)))
+        .tag(Tag::new().tag_key("k"))
+        .tag(Tag::new().tag_value("v"))
+        .tag(Tag::new().tag_key("x".repeat(31)))
         .build();
     assert_eq!(
         violations(&req),
@@ -298,9 +294,7 @@ fn secrets_are_redacted_in_debug() {
         Some("hunter2secret")
     );
 
-    let tag = BatchQueryDeviceDetailTag::new()
-        .tag_key("k")
-        .secret("s3cr3t-value");
+    let tag = Tag::new().tag_key("k").secret("s3cr3t-value");
     assert!(!format!("{tag:?}").contains("s3cr3t-value"));
     let login = rest::types::LoginRequest::builder()
         .app_id("app")
@@ -318,7 +312,7 @@ fn responses_decode_leniently() {
     assert_eq!(out.request_id.as_deref(), Some("12345678901234567"));
     assert_eq!(out.success, Some(true));
     let data = out.data.unwrap();
-    assert_eq!(data.net_type, Some(CreateProductProductInfoNetType::V6));
+    assert_eq!(data.net_type, Some(NetTypeCode::V6));
     assert_eq!(data.gmt_create, Some(1_581_595_942_000));
 
     let list: BatchQueryDeviceDetailResponse =
@@ -332,33 +326,27 @@ fn responses_decode_leniently() {
 fn request_and_response_enums_round_trip_to_their_own_wire_forms() {
     // Request NetType is a string enum, response NetType a numeric one.
     assert_eq!(
-        serde_json::to_value(CreateProductNetType::Wifi).unwrap(),
+        serde_json::to_value(NetTypeText::Wifi).unwrap(),
         json!("WIFI")
     );
-    assert_eq!(
-        serde_json::to_value(CreateProductProductInfoNetType::V3).unwrap(),
-        json!(3)
-    );
+    assert_eq!(serde_json::to_value(NetTypeCode::V3).unwrap(), json!(3));
     for text in [r#""WIFI""#, r#""opc-ua""#, r#""SOMETHING_NEW""#] {
-        let v: CreateProductNetType = serde_json::from_str(text).unwrap();
+        let v: NetTypeText = serde_json::from_str(text).unwrap();
         assert_eq!(serde_json::to_string(&v).unwrap(), text);
     }
     assert_eq!(
-        serde_json::from_str::<CreateProductNetType>(r#""SOMETHING_NEW""#).unwrap(),
-        CreateProductNetType::Unknown("SOMETHING_NEW".into())
+        serde_json::from_str::<NetTypeText>(r#""SOMETHING_NEW""#).unwrap(),
+        NetTypeText::Unknown("SOMETHING_NEW".into())
     );
-    assert_eq!(
-        CreateProductNetType::from("opc-ua"),
-        CreateProductNetType::OpcUa
-    );
+    assert_eq!(NetTypeText::from("opc-ua"), NetTypeText::OpcUa);
     for text in ["3", "6", "9"] {
-        let v: CreateProductProductInfoNetType = serde_json::from_str(text).unwrap();
+        let v: NetTypeCode = serde_json::from_str(text).unwrap();
         assert_eq!(serde_json::to_string(&v).unwrap(), text);
     }
-    let from_string: CreateProductProductInfoNetType = serde_json::from_str(r#""3""#).unwrap();
-    assert_eq!(from_string, CreateProductProductInfoNetType::V3);
-    assert_eq!(CreateProductNodeType::Device.as_str(), "0");
-    assert_eq!(CreateProductNodeType::Gateway.to_string(), "1");
+    let from_string: NetTypeCode = serde_json::from_str(r#""3""#).unwrap();
+    assert_eq!(from_string, NetTypeCode::V3);
+    assert_eq!(NodeType::Device.as_str(), "0");
+    assert_eq!(NodeType::Gateway.to_string(), "1");
     // A whole response serializes back to the wire shape it came from.
     let text = r#"{"Data":{"ProductKey":"pk","NetType":3}}"#;
     let out: CreateProductResponse = serde_json::from_str(text).unwrap();
@@ -474,7 +462,7 @@ fn time_cursor_pagination_moves_start_time_and_stops_on_a_repeat() {
         .page_size(1)
         .asc("1")
         .build();
-    assert_eq!(req.asc, Some(QueryDeviceEventDataAsc::Ascending));
+    assert_eq!(req.asc, Some(Asc::Ascending));
     let page = |valid: bool, next: i64| -> QueryDeviceEventDataResponse {
         serde_json::from_value(json!({"Data": {"NextValid": valid, "NextTime": next, "List": {"EventInfo": [{"Time": 1}]}}})).unwrap()
     };
@@ -494,7 +482,7 @@ fn rest_parts_go_to_path_query_headers_and_json_body() {
         .x_trace("trace")
         .verify_code("code")
         .timeout(300)
-        .tags(rest::types::RefreshDeviceKeyTag::new().key("k"))
+        .tags(rest::types::Tag::new().key("k"))
         .build();
     let p = parts(&req);
     assert_eq!(p.path, [("deviceId", "dev 1".to_string())]);

@@ -4,6 +4,8 @@
 //! identity first, then wire facts, then request, response and examples.
 //! Everything optional is skipped when empty so the files stay short.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 fn is_false(b: &bool) -> bool {
@@ -49,8 +51,32 @@ pub struct ServiceInfo {
     /// Endpoint pattern, `{region}` or `{server}` substituted at run time.
     pub endpoint: String,
     pub auth: AuthScheme,
+    /// The Rust module of each operation group (`设备管理: devices`): the generated types of an
+    /// operation live in its group's module. A service without groups keeps one `types` module.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub modules: BTreeMap<String, String>,
+    /// The members every response of the service shares (status, request id, payload).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub response: ResponseShape,
     /// The documents this file was extracted from.
     pub sources: Vec<Source>,
+}
+
+/// What a service's responses share, by wire name (stated in `sources/sources.yaml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseShape {
+    /// Members that report the call's status (`Success`, `Code`, `ErrorMessage`): the runtime
+    /// reads them from the raw body to turn failures into errors, so a success output leaves
+    /// them out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<String>,
+    /// The member with the request's id (`RequestId`): outputs offer `request_id()`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The member documents put an operation's data under (`Data`): an output derefs to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -22,9 +22,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .node_type("0")
                 .send()
                 .await?;
-            let key = created
-                .product_key
-                .or_else(|| created.data.and_then(|d| d.product_key));
+            // The output derefs to its `Data`: `created.product_key` is `Data.ProductKey`.
+            let key = created.product_key.clone();
             key.ok_or("CreateProduct returned no ProductKey")?
         }
     };

@@ -7,6 +7,7 @@
 //! cargo run -p iotcloud --example device_lifecycle
 //! ```
 
+use iotcloud::aliyun::iot::types::NodeType;
 use iotcloud::DeviceRef;
 use serde_json::json;
 
@@ -21,17 +22,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let product_key = match std::env::var("IOTCLOUD_PRODUCT_KEY") {
         Ok(key) => key,
         Err(_) => {
-            // after merge: .node_type(NodeType::Device)
             let created = client
                 .create_product()
                 .product_name("iotcloud-device-lifecycle")
-                .node_type("0")
+                .node_type(NodeType::Device)
                 .send()
                 .await?;
-            // after merge: created.product_key (no copy under `data`)
             created
                 .product_key
-                .or_else(|| created.data.and_then(|d| d.product_key))
+                .clone()
                 .ok_or("CreateProduct returned no ProductKey")?
         }
     };
@@ -46,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         Ok(out) => println!(
             "registered {device_name}: iot id {}",
-            out.data.and_then(|d| d.iot_id).unwrap_or_default()
+            out.iot_id.clone().unwrap_or_default()
         ),
         Err(e) if e.is_conflict() => println!("registered {device_name}: already there"),
         Err(e) => return Err(e.into()),
@@ -60,10 +59,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .items(&items)
         .send()
         .await?;
-    // after merge: set.message_id (no `data` wrapper)
+    // The output derefs to the documented `Data`.
     println!(
         "property set: message {}",
-        set.data.and_then(|d| d.message_id).unwrap_or_default()
+        set.message_id.clone().unwrap_or_default()
     );
 
     let payload: &[u8] = b"\x01\x02hello";

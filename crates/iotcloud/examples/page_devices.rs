@@ -7,6 +7,8 @@
 //! cargo run -p iotcloud --example page_devices
 //! ```
 
+use iotcloud::aliyun::iot::types::{DeviceStatusValue, NodeType};
+
 #[path = "support/mod.rs"]
 mod support;
 
@@ -19,17 +21,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(key) => key,
         Err(_) => {
             // NodeType 0: directly connected devices.
-            // after merge: .node_type(NodeType::Device)
             let created = client
                 .create_product()
                 .product_name("iotcloud-page-devices")
-                .node_type("0")
+                .node_type(NodeType::Device)
                 .send()
                 .await?;
-            // after merge: created.product_key (no copy under `data`)
             let key = created
                 .product_key
-                .or_else(|| created.data.and_then(|d| d.product_key))
+                .clone()
                 .ok_or("CreateProduct returned no ProductKey")?;
             for name in ["sensor-1", "sensor-2", "sensor-3"] {
                 match client
@@ -63,8 +63,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let device = device?;
         count += 1;
         let name = device.device_name.unwrap_or_default();
-        // after merge: match device.device_status { DeviceStatus::Online => .., DeviceStatus::Unknown(s) => .. }
-        let status = device.device_status.unwrap_or_else(|| "?".into());
+        // The documented statuses are enum variants; `Unknown` keeps one added later.
+        let status = match &device.device_status {
+            Some(DeviceStatusValue::Online) => "ONLINE",
+            Some(DeviceStatusValue::Offline) => "OFFLINE",
+            Some(DeviceStatusValue::Unactive) => "UNACTIVE",
+            Some(DeviceStatusValue::Disable) => "DISABLE",
+            Some(other) => other.as_str(),
+            None => "?",
+        };
         println!("device {name}: {status}");
     }
     println!("{count} devices");

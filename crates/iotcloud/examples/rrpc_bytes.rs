@@ -9,6 +9,7 @@
 //! cargo run -p iotcloud --example rrpc_bytes
 //! ```
 
+use iotcloud::aliyun::iot::types::{NodeType, RrpcCode};
 
 #[path = "support/mod.rs"]
 mod support;
@@ -24,17 +25,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     ) {
         (Ok(pk), Ok(dn)) => (pk, dn),
         _ => {
-            // after merge: .node_type(NodeType::Device)
             let created = client
                 .create_product()
                 .product_name("iotcloud-rrpc")
-                .node_type("0")
+                .node_type(NodeType::Device)
                 .send()
                 .await?;
-            // after merge: created.product_key (no copy under `data`)
             let pk = created
                 .product_key
-                .or_else(|| created.data.and_then(|d| d.product_key))
+                .clone()
                 .ok_or("CreateProduct returned no ProductKey")?;
             let dn = "echo-1".to_string();
             match client
@@ -64,14 +63,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .timeout(5000)
         .send()
         .await?;
-    // A documented enumeration (SUCCESS, TIMEOUT, OFFLINE, ...), printed by its wire value.
-    // after merge: match on the shared `RrpcCode` enum (types renames `RRpcRrpcCode`)
-    let code = answer.rrpc_code.map(|c| c.to_string()).unwrap_or_default();
-    println!("rrpc code: {code}");
-    if code != "SUCCESS" {
-        return Err(format!("the device did not answer (RrpcCode {code})").into());
+    // A documented enumeration; `Unknown` keeps a code added after the documents.
+    let code = answer
+        .rrpc_code
+        .clone()
+        .ok_or("the answer holds no RrpcCode")?;
+    println!("rrpc code: {}", code.as_str());
+    if code != RrpcCode::Success {
+        return Err(format!("the device did not answer (RrpcCode {})", code.as_str()).into());
     }
-    let payload = answer.payload_bytes().ok_or("the answer holds no payload")??;
+    let payload = answer
+        .payload_bytes()
+        .ok_or("the answer holds no payload")??;
     println!("sent {request:02x?}");
     println!("answer {payload:02x?}");
     Ok(())

@@ -4,8 +4,8 @@
 #![cfg(feature = "aliyun-iot")]
 
 use iotcloud::aliyun::iot::types::{
-    BatchUpdateDeviceNicknameDeviceNicknameInfo as Nickname, BatchUpdateDeviceNicknameRequest,
-    NotifyAddThingTopoDeviceList as SubDevice, NotifyAddThingTopoRequest,
+    BatchUpdateDeviceNicknameRequest, DeviceList as SubDevice, DeviceNicknameInfo as Nickname,
+    NotifyAddThingTopoRequest,
 };
 use iotcloud_runtime::Operation;
 

@@ -1,7 +1,7 @@
 //! `api-spec/sources/sources.yaml`: which documents exist, which reader reads each and which
 //! service each feeds, with the service identity the documents do not state.
 
-use iotcloud_spec::{AuthScheme, Protocol, Vendor};
+use iotcloud_spec::{AuthScheme, Protocol, ResponseShape, Vendor};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -38,6 +38,12 @@ pub struct ServiceEntry {
     /// catalogue (the vendor gateway's common codes).
     #[serde(default)]
     pub common_errors: Vec<String>,
+    /// The Rust module of each operation group (the guide's section titles).
+    #[serde(default)]
+    pub modules: std::collections::BTreeMap<String, String>,
+    /// The members every response shares: status, request id, payload.
+    #[serde(default)]
+    pub response: ResponseShape,
     pub sources: Vec<SourceEntry>,
 }
 

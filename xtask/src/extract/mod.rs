@@ -138,6 +138,8 @@ fn assemble(root: &Path, entry: &ServiceEntry) -> Built {
         protocol: entry.protocol,
         endpoint: entry.endpoint.clone(),
         auth: entry.auth,
+        modules: entry.modules.clone(),
+        response: entry.response.clone(),
         sources: found.sources,
     };
     let spec = ServiceSpec {

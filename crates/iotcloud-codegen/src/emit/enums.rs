@@ -8,10 +8,14 @@ use quote::quote;
 use crate::docs;
 use crate::model::{EnumModel, ErrorVariant};
 
-pub fn emit_enum(e: &EnumModel<'_>) -> TokenStream {
+pub fn emit_enum(e: &EnumModel<'_>, users: &[&str]) -> TokenStream {
     let name = &e.ident;
     let f = e.field;
-    let mut paras = vec![format!("Documented values of {}.", docs::code(&f.name))];
+    let mut paras = vec![format!(
+        "Documented values of {}; used by {}.",
+        docs::code(&f.name),
+        docs::used_by(users)
+    )];
     if !f.description.trim().is_empty() {
         paras.push(docs::escape(&f.description));
     }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! Service (marker, ServiceMeta) · ErrorCode · Error · Client (one method per operation)
-//! types::{Op}Request / {Op}RequestBuilder / {Op}Fluent / {Op}Response / {Op}{Struct} / {Op}{Field} enums
+//! types::{Op}Request / {Op}RequestBuilder / {Op}Fluent / {Op}Response, shared {Table} structs and {Field} enums
 //! OPERATIONS · DispatchError · dispatch() · prepare() · decode_output()
 //! ```
 //!
@@ -16,17 +16,41 @@ mod paginate;
 mod request;
 mod types;
 
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
 use iotcloud_spec::{AuthScheme, Protocol};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::docs;
-use crate::model::{Model, OpModel};
+use crate::model::{Model, OpModel, Ty};
 
-/// Everything one operation contributes to the `types` module.
+/// Everything one operation contributes to the `types` module, its shared structs and
+/// enumerations included.
 pub fn operation_types(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
+    let (own, shared) = operation_parts(model, op, &mut HashSet::new());
+    let shared = shared.into_iter().map(|(_, tokens)| tokens);
+    quote!(#own #(#shared)*)
+}
+
+/// What one operation contributes: its own items (request, response, paginator, old names),
+/// and the shared structs and enumerations not already in `emitted`, each with its name (a
+/// service emits each once, where its first operation is, with that operation's docs).
+fn operation_parts(
+    model: &Model<'_>,
+    op: &OpModel<'_>,
+    emitted: &mut HashSet<String>,
+) -> (TokenStream, Vec<(String, TokenStream)>) {
     let protocol = model.spec.service.protocol;
-    let enums = op.enums.iter().map(enums::emit_enum);
+    let enums = op
+        .enums
+        .iter()
+        .filter(|e| emitted.insert(e.ident.to_string()))
+        .map(|e| {
+            let tokens = enums::emit_enum(e, model.users_of(&e.ident));
+            (e.ident.to_string(), tokens)
+        })
+        .collect::<Vec<_>>();
     let request = request::emit_request(op, protocol);
     let resp = &op.response;
     let resp_doc = docs::attrs(&[format!(
@@ -41,15 +65,20 @@ pub fn operation_types(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
         types::Kind::Data,
         false,
     );
-    let structs = op.structs.iter().map(|s| {
+    let output = output_impls(model, op);
+    let structs = op
+        .structs
+        .iter()
+        .filter(|s| emitted.insert(s.ident.to_string()));
+    let structs = structs.map(|s| {
         let mut paras = Vec::new();
         if !s.spec.description.trim().is_empty() {
             paras.push(docs::escape(&s.spec.description));
         }
         paras.push(format!(
-            "The {} structure of {}.",
+            "The {} table of the documents; used by {}.",
             docs::code(&s.spec.name),
-            docs::code(&op.spec.name)
+            docs::used_by(model.users_of(&s.ident))
         ));
         let doc = docs::attrs(&paras);
         let kind = if s.request_side && !s.response_side {
@@ -64,21 +93,179 @@ pub fn operation_types(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
             quote!()
         };
         let accessors = accessors::emit_accessors(&s.ident, &s.fields);
-        quote!(#def #extra #accessors)
+        (s.ident.to_string(), quote!(#def #extra #accessors))
     });
     let paginated = op
         .pagination
         .as_ref()
         .map(|p| paginate::emit_paginated(op, p));
     let accessors = accessors::emit_accessors(resp, &op.response_fields);
-    quote! {
+    let aliases = op.aliases.iter().map(|(old, new)| {
+        let note = format!("renamed to `{new}`: types are named by their table, once per shape");
+        quote! {
+            #[doc(hidden)]
+            #[deprecated(note = #note)]
+            pub type #old = #new;
+        }
+    });
+    let own = quote! {
         #request
         #response
         #accessors
-        #(#structs)*
-        #(#enums)*
+        #output
         #paginated
+        #(#aliases)*
+    };
+    (own, structs.chain(enums).collect())
+}
+
+/// The `types` module's items: flat, or in one module per operation group (the spec's
+/// `service.modules`), each re-exported at the top so `types::X` names every type. A shared
+/// type lives in its operations' group, or in `common` when they span groups.
+fn types_module_body(model: &Model<'_>) -> TokenStream {
+    let mut emitted = HashSet::new();
+    let parts: Vec<_> = model
+        .ops
+        .iter()
+        .map(|op| (op, operation_parts(model, op, &mut emitted)))
+        .collect();
+    if model.ops.iter().all(|op| op.module.is_none()) {
+        let items = parts.into_iter().map(|(_, (own, shared))| {
+            let shared = shared.into_iter().map(|(_, tokens)| tokens);
+            quote!(#own #(#shared)*)
+        });
+        return quote!(#(#items)*);
     }
+    let module_of_op: HashMap<&str, String> = model
+        .ops
+        .iter()
+        .map(|op| {
+            let module = op
+                .module
+                .as_ref()
+                .map_or_else(|| COMMON.to_string(), ToString::to_string);
+            (op.spec.name.as_str(), module)
+        })
+        .collect();
+    let mut modules: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    for (op, (own, shared)) in parts {
+        let home = module_of_op
+            .get(op.spec.name.as_str())
+            .cloned()
+            .unwrap_or_default();
+        modules.entry(home).or_default().push(own);
+        for (ident, tokens) in shared {
+            let homes: BTreeSet<&String> = model
+                .users
+                .get(&ident)
+                .into_iter()
+                .flatten()
+                .filter_map(|user| module_of_op.get(user))
+                .collect();
+            let home = match homes.len() {
+                1 => homes.into_iter().next().cloned().unwrap_or_default(),
+                _ => COMMON.to_string(),
+            };
+            modules.entry(home).or_default().push(tokens);
+        }
+    }
+    let groups: HashMap<&str, &str> = model
+        .spec
+        .service
+        .modules
+        .iter()
+        .map(|(group, module)| (module.as_str(), group.as_str()))
+        .collect();
+    let defs = modules.iter().map(|(name, items)| {
+        let ident = crate::names::field_ident(name);
+        let doc = match groups.get(name.as_str()) {
+            Some(group) => docs::attrs(&[format!(
+                "Types of the operations of the section {}; all re-exported by `types`.",
+                docs::escape(group)
+            )]),
+            None => docs::attrs(&[
+                "Types shared by operations of several sections; all re-exported by `types`."
+                    .to_string(),
+            ]),
+        };
+        quote! {
+            #doc
+            pub mod #ident {
+                #[allow(unused_imports)]
+                use super::*;
+                #(#items)*
+            }
+            pub use self::#ident::*;
+        }
+    });
+    quote! {
+        // The service items the generated code reaches as `super::…`, for the modules below.
+        use super::{wire, AsClient, Client, Error, Service};
+        #(#defs)*
+    }
+}
+
+/// The module of types shared by operations of several groups.
+const COMMON: &str = "common";
+
+/// What every output offers beside its fields, from the service's response shape:
+/// `request_id()`, and `Deref` to the payload (`Data`): its struct (empty when the answer has
+/// none), its list as a slice, or a scalar's `Option`.
+fn output_impls(model: &Model<'_>, op: &OpModel<'_>) -> TokenStream {
+    let shape = &model.spec.service.response;
+    let resp = &op.response;
+    let find = |wire: &Option<String>| {
+        let wire = wire.as_deref()?;
+        op.response_fields.iter().find(|f| f.spec.name == wire)
+    };
+    let request_id = find(&shape.request_id)
+        .filter(|f| f.ty == Ty::String)
+        .map(|f| {
+            let ident = &f.ident;
+            let doc = format!(
+                " The id the service gave this request (`{}`), for support and logs.",
+                f.spec.name
+            );
+            quote! {
+                impl #resp {
+                    #[doc = #doc]
+                    pub fn request_id(&self) -> Option<&str> {
+                        self.#ident.as_deref()
+                    }
+                }
+            }
+        });
+    let deref = find(&shape.payload).map(|f| {
+        let ident = &f.ident;
+        let (target, body) = match &f.ty {
+            Ty::List(inner) => {
+                let inner = types::ty_tokens(inner);
+                (quote!([#inner]), quote!(&self.#ident))
+            }
+            Ty::Struct(name) => (
+                quote!(#name),
+                quote! {
+                    static EMPTY: ::std::sync::OnceLock<#name> = ::std::sync::OnceLock::new();
+                    self.#ident.as_ref().unwrap_or_else(|| EMPTY.get_or_init(#name::default))
+                },
+            ),
+            _ => (types::field_type(f), quote!(&self.#ident)),
+        };
+        let doc = format!(
+            " The output reads as its `{}`: `output.member` reaches the payload's members.",
+            f.spec.name
+        );
+        quote! {
+            #[doc = #doc]
+            impl ::std::ops::Deref for #resp {
+                type Target = #target;
+                fn deref(&self) -> &Self::Target {
+                    #body
+                }
+            }
+        }
+    });
+    quote!(#request_id #deref)
 }
 
 /// The client method of one operation (inside `impl Client`).
@@ -165,7 +352,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
     let error_doc = format!(" Errors of {title} calls; `code()` is an [`ErrorCode`].");
     let client_doc = format!(" Client of {title}: one method per operation, each returning a fluent builder. Cheap to clone.");
     let methods = model.ops.iter().map(client_method);
-    let types = model.ops.iter().map(|op| operation_types(model, op));
+    let types = types_module_body(model);
     let metas = model.ops.iter().map(|op| {
         let req = &op.request;
         quote!(<types::#req as ::iotcloud_runtime::Operation>::META,)
@@ -265,9 +452,10 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
             }
         }
 
-        /// Request, response and enumeration types of every operation.
+        /// Request, response and enumeration types of every operation, and the structs and
+        /// enumerations they share (one type per shape, named by the documents' table).
         pub mod types {
-            #(#types)*
+            #types
         }
 
         #[doc = #ops_doc]

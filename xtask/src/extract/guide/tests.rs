@@ -496,6 +496,8 @@ fn overrides_apply() {
             protocol: iotcloud_spec::Protocol::Rpc,
             endpoint: "https://iot.{region}.aliyuncs.com".into(),
             auth: iotcloud_spec::AuthScheme::AcsHmacSha1,
+            modules: Default::default(),
+            response: Default::default(),
             sources: Vec::new(),
         },
         common_parameters: out().common_parameters.clone(),

@@ -213,12 +213,55 @@ impl fmt::Debug for SignedRpc {
 /// value is percent-encoded exactly once, into one buffer.
 pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningKey) -> SignedRpc {
     let (mut query, mut body, mut sts) = (Vec::new(), Vec::new(), Vec::new());
-    let sig = sign_rpc_into(method, params, key, &mut query, &mut body, Some(&mut sts));
+    let sig = sign_rpc_into(
+        method,
+        params,
+        Verbatim::NONE,
+        key,
+        &mut query,
+        &mut body,
+        Some(&mut sts),
+    );
     SignedRpc {
         query: into_string(query),
         body: into_string(body),
         string_to_sign: into_string(sts),
         signature: into_string(sig.to_vec()),
+    }
+}
+
+/// Which parameters (by index, the first 64) have a name or a value that the caller knows needs
+/// no percent-encoding, e.g. a literal such as `SignatureMethod=HMAC-SHA1`: those are copied
+/// without being scanned.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Verbatim {
+    /// Bit `i`: the name of parameter `i`.
+    pub(crate) names: u64,
+    /// Bit `i`: the value of parameter `i`.
+    pub(crate) values: u64,
+}
+
+impl Verbatim {
+    /// Every name and value is encoded.
+    pub(crate) const NONE: Verbatim = Verbatim {
+        names: 0,
+        values: 0,
+    };
+}
+
+/// Appends `text` to `out` percent-encoded, or as it is when `verbatim` (then it must need
+/// no encoding). Returns whether any byte was escaped.
+#[inline]
+fn encode_part(text: &str, verbatim: bool, out: &mut Vec<u8>) -> bool {
+    if verbatim {
+        debug_assert!(
+            !encode_with(text.as_bytes(), &mut Vec::new(), &ESCAPES, 3),
+            "{text:?} is marked verbatim but needs percent-encoding"
+        );
+        out.extend_from_slice(text.as_bytes());
+        false
+    } else {
+        encode_with(text.as_bytes(), out, &ESCAPES, 3)
     }
 }
 
@@ -261,6 +304,7 @@ thread_local! {
 pub(crate) fn sign_rpc_into(
     method: &str,
     params: &[(&str, &str, Placement)],
+    verbatim: Verbatim,
     key: &SigningKey,
     query: &mut Vec<u8>,
     body: &mut Vec<u8>,
@@ -268,7 +312,16 @@ pub(crate) fn sign_rpc_into(
 ) -> [u8; 28] {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => {
-            let sig = sign_with(method, params, key, query, body, sts, &mut scratch);
+            let sig = sign_with(
+                method,
+                params,
+                verbatim,
+                key,
+                query,
+                body,
+                sts,
+                &mut scratch,
+            );
             if scratch.sts.capacity() > SCRATCH_KEEP {
                 *scratch = Scratch::default();
             }
@@ -278,6 +331,7 @@ pub(crate) fn sign_rpc_into(
         Err(_) => sign_with(
             method,
             params,
+            verbatim,
             key,
             query,
             body,
@@ -287,9 +341,11 @@ pub(crate) fn sign_rpc_into(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn sign_with(
     method: &str,
     params: &[(&str, &str, Placement)],
+    verbatim: Verbatim,
     key: &SigningKey,
     query: &mut Vec<u8>,
     body: &mut Vec<u8>,
@@ -312,11 +368,12 @@ fn sign_with(
         if target.len() > first {
             target.push(b'&');
         }
+        let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
         let start = target.len() as u32;
-        let mut escaped = encode_with(k.as_bytes(), target, &ESCAPES, 3);
+        let mut escaped = encode_part(k, verbatim.names & bit != 0, target);
         let eq = target.len() as u32;
         target.push(b'=');
-        escaped |= encode_with(v.as_bytes(), target, &ESCAPES, 3);
+        escaped |= encode_part(v, verbatim.values & bit != 0, target);
         order.push(Encoded {
             prefix: prefix_key(k),
             index: i as u32,

@@ -133,7 +133,9 @@ pub(crate) fn build(
         params.push((k.as_ref(), v.as_str(), Placement::Form));
     }
     // The signer appends the encoded query after the `?` already there.
-    let mut search = vec![b'?'];
+    // Sized up front, so the signer's appending does not move it.
+    let mut search = Vec::with_capacity(1 + signer::query_capacity(&params));
+    search.push(b'?');
     let mut body = Vec::new();
     signer::sign_rpc_into(
         meta.method,

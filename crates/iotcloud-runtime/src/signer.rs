@@ -265,6 +265,18 @@ fn encode_part(text: &str, verbatim: bool, out: &mut Vec<u8>) -> bool {
     }
 }
 
+/// The parameters' `name=value&` lengths before encoding.
+fn raw_len(params: &[(&str, &str, Placement)]) -> usize {
+    params.iter().map(|(k, v, _)| k.len() + v.len() + 2).sum()
+}
+
+/// Room for the encoded query of `params` with `Signature` in the common case (a quarter of
+/// the text escaped), so a caller can allocate its buffer once.
+pub(crate) fn query_capacity(params: &[(&str, &str, Placement)]) -> usize {
+    let raw = raw_len(params);
+    raw + raw / 4 + 48
+}
+
 /// Per-thread buffers for [`sign_rpc_into`], so signing allocates nothing once warm.
 #[derive(Default)]
 struct Scratch {
@@ -355,8 +367,8 @@ fn sign_with(
     let Scratch { order, sts } = scratch;
     // The wire keeps the caller's order, each name and value encoded once.
     let query_start = query.len();
-    let raw_len: usize = params.iter().map(|(k, v, _)| k.len() + v.len() + 2).sum();
-    query.reserve(raw_len + raw_len / 4 + 48);
+    let raw_len = raw_len(params);
+    query.reserve(query_capacity(params));
     order.clear();
     for (i, (k, v, placement)) in params.iter().enumerate() {
         let in_body = *placement == Placement::Form;

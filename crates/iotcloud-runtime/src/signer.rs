@@ -34,9 +34,13 @@ pub use crate::percent::{percent_encode, percent_encode_into};
 #[inline]
 fn prefix_key(name: &str) -> u64 {
     let b = name.as_bytes();
+    // A fixed 8-byte read for most names; only a shorter one needs a copy of variable length
+    // (a `memcpy` call).
+    if let Some(head) = b.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
     let mut p = [0u8; 8];
-    let n = b.len().min(8);
-    p[..n].copy_from_slice(&b[..n]);
+    p[..b.len()].copy_from_slice(b);
     u64::from_be_bytes(p)
 }
 

@@ -13,6 +13,10 @@
 //! --separate-threads=yes` at two call counts (e.g. 1000 and 3000) for each side and divide the
 //! main thread's difference by the difference in calls. Valgrind hides SHA-NI, so SHA-1 runs
 //! in software there (about 11k instructions per call that natively are a few hundred cycles).
+//! The totals still move by up to about 1.7k instructions per call between two runs of the same
+//! binary (tokio's timer wheel and clock reads follow the wall clock); for a change to signing,
+//! compare the inclusive counts of `rpc::build` and `signer::sign_with` (`callgrind_annotate
+//! --inclusive=yes`), which do not move.
 
 #[path = "../tests/common/mod.rs"]
 mod common;

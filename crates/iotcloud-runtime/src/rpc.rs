@@ -3,7 +3,7 @@
 use crate::credentials::Credentials;
 use crate::meta::OperationMeta;
 use crate::request::RequestParts;
-use crate::signer::{self, Placement};
+use crate::signer::{self, Placement, Verbatim};
 use crate::signer_v3::{self, SignatureVersion};
 use crate::transport::Target;
 
@@ -92,19 +92,39 @@ pub(crate) fn build(
     }
     let mut params: Vec<(&str, &str, Placement)> =
         Vec::with_capacity(10 + parts.query.len() + parts.form.len());
-    params.push(("Format", "JSON", Placement::Query));
-    params.push(("Version", meta.service.api_version, Placement::Query));
-    params.push(("AccessKeyId", creds.access_key_id(), Placement::Query));
-    params.push(("SignatureMethod", "HMAC-SHA1", Placement::Query));
-    params.push(("SignatureVersion", "1.0", Placement::Query));
-    params.push(("SignatureNonce", nonce, Placement::Query));
-    params.push(("Timestamp", timestamp, Placement::Query));
+    // The common parameters' names and literal values are known to need no encoding.
+    let mut verbatim = Verbatim::NONE;
+    push_common(&mut params, &mut verbatim, "Format", "JSON", true);
+    push_common(
+        &mut params,
+        &mut verbatim,
+        "Version",
+        meta.service.api_version,
+        false,
+    );
+    push_common(
+        &mut params,
+        &mut verbatim,
+        "AccessKeyId",
+        creds.access_key_id(),
+        false,
+    );
+    push_common(
+        &mut params,
+        &mut verbatim,
+        "SignatureMethod",
+        "HMAC-SHA1",
+        true,
+    );
+    push_common(&mut params, &mut verbatim, "SignatureVersion", "1.0", true);
+    push_common(&mut params, &mut verbatim, "SignatureNonce", nonce, false);
+    push_common(&mut params, &mut verbatim, "Timestamp", timestamp, false);
     if let Some(r) = region {
-        params.push(("RegionId", r, Placement::Query));
+        push_common(&mut params, &mut verbatim, "RegionId", r, false);
     }
-    params.push(("Action", meta.name, Placement::Query));
+    push_common(&mut params, &mut verbatim, "Action", meta.name, false);
     if let Some(t) = creds.security_token() {
-        params.push(("SecurityToken", t, Placement::Query));
+        push_common(&mut params, &mut verbatim, "SecurityToken", t, false);
     }
     for (k, v) in &parts.query {
         params.push((k.as_ref(), v.as_str(), Placement::Query));
@@ -113,11 +133,14 @@ pub(crate) fn build(
         params.push((k.as_ref(), v.as_str(), Placement::Form));
     }
     // The signer appends the encoded query after the `?` already there.
-    let mut search = vec![b'?'];
+    // Sized up front, so the signer's appending does not move it.
+    let mut search = Vec::with_capacity(1 + signer::query_capacity(&params));
+    search.push(b'?');
     let mut body = Vec::new();
     signer::sign_rpc_into(
         meta.method,
         &params,
+        verbatim,
         creds.signing_key(),
         &mut search,
         &mut body,
@@ -137,6 +160,22 @@ pub(crate) fn build(
         headers,
         body,
     }
+}
+
+/// Adds a common parameter: its name (and, when `literal`, its value) needs no encoding.
+fn push_common<'a>(
+    params: &mut Vec<(&'a str, &'a str, Placement)>,
+    verbatim: &mut Verbatim,
+    name: &'static str,
+    value: &'a str,
+    literal: bool,
+) {
+    let bit = 1u64 << params.len();
+    verbatim.names |= bit;
+    if literal {
+        verbatim.values |= bit;
+    }
+    params.push((name, value, Placement::Query));
 }
 
 fn path_of(meta: &OperationMeta) -> &'static str {

@@ -34,9 +34,13 @@ pub use crate::percent::{percent_encode, percent_encode_into};
 #[inline]
 fn prefix_key(name: &str) -> u64 {
     let b = name.as_bytes();
+    // A fixed 8-byte read for most names; only a shorter one needs a copy of variable length
+    // (a `memcpy` call).
+    if let Some(head) = b.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
     let mut p = [0u8; 8];
-    let n = b.len().min(8);
-    p[..n].copy_from_slice(&b[..n]);
+    p[..b.len()].copy_from_slice(b);
     u64::from_be_bytes(p)
 }
 
@@ -213,13 +217,68 @@ impl fmt::Debug for SignedRpc {
 /// value is percent-encoded exactly once, into one buffer.
 pub fn sign_rpc(method: &str, params: &[(&str, &str, Placement)], key: &SigningKey) -> SignedRpc {
     let (mut query, mut body, mut sts) = (Vec::new(), Vec::new(), Vec::new());
-    let sig = sign_rpc_into(method, params, key, &mut query, &mut body, Some(&mut sts));
+    let sig = sign_rpc_into(
+        method,
+        params,
+        Verbatim::NONE,
+        key,
+        &mut query,
+        &mut body,
+        Some(&mut sts),
+    );
     SignedRpc {
         query: into_string(query),
         body: into_string(body),
         string_to_sign: into_string(sts),
         signature: into_string(sig.to_vec()),
     }
+}
+
+/// Which parameters (by index, the first 64) have a name or a value that the caller knows needs
+/// no percent-encoding, e.g. a literal such as `SignatureMethod=HMAC-SHA1`: those are copied
+/// without being scanned.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Verbatim {
+    /// Bit `i`: the name of parameter `i`.
+    pub(crate) names: u64,
+    /// Bit `i`: the value of parameter `i`.
+    pub(crate) values: u64,
+}
+
+impl Verbatim {
+    /// Every name and value is encoded.
+    pub(crate) const NONE: Verbatim = Verbatim {
+        names: 0,
+        values: 0,
+    };
+}
+
+/// Appends `text` to `out` percent-encoded, or as it is when `verbatim` (then it must need
+/// no encoding). Returns whether any byte was escaped.
+#[inline]
+fn encode_part(text: &str, verbatim: bool, out: &mut Vec<u8>) -> bool {
+    if verbatim {
+        debug_assert!(
+            !encode_with(text.as_bytes(), &mut Vec::new(), &ESCAPES, 3),
+            "{text:?} is marked verbatim but needs percent-encoding"
+        );
+        out.extend_from_slice(text.as_bytes());
+        false
+    } else {
+        encode_with(text.as_bytes(), out, &ESCAPES, 3)
+    }
+}
+
+/// The parameters' `name=value&` lengths before encoding.
+fn raw_len(params: &[(&str, &str, Placement)]) -> usize {
+    params.iter().map(|(k, v, _)| k.len() + v.len() + 2).sum()
+}
+
+/// Room for the encoded query of `params` with `Signature` in the common case (a quarter of
+/// the text escaped), so a caller can allocate its buffer once.
+pub(crate) fn query_capacity(params: &[(&str, &str, Placement)]) -> usize {
+    let raw = raw_len(params);
+    raw + raw / 4 + 48
 }
 
 /// Per-thread buffers for [`sign_rpc_into`], so signing allocates nothing once warm.
@@ -261,6 +320,7 @@ thread_local! {
 pub(crate) fn sign_rpc_into(
     method: &str,
     params: &[(&str, &str, Placement)],
+    verbatim: Verbatim,
     key: &SigningKey,
     query: &mut Vec<u8>,
     body: &mut Vec<u8>,
@@ -268,7 +328,16 @@ pub(crate) fn sign_rpc_into(
 ) -> [u8; 28] {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => {
-            let sig = sign_with(method, params, key, query, body, sts, &mut scratch);
+            let sig = sign_with(
+                method,
+                params,
+                verbatim,
+                key,
+                query,
+                body,
+                sts,
+                &mut scratch,
+            );
             if scratch.sts.capacity() > SCRATCH_KEEP {
                 *scratch = Scratch::default();
             }
@@ -278,6 +347,7 @@ pub(crate) fn sign_rpc_into(
         Err(_) => sign_with(
             method,
             params,
+            verbatim,
             key,
             query,
             body,
@@ -287,9 +357,11 @@ pub(crate) fn sign_rpc_into(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn sign_with(
     method: &str,
     params: &[(&str, &str, Placement)],
+    verbatim: Verbatim,
     key: &SigningKey,
     query: &mut Vec<u8>,
     body: &mut Vec<u8>,
@@ -299,8 +371,8 @@ fn sign_with(
     let Scratch { order, sts } = scratch;
     // The wire keeps the caller's order, each name and value encoded once.
     let query_start = query.len();
-    let raw_len: usize = params.iter().map(|(k, v, _)| k.len() + v.len() + 2).sum();
-    query.reserve(raw_len + raw_len / 4 + 48);
+    let raw_len = raw_len(params);
+    query.reserve(query_capacity(params));
     order.clear();
     for (i, (k, v, placement)) in params.iter().enumerate() {
         let in_body = *placement == Placement::Form;
@@ -312,11 +384,12 @@ fn sign_with(
         if target.len() > first {
             target.push(b'&');
         }
+        let bit = 1u64.checked_shl(i as u32).unwrap_or(0);
         let start = target.len() as u32;
-        let mut escaped = encode_with(k.as_bytes(), target, &ESCAPES, 3);
+        let mut escaped = encode_part(k, verbatim.names & bit != 0, target);
         let eq = target.len() as u32;
         target.push(b'=');
-        escaped |= encode_with(v.as_bytes(), target, &ESCAPES, 3);
+        escaped |= encode_part(v, verbatim.values & bit != 0, target);
         order.push(Encoded {
             prefix: prefix_key(k),
             index: i as u32,

@@ -97,6 +97,48 @@ fn byte_order_sorting() {
     assert_eq!(c, "B=upper&Tag.10=a&Tag.2=b&a=lower");
 }
 
+/// `sign_rpc` sorts by the names' first 15 bytes and settles the rest by whole names: names
+/// that share a long prefix, names equal but for trailing NULs (the padding), an empty name, and
+/// more parameters than the index in its sort key holds all come out in plain byte order.
+#[test]
+fn sign_rpc_sorts_long_shared_prefixes_and_many_params_in_byte_order() {
+    let long = |tail: &str| format!("Tag.1.TagValueLongName{tail}");
+    let cases: Vec<Vec<(String, String)>> = vec![
+        vec![
+            (long("B"), "2".into()),
+            (long("A"), "1".into()),
+            (long(""), "0".into()),
+            ("Tag.1.TagValueLong".into(), "x".into()),
+            ("Action".into(), "Pub".into()),
+        ],
+        vec![
+            ("ab\0".into(), "nul".into()),
+            ("ab".into(), "plain".into()),
+            (String::new(), "empty".into()),
+            ("a".into(), "one".into()),
+        ],
+        // 300 names in reverse order, so the 8-bit index in the sort key would wrap.
+        (0..300)
+            .rev()
+            .map(|i| (format!("P{i:03}"), i.to_string()))
+            .collect(),
+    ];
+    for (n, p) in cases.iter().enumerate() {
+        let triples: Vec<(&str, &str, Placement)> = p
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str(), Placement::Query))
+            .collect();
+        let signed = signer::sign_rpc("POST", &triples, &SigningKey::new("s3cr3t"));
+        let sts = plain_string_to_sign("POST", p);
+        assert_eq!(signed.string_to_sign, sts, "case {n}");
+        assert_eq!(
+            signed.signature,
+            plain_signature("s3cr3t", &sts),
+            "case {n}"
+        );
+    }
+}
+
 #[test]
 fn encoding_rules_of_the_guide() {
     assert_eq!(signer::percent_encode("a b"), "a%20b");

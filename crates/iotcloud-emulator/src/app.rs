@@ -12,13 +12,9 @@ use crate::throttle::Throttle;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
-/// Lock a mutex, taking over the data if a panicking thread poisoned it (no handler panics on
-/// input, and the state stays structurally valid between statements).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+use crate::sync::lock;
 
 /// Everything a request handler can reach.
 pub struct App {

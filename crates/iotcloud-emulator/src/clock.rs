@@ -41,7 +41,7 @@ impl Clock {
     /// The current time.
     pub fn now(&self) -> SystemTime {
         match &self.manual {
-            Some(t) => *crate::app::lock(t),
+            Some(t) => *crate::sync::lock(t),
             None => SystemTime::now(),
         }
     }
@@ -60,7 +60,7 @@ impl Clock {
     pub fn advance(&self, by: Duration) -> bool {
         match &self.manual {
             Some(t) => {
-                let mut now = crate::app::lock(t);
+                let mut now = crate::sync::lock(t);
                 *now += by;
                 true
             }

@@ -151,6 +151,10 @@ impl Default for Limits {
     }
 }
 
+/// Live `SignatureNonce` entries kept by default; at about 60 bytes each, 1,000,000 is about
+/// 60 MB.
+pub const DEFAULT_MAX_NONCES: usize = 1_000_000;
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -164,7 +168,7 @@ impl Default for Config {
             token_ttl: Duration::from_secs(3600),
             refresh_token_ttl: Duration::from_secs(24 * 3600),
             limits: Limits::default(),
-            max_nonces: crate::auth::nonce::DEFAULT_CAPACITY,
+            max_nonces: DEFAULT_MAX_NONCES,
             instances: Vec::new(),
             clock: crate::clock::Clock::system(),
         }

@@ -13,9 +13,10 @@
 //! - `GET /_emulator/sign?Action=QueryProductList&CurrentPage=1&PageSize=10` signs the given
 //!   parameters with the first configured access key (for curl; `Version` defaults to the Iot one)
 
-use crate::app::{lock, App, Incoming};
+use crate::app::{App, Incoming};
 use crate::faults::FaultRule;
 use crate::state::OcDevice;
+use crate::sync::lock;
 use crate::wire;
 use axum::http::Method;
 use axum::response::Response;

@@ -32,6 +32,7 @@ pub mod rpc;
 pub mod server;
 pub mod specs;
 pub mod state;
+pub mod sync;
 pub mod throttle;
 pub mod validate;
 pub mod wire;
@@ -181,7 +182,7 @@ impl Emulator {
         let port = config.port;
         let app = Arc::new(app::App::new(specs, config).map_err(EmulatorError::State)?);
         {
-            let mut state = app::lock(&app.state);
+            let mut state = sync::lock(&app.state);
             if state.oc_devices.is_empty() {
                 oceanconnect::upsert_device(
                     &mut state,
@@ -240,13 +241,13 @@ impl Emulator {
 
     /// A copy of the current state (for tests).
     pub fn state(&self) -> state::State {
-        app::lock(&self.app.state).clone()
+        sync::lock(&self.app.state).clone()
     }
 
     /// Change the state in place, as a device would (events, reported values), for tests. The
     /// change is saved under `--data-dir` with the next write.
     pub fn update_state<R>(&self, change: impl FnOnce(&mut state::State) -> R) -> R {
-        change(&mut app::lock(&self.app.state))
+        change(&mut sync::lock(&self.app.state))
     }
 
     /// Stop serving and wait for the server to finish.

@@ -2,10 +2,11 @@
 //! call needs `app_key` and `Authorization: Bearer`; Refreshing a Device Key keeps real state.
 //! Errors are an HTTP status plus `{"error_code","error_desc"}`, as in the seed's table.
 
-use crate::app::{lock, App, Incoming};
+use crate::app::{App, Incoming};
 use crate::auth::tokens::TokenProblem;
 use crate::faults::ErrorKind;
 use crate::state::OcDevice;
+use crate::sync::lock;
 use crate::validate::check_scalar;
 use crate::wire::dropped_connection;
 use crate::wire::{self, Failure};

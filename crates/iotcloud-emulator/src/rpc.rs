@@ -1,9 +1,10 @@
 //! The Alibaba RPC pipeline: decode, route by `Version` and `Action`, authenticate, throttle,
 //! inject faults, validate against the spec, then answer from state or from the example.
 
-use crate::app::{lock, App, Incoming};
+use crate::app::{App, Incoming};
 use crate::auth::rpc::Verifier;
 use crate::faults::{Decision, ErrorKind};
+use crate::sync::lock;
 use crate::validate::{self, Params};
 use crate::wire::dropped_connection;
 use crate::wire::{self, Failure};
@@ -324,22 +325,6 @@ async fn run(
             }
             result.map(|data| (data, false))
         }
-        None => Ok((example(op), true)),
-    }
-}
-
-/// The operation's documented example response (without its `RequestId`), or an empty success.
-pub fn example(op: &Operation) -> Map<String, Value> {
-    let parsed = op
-        .examples
-        .response
-        .as_ref()
-        .and_then(|r| serde_json::from_str::<Value>(&r.json).ok());
-    match parsed {
-        Some(Value::Object(mut m)) => {
-            m.remove("RequestId");
-            m
-        }
-        _ => Map::new(),
+        None => Ok((crate::specs::example_response(op), true)),
     }
 }

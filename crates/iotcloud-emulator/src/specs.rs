@@ -100,6 +100,22 @@ pub fn match_template(template: &str, path: &str) -> Option<Vec<(String, String)
     Some(vars)
 }
 
+/// The operation's documented example response (without its `RequestId`), or an empty success.
+pub fn example_response(op: &Operation) -> serde_json::Map<String, serde_json::Value> {
+    let parsed = op
+        .examples
+        .response
+        .as_ref()
+        .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.json).ok());
+    match parsed {
+        Some(serde_json::Value::Object(mut m)) => {
+            m.remove("RequestId");
+            m
+        }
+        _ => serde_json::Map::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

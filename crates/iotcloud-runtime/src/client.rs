@@ -11,9 +11,8 @@ use futures::future::Either;
 use futures::FutureExt as _;
 use tracing::Instrument;
 
-use crate::config::Config;
+use crate::config::{CallOverrides, Config};
 use crate::credentials::{Cached, Credentials};
-use crate::customize::CallOverrides;
 use crate::endpoint;
 use crate::error::{Error, ErrorKind, Inner, RawCode, TimeoutKind};
 use crate::meta::{AuthScheme, OperationMeta, Protocol};

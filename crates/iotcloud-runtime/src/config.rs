@@ -444,3 +444,16 @@ impl ConfigBuilder {
         }
     }
 }
+
+/// Settings of one call that replace the client's; whatever is not set stays the client's.
+/// The connect timeout belongs to the client's connection pool and cannot be changed per call.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CallOverrides {
+    /// Replaces [`crate::Timeouts::attempt`].
+    pub attempt_timeout: Option<Duration>,
+    /// Replaces [`crate::Timeouts::operation`] (`Some(None)`: no deadline for this call).
+    pub operation_timeout: Option<Option<Duration>>,
+    /// Replaces the client's [`RetryConfig`]. The retry budget stays the client's, shared.
+    pub retry: Option<RetryConfig>,
+}

@@ -4,21 +4,9 @@
 use std::time::Duration;
 
 use crate::client::Handle;
+use crate::config::CallOverrides;
 use crate::operation::{OpError, Operation};
 use crate::retry::RetryConfig;
-
-/// Settings of one call that replace the client's; whatever is not set stays the client's.
-/// The connect timeout belongs to the client's connection pool and cannot be changed per call.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct CallOverrides {
-    /// Replaces [`crate::Timeouts::attempt`].
-    pub attempt_timeout: Option<Duration>,
-    /// Replaces [`crate::Timeouts::operation`] (`Some(None)`: no deadline for this call).
-    pub operation_timeout: Option<Option<Duration>>,
-    /// Replaces the client's [`RetryConfig`]. The retry budget stays the client's, shared.
-    pub retry: Option<RetryConfig>,
-}
 
 /// A request ready to send with per-call overrides; what a fluent builder's `customize()`
 /// returns.

@@ -51,9 +51,9 @@ pub mod wire;
 
 pub use client::{Handle, ServiceError};
 pub use clock::{Clock, FixedClock, NonceSource};
-pub use config::{Config, ConfigBuilder, OceanConnectConfig, Timeouts, TlsConfig};
+pub use config::{CallOverrides, Config, ConfigBuilder, OceanConnectConfig, Timeouts, TlsConfig};
 pub use credentials::{Credentials, ProvideCredentials};
-pub use customize::{CallOverrides, Customize};
+pub use customize::Customize;
 pub use device::DeviceRef;
 pub use error::{
     Error, ErrorCategory, ErrorCode, ErrorKind, RawCode, TimeoutKind, ValidationError, Violation,

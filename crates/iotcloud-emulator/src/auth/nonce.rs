@@ -17,8 +17,6 @@ use std::path::{Path, PathBuf};
 
 /// Longest accepted `SignatureNonce` in bytes (Alibaba's SDKs send 32- to 36-character UUIDs).
 pub const MAX_NONCE_LEN: usize = 128;
-/// Live entries kept by default; at about 60 bytes each, 1,000,000 is about 60 MB.
-pub const DEFAULT_CAPACITY: usize = 1_000_000;
 /// The nonce log's file name inside the data directory.
 pub const NONCE_FILE: &str = "nonces.bin";
 /// Expired entries are swept at most this often (seconds).

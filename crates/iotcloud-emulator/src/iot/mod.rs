@@ -190,12 +190,12 @@ impl Ctx<'_> {
     /// other field is put from the state ([`Ctx::put`]), so an example value never stands in for
     /// a value the state does not hold.
     pub fn template(&self) -> Map<String, Value> {
-        envelope(&crate::rpc::example(self.op))
+        envelope(&crate::specs::example_response(self.op))
     }
 
     /// Put `value` at `path` of `out`, shaped like the example there (see [`put`]).
     pub fn put(&self, out: &mut Map<String, Value>, path: &str, value: Value) {
-        put(out, &crate::rpc::example(self.op), path, value);
+        put(out, &crate::specs::example_response(self.op), path, value);
     }
 
     /// The response: the envelope with `value` put at `path`.
@@ -273,7 +273,7 @@ impl Ctx<'_> {
             .as_deref()
             .and_then(|r| sibling(r, "PageSize"))
         {
-            if get_path(&crate::rpc::example(self.op), &path).is_some() {
+            if get_path(&crate::specs::example_response(self.op), &path).is_some() {
                 self.put(&mut out, &path, Value::from(size));
             }
         }

@@ -381,3 +381,62 @@ fn generated_categories_follow_the_spec() {
     assert!(check::<mqtt::ErrorCode>("aliyun-mqtt") > 20);
     assert_eq!(check::<oceanconnect::ErrorCode>("huawei-oceanconnect"), 14);
 }
+
+/// What retries a throttled answer is the spec, not a list in Rust: every code a service's
+/// documents mark `kind: throttled` (IoT's own `iot.messagebroker.RateLimit`, MQTT's
+/// `ApplyTokenOverFlow`, OceanConnect's `1010009`) is in its `ServiceMeta::throttling_codes`,
+/// and an IoT answer with such a code is retried even on HTTP 200; a code the spec does not
+/// mark is not.
+#[tokio::test(start_paused = true)]
+async fn the_specs_throttling_codes_are_retried() {
+    use iotcloud_runtime::Service as _;
+    for (meta, want) in [
+        (
+            iot::Service::META,
+            &["iot.messagebroker.RateLimit", "Throttling.User"][..],
+        ),
+        (
+            mqtt::Service::META,
+            &["ApplyTokenOverFlow", "SystemOverFlow"],
+        ),
+        (oceanconnect::Service::META, &["1010009"]),
+    ] {
+        for code in want {
+            assert!(
+                meta.throttling_codes.contains(code),
+                "{}: {code} missing from {:?}",
+                meta.name,
+                meta.throttling_codes
+            );
+        }
+    }
+    assert!(!iot::Service::META
+        .throttling_codes
+        .contains(&"iot.device.NotExistedDevice"));
+
+    let ok = r#"{"RequestId":"R2","Success":true,"Data":{"DeviceName":"d1"}}"#;
+    for (code, retried) in [
+        ("iot.messagebroker.RateLimit", true),
+        ("iot.device.NotExistedDevice", false),
+    ] {
+        let replayer = Replayer::with_answers([(200, business(code)), (200, ok.to_string())]);
+        let config = Config::builder()
+            .region("cn-shanghai")
+            .access_key("id", "secret")
+            .retry(RetryConfig::default().with_max_attempts(2))
+            .replay(replayer.clone())
+            .build();
+        let client = iot::Client::new(config).unwrap_or_else(|e| panic!("{e}"));
+        let answer = client.query_device_detail().iot_id("x").send().await;
+        assert_eq!(
+            replayer.requests().len(),
+            if retried { 2 } else { 1 },
+            "{code}"
+        );
+        match answer {
+            Ok(out) if retried => assert_eq!(out.device_name.as_deref(), Some("d1")),
+            Err(e) if !retried => assert!(e.is_not_found(), "{code}: {e}"),
+            other => panic!("{code}: unexpected {other:?}"),
+        }
+    }
+}

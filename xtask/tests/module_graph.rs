@@ -217,6 +217,9 @@ fn emulator_modules_have_no_cycle() {
 #[test]
 fn codegen_modules_have_no_cycle() {
     let g = graph("crates/iotcloud-codegen");
-    assert!(g.len() > 2, "the code generator's modules were not read: {g:?}");
+    assert!(
+        g.len() > 2,
+        "the code generator's modules were not read: {g:?}"
+    );
     assert_eq!(find_cycle(&g), None);
 }

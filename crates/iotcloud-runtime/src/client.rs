@@ -476,14 +476,17 @@ impl Handle {
                         (Some(t), Token::Fetch) => t,
                         (None, Token::Fetch) => {
                             waited = true;
-                            within(limits.deadline, Box::pin(tm.access_token()))
-                                .await
-                                .map_err(|()| Self::operation_timeout(meta, limits.operation))?
-                                .map_err(|e| {
-                                    let mut i = e.into_inner();
-                                    i.operation = Some(meta.name);
-                                    i
-                                })?
+                            within(
+                                limits.deadline,
+                                Box::pin(tm.access_token_for(meta.service.throttling_codes)),
+                            )
+                            .await
+                            .map_err(|()| Self::operation_timeout(meta, limits.operation))?
+                            .map_err(|e| {
+                                let mut i = e.into_inner();
+                                i.operation = Some(meta.name);
+                                i
+                            })?
                         }
                     };
                     Some(token)
@@ -696,8 +699,9 @@ impl Handle {
                             &resp,
                             || self.string_to_sign(meta, parts, inputs),
                             &secrets,
+                            meta.service.throttling_codes,
                         ),
-                        _ => response::check_rest(&resp, &secrets),
+                        _ => response::check_rest(&resp, &secrets, meta.service.throttling_codes),
                     };
                     checked.map(|()| resp)
                 }

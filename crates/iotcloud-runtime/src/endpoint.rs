@@ -77,6 +77,7 @@ mod tests {
         protocol: Protocol::Rpc,
         endpoint: "https://iot.{region}.aliyuncs.com",
         auth: AuthScheme::AcsHmacSha1,
+        throttling_codes: &[],
     };
     const MQTT: ServiceMeta = ServiceMeta {
         name: "aliyun-mqtt",
@@ -86,6 +87,7 @@ mod tests {
         protocol: Protocol::Rpc,
         endpoint: "https://onsmqtt.{region}.aliyuncs.com",
         auth: AuthScheme::AcsHmacSha1,
+        throttling_codes: &[],
     };
     const OC: ServiceMeta = ServiceMeta {
         name: "huawei-oceanconnect",
@@ -95,6 +97,7 @@ mod tests {
         protocol: Protocol::Rest,
         endpoint: "https://{server}",
         auth: AuthScheme::OceanConnectBearer,
+        throttling_codes: &[],
     };
 
     #[test]

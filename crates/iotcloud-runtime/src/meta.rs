@@ -53,6 +53,9 @@ pub struct ServiceMeta {
     pub endpoint: &'static str,
     /// Authentication scheme.
     pub auth: AuthScheme,
+    /// The codes the spec marks `kind: throttled` (the service's own and the gateway's): an
+    /// answer with one of them is always retried, like HTTP 429 and 503.
+    pub throttling_codes: &'static [&'static str],
 }
 
 /// A parameter of the whole service (`IotInstanceId`): every operation accepts it; it is sent

@@ -138,8 +138,19 @@ impl TokenManager {
     }
 
     /// A valid access token: cached, refreshed or freshly logged in. Concurrent callers share
-    /// one request.
+    /// one request. A refused login is [`ErrorKind::Throttled`] on HTTP 429 or 503; the
+    /// service's calls also know its throttling codes (see [`Self::access_token_for`]).
     pub async fn access_token(&self) -> Result<AccessToken, Error<RawCode>> {
+        self.access_token_for(&[]).await
+    }
+
+    /// [`Self::access_token`], where a refused login with one of `throttling_codes` (a
+    /// service's [`crate::meta::ServiceMeta::throttling_codes`]) is also
+    /// [`ErrorKind::Throttled`].
+    pub async fn access_token_for(
+        &self,
+        throttling_codes: &[&str],
+    ) -> Result<AccessToken, Error<RawCode>> {
         if let Some(t) = self.cached_fresh() {
             return Ok(t);
         }
@@ -156,7 +167,7 @@ impl TokenManager {
                 .map(|(r, _)| r.clone())
         };
         if let Some(r) = refresh {
-            match self.refresh(&r).await {
+            match self.refresh(&r, throttling_codes).await {
                 Ok(t) => {
                     self.refreshes.fetch_add(1, Ordering::Relaxed);
                     tracing::debug!("oceanconnect: access token refreshed");
@@ -168,7 +179,7 @@ impl TokenManager {
             }
         }
         self.logins.fetch_add(1, Ordering::Relaxed);
-        let t = self.login().await?;
+        let t = self.login(throttling_codes).await?;
         tracing::debug!("oceanconnect: logged in");
         Ok(t)
     }
@@ -183,7 +194,7 @@ impl TokenManager {
         }
     }
 
-    async fn login(&self) -> Result<AccessToken, Error<RawCode>> {
+    async fn login(&self, throttling_codes: &[&str]) -> Result<AccessToken, Error<RawCode>> {
         let mut body = String::from("appId=");
         percent_encode_into(&self.config.app_id, &mut body);
         body.push_str("&secret=");
@@ -197,10 +208,14 @@ impl TokenManager {
             )],
             body: body.into_bytes(),
         };
-        self.exchange(req, "login").await
+        self.exchange(req, "login", throttling_codes).await
     }
 
-    async fn refresh(&self, refresh_token: &Secret) -> Result<AccessToken, Error<RawCode>> {
+    async fn refresh(
+        &self,
+        refresh_token: &Secret,
+        throttling_codes: &[&str],
+    ) -> Result<AccessToken, Error<RawCode>> {
         let body = serde_json::json!({
             "appId": self.config.app_id,
             "secret": self.config.secret.expose(),
@@ -212,7 +227,7 @@ impl TokenManager {
             headers: vec![("Content-Type".to_string(), "application/json".to_string())],
             body: body.to_string().into_bytes(),
         };
-        self.exchange(req, "refreshToken").await
+        self.exchange(req, "refreshToken", throttling_codes).await
     }
 
     fn base(&self) -> Result<String, Error<RawCode>> {
@@ -223,6 +238,7 @@ impl TokenManager {
         &self,
         req: PreparedRequest,
         what: &str,
+        throttling_codes: &[&str],
     ) -> Result<AccessToken, Error<RawCode>> {
         let secrets = [self.config.secret.expose()];
         let resp = match tokio::time::timeout(self.timeout, self.transport.send(req.into())).await {
@@ -245,7 +261,7 @@ impl TokenManager {
                 return Err(Error::from_inner(i));
             }
         };
-        if let Err(f) = crate::response::check_rest(&resp, &secrets) {
+        if let Err(f) = crate::response::check_rest(&resp, &secrets, throttling_codes) {
             let mut i = f.inner;
             i.kind = if i.kind == ErrorKind::Throttled {
                 ErrorKind::Throttled

@@ -120,6 +120,7 @@ mod tests {
         protocol: Protocol::Rpc,
         endpoint: "https://x",
         auth: AuthScheme::AcsHmacSha1,
+        throttling_codes: &[],
     };
     static OP: OperationMeta = OperationMeta {
         service: &SVC,

@@ -117,6 +117,7 @@ pub(crate) fn check_rpc(
     resp: &HttpResponse,
     string_to_sign: impl FnOnce() -> String,
     secrets: &[&str],
+    throttling_codes: &[&str],
 ) -> Result<(), Failure> {
     let status = resp.status;
     let ok_status = (200..300).contains(&status);
@@ -158,24 +159,29 @@ pub(crate) fn check_rpc(
         code,
         message,
         request_id,
+        throttling_codes,
         nonce_reused,
         false,
     ))
 }
 
-/// The failure of a service answer: throttling (codes, 429, 503) is always retried, 5xx
-/// when the operation is retry-safe, anything else never.
+/// The failure of a service answer: throttling (the service's throttling codes, HTTP 429,
+/// 503) is always retried, 5xx when the operation is retry-safe, anything else never.
 fn failure(
     resp: &HttpResponse,
     code: Option<String>,
     message: String,
     request_id: Option<String>,
+    throttling_codes: &[&str],
     always_retry: bool,
     reauth: bool,
 ) -> Failure {
     let status = resp.status;
-    let throttled =
-        code.as_deref().is_some_and(retry::is_throttling_code) || status == 429 || status == 503;
+    let throttled = code
+        .as_deref()
+        .is_some_and(|c| throttling_codes.contains(&c))
+        || status == 429
+        || status == 503;
     let class = if throttled || always_retry {
         RetryClass::Always
     } else if status >= 500 {
@@ -209,7 +215,11 @@ fn failure(
 }
 
 /// Interprets an OceanConnect answer. `Ok` when the body is a success to decode.
-pub(crate) fn check_rest(resp: &HttpResponse, secrets: &[&str]) -> Result<(), Failure> {
+pub(crate) fn check_rest(
+    resp: &HttpResponse,
+    secrets: &[&str],
+    throttling_codes: &[&str],
+) -> Result<(), Failure> {
     let status = resp.status;
     let ok_status = (200..300).contains(&status);
     if ok_status && ERROR_CODE_KEY.find(&resp.body).is_none() {
@@ -237,7 +247,15 @@ pub(crate) fn check_rest(resp: &HttpResponse, secrets: &[&str]) -> Result<(), Fa
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    Err(failure(resp, code, message, request_id, false, reauth))
+    Err(failure(
+        resp,
+        code,
+        message,
+        request_id,
+        throttling_codes,
+        false,
+        reauth,
+    ))
 }
 
 /// Compares the server's echoed string-to-sign (if any) with ours and says whether the secret

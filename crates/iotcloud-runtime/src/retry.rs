@@ -184,15 +184,6 @@ impl RetryBudget {
 /// The longest server-suggested wait honoured (5 minutes).
 pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(300);
 
-/// Codes that mean "slow down" (always retried).
-pub fn is_throttling_code(code: &str) -> bool {
-    code.starts_with("Throttling")
-        || code == "SystemOverFlow"
-        || code == "ServiceUnavailable"
-        || code == "ServiceUnavailableTemporary"
-        || code == "1010009"
-}
-
 /// A server-suggested wait: `x-acs-retry-after` (milliseconds) or `Retry-After`
 /// (seconds or an HTTP date).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -293,27 +284,5 @@ mod tests {
         assert_eq!(b.available(), 12);
         let unlimited = RetryBudget::new(None);
         assert!((0..1000).all(|_| unlimited.try_withdraw(true)));
-    }
-
-    #[test]
-    fn throttling_codes() {
-        for c in [
-            "Throttling",
-            "Throttling.User",
-            "Throttling.Api",
-            "SystemOverFlow",
-            "ServiceUnavailable",
-            "1010009",
-        ] {
-            assert!(is_throttling_code(c), "{c}");
-        }
-        for c in [
-            "InvalidParameter",
-            "iot.device.NotExistedDevice",
-            "1010005",
-            "",
-        ] {
-            assert!(!is_throttling_code(c), "{c}");
-        }
     }
 }

@@ -26,6 +26,7 @@ static IOCM: ServiceMeta = ServiceMeta {
     protocol: Protocol::Rest,
     endpoint: "https://{server}",
     auth: AuthScheme::OceanConnectBearer,
+    throttling_codes: &["1010009"],
 };
 
 #[derive(Debug, Clone, PartialEq)]

@@ -349,6 +349,11 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
     let title = docs::escape(&info.title);
     let service_doc = format!(" {title} (`{name}`, {product} {version}): the marker type tying operations to their metadata and error codes.");
     let error_codes = enums::emit_error_codes(&info.title, &model.errors);
+    let throttling_codes = model
+        .errors
+        .iter()
+        .filter(|e| e.spec.kind == Some(iotcloud_spec::ErrorCodeKind::Throttled))
+        .map(|e| &e.spec.code);
     let error_doc = format!(" Errors of {title} calls; `code()` is an [`ErrorCode`].");
     let client_doc = format!(" Client of {title}: one method per operation, each returning a fluent builder. Cheap to clone.");
     let methods = model.ops.iter().map(client_method);
@@ -396,6 +401,7 @@ pub fn service(model: &Model<'_>, include_path: Option<&str>) -> TokenStream {
                 protocol: #protocol,
                 endpoint: #endpoint,
                 auth: #auth,
+                throttling_codes: &[#(#throttling_codes),*],
             };
             type ErrorCode = ErrorCode;
             const PARAMETERS: &'static [::iotcloud_runtime::meta::ServiceParamMeta] = &[#(#service_params)*];

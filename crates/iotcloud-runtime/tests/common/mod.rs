@@ -28,6 +28,7 @@ pub static IOT: ServiceMeta = ServiceMeta {
     protocol: Protocol::Rpc,
     endpoint: "https://iot.{region}.aliyuncs.com",
     auth: AuthScheme::AcsHmacSha1,
+    throttling_codes: &["Throttling", "Throttling.User", "ServiceUnavailable"],
 };
 
 #[derive(Debug, Clone, PartialEq)]

@@ -15,8 +15,9 @@
 //! the side (`ProductTagOutput`, `ProductTagInput`), a member's requiredness
 //! (`ProductTagOptionalTagValue`); for an enumeration, being numeric or text where the others
 //! are not (`NetTypeCode`, `NetTypeText`), or a value no other has (`StatusRunning`). Failing all, its position among the shapes of that name
-//! (`GroupInfo2`). An enumeration whose name a table already has is that field's value
-//! (`DeviceStatusValue` beside the `DeviceStatus` table).
+//! (`GroupInfo2`), which the spec avoids by giving such a table a name of its own (`rust:`,
+//! e.g. `EventHistoryPage` for QueryDeviceEventData's `Data`). An enumeration whose name a table
+//! already has is that field's value (`DeviceStatusValue` beside the `DeviceStatus` table).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -77,7 +78,13 @@ pub fn plan(spec: &ServiceSpec, names: &mut TypeNames) -> SharedNames {
                 }));
             }
             let key = struct_key(op, &s.name, side, &mut Vec::new());
-            add(&mut structs, &s.name, key, features);
+            // A name the spec chose (`rust:`) is the shape's own: no qualifier is needed.
+            add(
+                &mut structs,
+                s.rust.as_deref().unwrap_or(&s.name),
+                key,
+                features,
+            );
         }
         let fields = op
             .request
@@ -283,5 +290,9 @@ fn struct_key(op: &Operation, name: &str, side: Side, stack: &mut Vec<String>) -
     } else {
         &def.one_of[..]
     };
-    format!("struct {name} {side:?} {one_of:?} [{}]", members.join(", "))
+    let chosen = def.rust.as_deref().unwrap_or("");
+    format!(
+        "struct {name} {chosen} {side:?} {one_of:?} [{}]",
+        members.join(", ")
+    )
 }

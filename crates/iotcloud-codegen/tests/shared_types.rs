@@ -137,13 +137,26 @@ fn node_type_is_one_enum_across_operations() {
 fn names_are_qualified_only_where_shapes_collide_and_never_by_operation() {
     let loaded = iot();
     let model = resolve(&loaded).unwrap_or_else(|e| panic!("{e:?}"));
+    // A table's base name is its own, or the one the spec chose for it (`rust:`).
     let mut shapes_of: HashMap<&str, BTreeSet<String>> = HashMap::new();
     for s in model.ops.iter().flat_map(|o| &o.structs) {
+        let base = s.spec.rust.as_deref().unwrap_or(&s.spec.name);
         shapes_of
-            .entry(s.spec.name.as_str())
+            .entry(base)
             .or_default()
             .insert(s.ident.to_string());
+        assert!(
+            !s.ident.to_string().ends_with(|c: char| c.is_ascii_digit()),
+            "`{}` is named by its position: give table {} of the operation a `rust:` name",
+            s.ident,
+            s.spec.name
+        );
     }
+    assert_eq!(
+        shapes_of.get("EventHistoryPage").map(BTreeSet::len),
+        Some(1),
+        "QueryDeviceEventData's Data is named by the spec"
+    );
     for (table, idents) in &shapes_of {
         if idents.len() == 1 {
             assert!(

@@ -459,6 +459,10 @@ pub struct EnumValue {
 pub struct StructDef {
     /// Name, unique within the operation (`DeviceInfo`); codegen prefixes the operation where needed.
     pub name: String,
+    /// The Rust type's name where the table's own name (`Data`, `GroupInfo`) is shared by
+    /// different shapes and no member or side tells them apart (an override, with a reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     pub fields: Vec<Field>,

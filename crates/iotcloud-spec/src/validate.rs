@@ -231,6 +231,20 @@ impl Validator<'_> {
                     "struct name is not unique in the operation".into(),
                 );
             }
+            if let Some(rust) = &s.rust {
+                let pascal = rust.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                    && rust.chars().all(|c| c.is_ascii_alphanumeric());
+                if !pascal {
+                    self.err(
+                        Some(name),
+                        Some(&s.name),
+                        key(&format!("structs[{}].rust", s.name)),
+                        format!(
+                            "`{rust}` is not a Rust type name (UpperCamelCase letters and digits)"
+                        ),
+                    );
+                }
+            }
             self.fields(&Container {
                 op: Some(name),
                 key: key(&format!("structs[{}].fields", s.name)),

@@ -254,6 +254,7 @@ fn typed_fields(request_tables: &[Table], response_tables: &[Table], ctx: &mut C
             let fields = fields_of(k, ctx);
             structs.push(StructDef {
                 name: name.clone(),
+                rust: None,
                 description: String::new(),
                 fields,
                 one_of: Vec::new(),

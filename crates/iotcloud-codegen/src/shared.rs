@@ -16,8 +16,9 @@
 //! (`ProductTagOptionalTagValue`); for an enumeration, being numeric or text where the others
 //! are not (`NetTypeCode`, `NetTypeText`), or a value no other has (`StatusRunning`). Failing all, its position among the shapes of that name
 //! (`GroupInfo2`), which the spec avoids by giving such a table a name of its own (`rust:`,
-//! e.g. `EventHistoryPage` for QueryDeviceEventData's `Data`). An enumeration whose name a table
-//! already has is that field's value (`DeviceStatusValue` beside the `DeviceStatus` table).
+//! e.g. `EventHistoryPage` for QueryDeviceEventData's `Data`; `enum_rust:` on a field does the
+//! same for its enumeration). An enumeration whose name a table already has is that field's
+//! value (`DeviceStatusValue` beside the `DeviceStatus` table).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -98,12 +99,8 @@ pub fn plan(spec: &ServiceSpec, names: &mut TypeNames) -> SharedNames {
                     let name = v.rust.as_deref().unwrap_or(&v.value);
                     variant_name(name, "V")
                 }));
-                add(
-                    &mut enums,
-                    &pascal_case(&f.rust),
-                    enum_key(f, numeric),
-                    features,
-                );
+                let base = f.enum_rust.clone().unwrap_or_else(|| pascal_case(&f.rust));
+                add(&mut enums, &base, enum_key(f, numeric), features);
             }
         }
     }
@@ -238,7 +235,11 @@ fn enum_key(f: &Field, numeric: bool) -> String {
         .collect();
     values.sort();
     values.dedup_by(|a, b| a.0 == b.0);
-    format!("enum {} {numeric} {values:?}", pascal_case(&f.rust))
+    let chosen = f.enum_rust.as_deref().unwrap_or("");
+    format!(
+        "enum {} {chosen} {numeric} {values:?}",
+        pascal_case(&f.rust)
+    )
 }
 
 /// The shape of a field with its documentation removed; on the response side requiredness and

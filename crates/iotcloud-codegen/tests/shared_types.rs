@@ -157,6 +157,14 @@ fn names_are_qualified_only_where_shapes_collide_and_never_by_operation() {
         Some(1),
         "QueryDeviceEventData's Data is named by the spec"
     );
+    for e in model.ops.iter().flat_map(|o| &o.enums) {
+        assert!(
+            !e.ident.to_string().ends_with(|c: char| c.is_ascii_digit()),
+            "`{}` is named by its position: give field {} an `enum_rust:` name",
+            e.ident,
+            e.field.name
+        );
+    }
     for (table, idents) in &shapes_of {
         if idents.len() == 1 {
             assert!(

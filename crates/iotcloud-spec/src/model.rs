@@ -342,6 +342,10 @@ pub struct Field {
     pub default: Option<String>,
     #[serde(default, rename = "enum", skip_serializing_if = "Vec::is_empty")]
     pub enum_values: Vec<EnumValue>,
+    /// The Rust name of the field's enumeration where the field's own name (`Type`) is shared by
+    /// enumerations that nothing else tells apart (an override, with a reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enum_rust: Option<String>,
     /// Wire names that must be given together with this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<String>,

@@ -232,9 +232,7 @@ impl Validator<'_> {
                 );
             }
             if let Some(rust) = &s.rust {
-                let pascal = rust.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-                    && rust.chars().all(|c| c.is_ascii_alphanumeric());
-                if !pascal {
+                if !is_type_name(rust) {
                     self.err(
                         Some(name),
                         Some(&s.name),
@@ -281,6 +279,23 @@ impl Validator<'_> {
                         f.rust
                     ),
                 );
+            }
+            if let Some(name) = &f.enum_rust {
+                let rule = if f.enum_values.is_empty() {
+                    Some("names an enumeration, but the field has no `enum` values")
+                } else if !is_type_name(name) {
+                    Some("is not a Rust type name (UpperCamelCase letters and digits)")
+                } else {
+                    None
+                };
+                if let Some(rule) = rule {
+                    self.err(
+                        c.op,
+                        Some(&f.name),
+                        format!("{key}.enum_rust"),
+                        format!("`{name}` {rule}"),
+                    );
+                }
             }
             let mut values = HashSet::new();
             for e in &f.enum_values {
@@ -734,6 +749,12 @@ fn kind(v: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// A Rust type name the spec chose (`rust:` on a struct, `enum_rust:` on a field).
+fn is_type_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ pub fn field(file: &str, row: &RowCells) -> Result<Field, String> {
         constraints,
         default: phrases::default_value(&row.description),
         enum_values: Vec::new(),
+        enum_rust: None,
         requires: phrases::requires(&row.description),
         example: row.example.clone().filter(|e| !e.is_empty()),
         source: SourceRef {

@@ -46,6 +46,7 @@ pub fn common_parameters(section: &Section<'_>, file: &str) -> Result<Vec<Field>
                 description,
                 constraints: Default::default(),
                 enum_values: Vec::new(),
+                enum_rust: None,
                 requires: Vec::new(),
                 example: None,
                 source: SourceRef {

@@ -208,6 +208,7 @@ pub fn row_field(
         constraints,
         default,
         enum_values,
+        enum_rust: None,
         example: None,
         ty,
         description: desc,

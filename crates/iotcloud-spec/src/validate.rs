@@ -846,6 +846,24 @@ mod tests {
     }
 
     #[test]
+    fn chosen_type_names_are_rust_type_names() {
+        let good = op("  response:\n  - {name: D, rust: d, type: S}\n  - {name: K, rust: k, type: string, enum: [{value: A, description: a}], enum_rust: KindOfThing}\n  structs:\n  - {name: S, rust: PageOfThings, fields: []}\n");
+        assert!(good.is_empty(), "{good:#?}");
+        one(
+            op("  response:\n  - {name: D, rust: d, type: S}\n  structs:\n  - {name: S, rust: page_of, fields: []}\n"),
+            "structs[S].rust: `page_of` is not a Rust type name",
+        );
+        one(
+            op("  response:\n  - {name: K, rust: k, type: string, enum_rust: Kind}\n"),
+            "response[K].enum_rust: `Kind` names an enumeration, but the field has no `enum` values",
+        );
+        one(
+            op("  response:\n  - {name: K, rust: k, type: string, enum: [{value: A, description: a}], enum_rust: 'Kind-2'}\n"),
+            "`Kind-2` is not a Rust type name",
+        );
+    }
+
+    #[test]
     fn unresolved_and_unused_structs() {
         one(
             op("  response:\n  - {name: D, rust: d, type: 'list<Missing>'}\n"),

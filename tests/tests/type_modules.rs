@@ -33,3 +33,18 @@ fn old_per_operation_names_still_compile() {
     let old: types::QueryDeviceDetailNodeType = types::NodeType::Device;
     assert_eq!(old.as_str(), "0");
 }
+
+/// Names the rule gave by position or by member before the spec named the table stay usable,
+/// deprecated, as the same type.
+#[test]
+#[allow(deprecated)]
+fn names_before_the_spec_chose_one_still_compile() {
+    let page: types::Data5 = types::EventHistoryPage::default();
+    let summary: types::GroupInfo2 = types::GroupSummary::default();
+    let rule: types::RuleInfoWithTopicType = types::RuleInfo::default();
+    let kind: types::Type1 = types::RuleActionTypeInput::from("REPUBLISH");
+    assert_eq!(page, types::EventHistoryPage::default());
+    assert_eq!(summary, types::GroupSummary::default());
+    assert_eq!(rule, types::RuleInfo::default());
+    assert_eq!(kind.as_str(), "REPUBLISH");
+}

@@ -164,6 +164,19 @@ pub fn resolve(loaded: &LoadedSpec) -> Result<Model<'_>, Vec<SpecError>> {
     let users = share_sides(&mut ops);
     for op in &mut ops {
         op.aliases = old_names(&mut cx.names, op);
+        // The name a shared type had before the spec chose one, once, with its first user.
+        let renamed: Vec<_> = op
+            .structs
+            .iter()
+            .map(|s| &s.ident)
+            .chain(op.enums.iter().map(|e| &e.ident))
+            .filter_map(|new| Some((cx.shared.former_name(&new.to_string())?.to_string(), new)))
+            .collect();
+        for (old, new) in renamed {
+            if cx.names.reserve(&old) {
+                op.aliases.push((type_ident(&old), new.clone()));
+            }
+        }
     }
     if cx.errors.is_empty() {
         Ok(Model {

@@ -46,7 +46,7 @@ pub fn variant_name(text: &str, prefix: &str) -> String {
 }
 
 /// Hands out service-wide unique type names, trying candidates in order.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct TypeNames {
     used: HashSet<String>,
 }

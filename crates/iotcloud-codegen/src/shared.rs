@@ -31,9 +31,17 @@ use crate::names::{variant_name, TypeNames};
 #[derive(Default)]
 pub struct SharedNames {
     names: HashMap<String, String>,
+    /// New name -> the name the rule alone gave before the spec chose one (a deprecated alias).
+    former: HashMap<String, String>,
 }
 
 impl SharedNames {
+    /// The name the type `name` had before the spec chose names (`Data5` for
+    /// `EventHistoryPage`), when it differs.
+    pub fn former_name(&self, name: &str) -> Option<&str> {
+        self.former.get(name).map(String::as_str)
+    }
+
     /// The name of `op`'s struct `name`.
     pub fn struct_name(&self, op: &Operation, name: &str) -> Option<&str> {
         let side = Sides::of(op).of_struct(name);
@@ -58,8 +66,64 @@ struct Shape {
     features: Vec<String>,
 }
 
-/// Chooses every shape's name; names already reserved in `names` are avoided.
+/// Chooses every shape's name; names already reserved in `names` are avoided. Where the spec's
+/// chosen names (`rust:`, `enum_rust:`) change a type's name, the name the rule alone gives is
+/// kept in [`SharedNames::former_name`], so code written against it still compiles.
 pub fn plan(spec: &ServiceSpec, names: &mut TypeNames) -> SharedNames {
+    let mut plain = spec.clone();
+    for op in &mut plain.operations {
+        for s in &mut op.structs {
+            s.rust = None;
+        }
+        for f in fields_mut(op) {
+            f.enum_rust = None;
+        }
+    }
+    let derived = name_all(&plain, &mut names.clone());
+    let mut out = name_all(spec, names);
+    for (op, plain_op) in spec.operations.iter().zip(&plain.operations) {
+        let mut renamed = Vec::new();
+        for s in &op.structs {
+            renamed.push((
+                out.struct_name(op, &s.name),
+                derived.struct_name(plain_op, &s.name),
+            ));
+        }
+        for (f, plain_f) in fields(op).zip(fields(plain_op)) {
+            if let Some(numeric) = enum_numeric(f) {
+                renamed.push((
+                    out.enum_name(f, numeric),
+                    derived.enum_name(plain_f, numeric),
+                ));
+            }
+        }
+        let renamed: Vec<(String, String)> = renamed
+            .into_iter()
+            .filter_map(|(new, old)| Some((new?.to_string(), old?.to_string())))
+            .filter(|(new, old)| new != old)
+            .collect();
+        for (new, old) in renamed {
+            out.former.entry(new).or_insert(old);
+        }
+    }
+    out
+}
+
+fn fields(op: &Operation) -> impl Iterator<Item = &Field> {
+    op.request
+        .iter()
+        .chain(&op.response)
+        .chain(op.structs.iter().flat_map(|s| &s.fields))
+}
+
+fn fields_mut(op: &mut Operation) -> impl Iterator<Item = &mut Field> {
+    op.request
+        .iter_mut()
+        .chain(op.response.iter_mut())
+        .chain(op.structs.iter_mut().flat_map(|s| s.fields.iter_mut()))
+}
+
+fn name_all(spec: &ServiceSpec, names: &mut TypeNames) -> SharedNames {
     let mut structs: Vec<(String, Vec<Shape>)> = Vec::new();
     let mut enums: Vec<(String, Vec<Shape>)> = Vec::new();
     for op in &spec.operations {
@@ -87,12 +151,7 @@ pub fn plan(spec: &ServiceSpec, names: &mut TypeNames) -> SharedNames {
                 features,
             );
         }
-        let fields = op
-            .request
-            .iter()
-            .chain(&op.response)
-            .chain(op.structs.iter().flat_map(|s| &s.fields));
-        for f in fields {
+        for f in fields(op) {
             if let Some(numeric) = enum_numeric(f) {
                 let mut features = vec![if numeric { "Code" } else { "Text" }.to_string()];
                 features.extend(f.enum_values.iter().map(|v| {

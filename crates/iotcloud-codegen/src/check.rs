@@ -174,7 +174,8 @@ pub fn resolve(loaded: &LoadedSpec) -> Result<Model<'_>, Vec<SpecError>> {
             .collect();
         for (old, new) in renamed {
             if cx.names.reserve(&old) {
-                op.aliases.push((type_ident(&old), new.clone()));
+                op.aliases
+                    .push((type_ident(&old), new.clone(), Renamed::NamedBySpec));
             }
         }
     }
@@ -254,7 +255,7 @@ fn share_sides<'a>(ops: &mut [OpModel<'a>]) -> HashMap<String, Vec<&'a str>> {
 fn old_names(
     names: &mut TypeNames,
     op: &OpModel<'_>,
-) -> Vec<(proc_macro2::Ident, proc_macro2::Ident)> {
+) -> Vec<(proc_macro2::Ident, proc_macro2::Ident, Renamed)> {
     let base = op_base(op.spec);
     let structs = op
         .structs
@@ -267,7 +268,7 @@ fn old_names(
     structs
         .chain(enums)
         .filter(|(old, new)| *new != old && is_identifier(old) && names.reserve(old))
-        .map(|(old, new)| (type_ident(&old), new.clone()))
+        .map(|(old, new)| (type_ident(&old), new.clone(), Renamed::Shared))
         .collect()
 }
 

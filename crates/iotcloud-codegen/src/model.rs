@@ -56,9 +56,9 @@ pub struct OpModel<'a> {
     pub pagination: Option<PageModel>,
     /// The module of the operation's group (`devices`), when the service groups its types.
     pub module: Option<Ident>,
-    /// Names this operation's structs and enumerations had before they were shared
-    /// (`QueryDeviceDeviceInfo`), kept as deprecated aliases: `(old, new)`.
-    pub aliases: Vec<(Ident, Ident)>,
+    /// Names this operation's structs and enumerations had before (`QueryDeviceDeviceInfo`,
+    /// `Data5`), kept as deprecated aliases: `(old, new, why)`.
+    pub aliases: Vec<(Ident, Ident, Renamed)>,
 }
 
 /// A request parameter, response field or struct member.
@@ -167,4 +167,13 @@ pub struct Step {
     /// `Option<T>` (scalar or struct) or `Vec<T>` (only as the last step).
     pub list: bool,
     pub boxed: bool,
+}
+
+/// Why a type has a deprecated alias.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Renamed {
+    /// A per-operation name (`QueryDeviceDeviceInfo`) before types were shared across operations.
+    Shared,
+    /// The rule-given name (`Data5`, `DataWithDeviceName`) before the spec named the table.
+    NamedBySpec,
 }

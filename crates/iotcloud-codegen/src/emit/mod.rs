@@ -23,7 +23,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::docs;
-use crate::model::{Model, OpModel, Ty};
+use crate::model::{Model, OpModel, Renamed, Ty};
 
 /// Everything one operation contributes to the `types` module, its shared structs and
 /// enumerations included.
@@ -100,8 +100,15 @@ fn operation_parts(
         .as_ref()
         .map(|p| paginate::emit_paginated(op, p));
     let accessors = accessors::emit_accessors(resp, &op.response_fields);
-    let aliases = op.aliases.iter().map(|(old, new)| {
-        let note = format!("renamed to `{new}`: types are named by their table, once per shape");
+    let aliases = op.aliases.iter().map(|(old, new, why)| {
+        let note = match why {
+            Renamed::Shared => {
+                format!("renamed to `{new}`: types are named by their table, once per shape")
+            }
+            Renamed::NamedBySpec => {
+                format!("renamed to `{new}`: the spec names this type for what it holds")
+            }
+        };
         quote! {
             #[doc(hidden)]
             #[deprecated(note = #note)]

@@ -3,21 +3,13 @@
 //! output derefs to its `Data`, `request_id()` reaches the id, and failures are still told
 //! from the raw body.
 
+mod common;
+
 use iotcloud::aliyun::iot;
-use iotcloud_runtime::test_util::Replayer;
-use iotcloud_runtime::{Config, ErrorCode, Handle, RetryConfig};
+use iotcloud_runtime::ErrorCode;
 
 fn client(body: &str) -> iot::Client {
-    let handle = Handle::new(
-        Config::builder()
-            .region("cn-shanghai")
-            .access_key("id", "secret")
-            .retry(RetryConfig::disabled())
-            .replay(Replayer::with_answers([(200, body.to_string())]))
-            .build(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    iot::Client::from_handle(handle)
+    common::iot_client(200, body)
 }
 
 #[tokio::test]

@@ -2,13 +2,14 @@
 //! verbatim and adds the catalogue's English description of a known code; the generated
 //! `ErrorCode::description_en` and `ENGLISH` tables hold exactly the committed English.
 
+mod common;
+
 use std::path::Path;
 
 use iotcloud::aliyun::{iot, mqtt};
 use iotcloud::huawei::oceanconnect;
 use iotcloud_runtime::meta::Lang;
-use iotcloud_runtime::test_util::Replayer;
-use iotcloud_runtime::{Config, ErrorCode, Handle, RetryConfig};
+use iotcloud_runtime::ErrorCode;
 use iotcloud_spec::i18n::{self, Translations};
 
 fn root() -> &'static Path {
@@ -35,16 +36,7 @@ fn english(t: &Translations, key: &str) -> String {
 }
 
 fn client(body: &str) -> iot::Client {
-    let handle = Handle::new(
-        Config::builder()
-            .region("cn-shanghai")
-            .access_key("id", "secret")
-            .retry(RetryConfig::disabled())
-            .replay(Replayer::with_answers([(200, body.to_string())]))
-            .build(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    iot::Client::from_handle(handle)
+    common::iot_client(200, body)
 }
 
 #[tokio::test]

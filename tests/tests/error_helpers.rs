@@ -7,32 +7,17 @@
 //! statuses the documents give; the expected kinds are written here from the documents' meaning,
 //! not read back from the generated code.
 
+mod common;
+
 use std::path::Path;
+
+use common::{iot_client, mqtt_client};
 
 use iotcloud::aliyun::{iot, mqtt};
 use iotcloud::huawei::oceanconnect;
 use iotcloud_runtime::test_util::Replayer;
-use iotcloud_runtime::{Config, ErrorCategory, ErrorCode, Handle, OceanConnectConfig, RetryConfig};
+use iotcloud_runtime::{Config, ErrorCategory, ErrorCode, OceanConnectConfig, RetryConfig};
 use iotcloud_spec::ErrorCodeKind;
-
-fn aliyun_config(status: u16, body: &str) -> Config {
-    Config::builder()
-        .region("cn-shanghai")
-        .access_key("id", "secret")
-        .retry(RetryConfig::disabled())
-        .replay(Replayer::with_answers([(status, body.to_string())]))
-        .build()
-}
-
-fn iot_client(status: u16, body: &str) -> iot::Client {
-    let handle = Handle::new(aliyun_config(status, body)).unwrap_or_else(|e| panic!("{e}"));
-    iot::Client::from_handle(handle)
-}
-
-fn mqtt_client(status: u16, body: &str) -> mqtt::Client {
-    let handle = Handle::new(aliyun_config(status, body)).unwrap_or_else(|e| panic!("{e}"));
-    mqtt::Client::from_handle(handle)
-}
 
 /// An IoT call answered by `status` + `body`.
 async fn iot_error(status: u16, body: &str) -> iot::Error {

@@ -326,34 +326,24 @@ pub(crate) fn sign_rpc_into(
     body: &mut Vec<u8>,
     sts: Option<&mut Vec<u8>>,
 ) -> [u8; 28] {
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => {
-            let sig = sign_with(
-                method,
-                params,
-                verbatim,
-                key,
-                query,
-                body,
-                sts,
-                &mut scratch,
-            );
-            if scratch.sts.capacity() > SCRATCH_KEEP {
-                *scratch = Scratch::default();
+    SCRATCH.with(|cell| {
+        let (mut guard, mut own);
+        // A fresh scratch only through re-entrancy, which signing never does; stay correct anyway.
+        let scratch: &mut Scratch = match cell.try_borrow_mut() {
+            Ok(g) => {
+                guard = g;
+                &mut guard
             }
-            sig
+            Err(_) => {
+                own = Scratch::default();
+                &mut own
+            }
+        };
+        let sig = sign_with(method, params, verbatim, key, query, body, sts, scratch);
+        if scratch.sts.capacity() > SCRATCH_KEEP {
+            *scratch = Scratch::default();
         }
-        // Only reachable through re-entrancy, which signing never does; stay correct anyway.
-        Err(_) => sign_with(
-            method,
-            params,
-            verbatim,
-            key,
-            query,
-            body,
-            sts,
-            &mut Scratch::default(),
-        ),
+        sig
     })
 }
 
